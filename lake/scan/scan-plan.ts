@@ -1,0 +1,80 @@
+// What a scan will read, decided from metadata alone: the data files left after
+// partition and bound pruning, the row groups left after Parquet statistics pruning,
+// and the exact byte range of every requested column chunk.
+import type { Field, Schema } from "../schema.js";
+import type { DataFile } from "../iceberg/types.js";
+import type { Filter } from "../filter/filter.js";
+
+export interface ScanRequest {
+  /** Table name, "namespace.table" or "table" (namespace "default"). */
+  table: string;
+  /** Columns to return, in this order; all columns when omitted. */
+  columns?: string[];
+  /** SQL boolean expression over the table's columns. */
+  filter?: string;
+  /** Read this snapshot (time travel by id) ... */
+  snapshotId?: number;
+  /** ... or the snapshot current at this instant (ms since epoch). */
+  asOfMs?: number;
+}
+
+/** One column of one row group: the unit of caching (a fragment). */
+export interface ColumnChunkRef {
+  fieldId: number;
+  column: string;
+  rowGroup: number;
+  /** Byte range of the whole chunk (dictionary page included) in the data file. */
+  offset: number;
+  length: number;
+  /** Uncompressed size, a fair estimate of the decoded size. */
+  uncompressedLength: number;
+}
+
+export interface RowGroupScan {
+  index: number;
+  rowCount: number;
+  /** Row number of the row group's first row within its file. */
+  firstRow: number;
+  /** Chunks of the columns the scan reads (requested plus filter columns), in schema order. */
+  chunks: ColumnChunkRef[];
+}
+
+export interface ParquetFooter {
+  /** The raw Thrift FileMetaData bytes (without the trailing length and magic). */
+  bytes: Uint8Array;
+  /** Offset of `bytes` within the file. */
+  offset: number;
+}
+
+export interface FileScan {
+  file: DataFile;
+  /** Store key of the file (relative to the store root). */
+  key: string;
+  /** Identity used for cache keys: the object's etag, or "" when the path is snapshot-unique. */
+  etag: string;
+  footer: ParquetFooter;
+  rowGroups: RowGroupScan[];
+}
+
+export interface ScanPlanStats {
+  filesTotal: number;
+  filesAfterPartitionPruning: number;
+  filesAfterBoundsPruning: number;
+  rowGroupsTotal: number;
+  rowGroupsAfterStatsPruning: number;
+  /** Sum of the lengths of every planned column chunk. */
+  bytesToRead: number;
+}
+
+export interface ScanPlan {
+  table: string;
+  snapshotId: number | null;
+  tableSchema: Schema;
+  /** Fields returned to the caller, in request order. */
+  output: Field[];
+  /** Fields read from files: output plus any columns only the filter needs. */
+  read: Field[];
+  filter: Filter | null;
+  files: FileScan[];
+  stats: ScanPlanStats;
+}
