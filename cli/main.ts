@@ -1,9 +1,69 @@
-// Entry point of the `lakeloop` command: dispatches a subcommand.
-export async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h") {
-    process.stdout.write("lakeloop — iterate on data pipelines over an Iceberg lake\n");
+// Entry point of the `lakeloop` command: finds the lake location, picks the
+// subcommand, prints help, and turns user errors into one clear line and exit code.
+import { commands } from "./commands/index.js";
+import { UsageError, type Command, type CommandContext } from "./command.js";
+import { resolveLakeLocation } from "./lake-location.js";
+import type { ObjectStore } from "../lake/store/object-store.js";
+
+const GLOBAL_HELP = `Global options:
+  --lake URI   the lake: file:///abs/path, file://./relative, or s3://bucket/prefix
+               (default: $LAKELOOP_LAKE, else file://./.lakeloop/lake)
+  -h, --help   show help (also after a command: lakeloop <command> --help)
+
+Environment: LAKELOOP_LAKE, LAKELOOP_CACHE (cache dir), LAKELOOP_S3_ENDPOINT,
+AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (any S3-compatible endpoint).`;
+
+export function formatHelp(list: Command[]): string {
+  const width = Math.max(...list.map((c) => c.name.length));
+  const lines = list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `lakeloop — iterate on data pipelines over an Iceberg lake\n\nUsage: lakeloop <command> [options]\n\nCommands:\n${lines.join("\n")}\n\n${GLOBAL_HELP}\n`;
+}
+
+export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "stderr" | "env"> = {
+  stdout: process.stdout, stderr: process.stderr, env: process.env,
+}): Promise<number> {
+  let location;
+  try {
+    location = resolveLakeLocation(argv, io.env);
+  } catch (err) {
+    io.stderr.write(`lakeloop: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const [name, ...args] = location.rest;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(formatHelp(commands));
     return 0;
   }
-  process.stderr.write(`lakeloop: unknown command '${argv[0]}'. Run 'lakeloop --help'.\n`);
-  return 2;
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`lakeloop: unknown command '${name}'. Commands: ${commands.map((c) => c.name).join(", ")}. Run 'lakeloop --help'.\n`);
+    return 2;
+  }
+  if (args.includes("--help") || args.includes("-h")) {
+    io.stdout.write(command.usage.endsWith("\n") ? command.usage : command.usage + "\n");
+    return 0;
+  }
+  let store: ObjectStore | undefined;
+  const ctx: CommandContext = {
+    ...io,
+    args,
+    openLake: async () => {
+      if (!store) {
+        const { openStore } = await import("../lake/store/open-store.js");
+        store = await openStore(location.uri, io.env);
+      }
+      return store as ObjectStore;
+    },
+  };
+  try {
+    return await command.run(ctx);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    // Named errors are user-facing: one line, no stack. Anything else is a bug: show the stack.
+    const userFacing = err instanceof UsageError || typeof e.code === "string";
+    io.stderr.write(`lakeloop ${name}: ${userFacing ? e.message : (e.stack ?? String(err))}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  } finally {
+    await store?.close();
+  }
 }

@@ -1,0 +1,169 @@
+// The engine's one door to a worker, local or remote: a zeromq DEALER that sends
+// protocol requests and routes each reply and event to the request that asked,
+// by request id. Events of a run arrive on its callback as they happen.
+import { Dealer } from "zeromq";
+import { tableFromIPC, type Table } from "apache-arrow";
+import type { NodeEvent, Reply, Request, RunSummary } from "../../worker/protocol.js";
+import type { WorkerPlan } from "../../worker/plan.js";
+import { decodeReply, encodeMessage } from "../../worker/wire.js";
+
+export class WorkerError extends Error {
+  override name = "WorkerError";
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type RequestBody = DistributiveOmit<Request, "v" | "id">;
+
+interface Pending {
+  onReply(reply: Reply, data: Uint8Array[]): boolean; // true when the request is complete
+  reject(err: Error): void;
+}
+
+export interface Preview {
+  node: string;
+  name: string;
+  rows: number;
+  table: Table;
+}
+
+export interface RunOutcome {
+  summary: RunSummary;
+  cancelled: boolean;
+  previews: Preview[];
+}
+
+export interface WorkerClientOptions {
+  /** Milliseconds without any answer to a ping before the worker counts as lost. */
+  timeoutMs?: number;
+}
+
+export class WorkerClient {
+  #socket = new Dealer({ linger: 0 });
+  #pending = new Map<string, Pending>();
+  #next = 0;
+  #sendQueue: Promise<void> = Promise.resolve();
+  #loop: Promise<void> | undefined;
+  #closed = false;
+
+  private constructor(readonly endpoint: string, readonly options: WorkerClientOptions) {}
+
+  static async connect(endpoint: string, options: WorkerClientOptions = {}): Promise<WorkerClient> {
+    const client = new WorkerClient(endpoint, options);
+    client.#socket.connect(endpoint);
+    client.#loop = client.#receive();
+    await client.request({ type: "hello", session: `${process.pid}-${Date.now()}` });
+    return client;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket.close();
+    for (const pending of this.#pending.values()) pending.reject(new WorkerError("WORKER_CLOSED", "the worker connection was closed"));
+    this.#pending.clear();
+    await this.#loop?.catch(() => {});
+  }
+
+  /** One request, one reply (any `error` reply rejects). */
+  request<T extends Reply = Reply>(body: RequestBody): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#dispatch(body, {
+        onReply: (reply) => {
+          if (reply.type === "error") reject(new WorkerError(reply.error.code, reply.error.message));
+          else resolve(reply as T);
+          return true;
+        },
+        reject,
+      });
+    });
+  }
+
+  /** Runs a plan; `onEvent` sees node events as they stream in. Returns its id for cancel via the callback. */
+  run(plan: WorkerPlan, onEvent: (event: NodeEvent) => void, options: { previewRows?: number; onStart?: (runId: string) => void } = {}): Promise<RunOutcome> {
+    return new Promise<RunOutcome>((resolve, reject) => {
+      const previews: Preview[] = [];
+      const id = this.#dispatch({ type: "run", plan, previewRows: options.previewRows }, {
+        onReply: (reply, data) => {
+          switch (reply.type) {
+            case "event":
+              onEvent(reply.event);
+              return false;
+            case "preview":
+              previews.push({ node: reply.node, name: reply.name, rows: reply.rows, table: tableFromIPC(data[0]!) });
+              return false;
+            case "run-finished":
+              resolve({ summary: reply.summary, cancelled: reply.cancelled, previews });
+              return true;
+            case "error":
+              reject(new WorkerError(reply.error.code, reply.error.message));
+              return true;
+            default:
+              return false;
+          }
+        },
+        reject,
+      });
+      options.onStart?.(id);
+    });
+  }
+
+  cancel(runId: string): Promise<Reply> {
+    return this.request({ type: "cancel", run: runId });
+  }
+
+  /** Streams a resident output back as Arrow record batches. */
+  fetch(node: string, batchRows?: number): Promise<Table[]> {
+    return new Promise<Table[]>((resolve, reject) => {
+      const parts: Table[] = [];
+      this.#dispatch({ type: "fetch", node, batchRows }, {
+        onReply: (reply, data) => {
+          if (reply.type === "batch") parts.push(tableFromIPC(data[0]!));
+          else if (reply.type === "fetch-finished") { resolve(parts); return true; }
+          else if (reply.type === "error") { reject(new WorkerError(reply.error.code, reply.error.message)); return true; }
+          return false;
+        },
+        reject,
+      });
+    });
+  }
+
+  #dispatch(body: RequestBody, pending: Pending): string {
+    if (this.#closed) {
+      pending.reject(new WorkerError("WORKER_CLOSED", "the worker connection is closed"));
+      return "";
+    }
+    const id = `r${++this.#next}`;
+    this.#pending.set(id, pending);
+    const frames = encodeMessage({ ...body, v: 1, id } as Request);
+    this.#sendQueue = this.#sendQueue
+      .then(() => this.#socket.send(frames))
+      .catch((err: unknown) => {
+        this.#pending.delete(id);
+        pending.reject(new WorkerError("WORKER_SEND", `could not reach the worker at ${this.endpoint}: ${(err as Error).message}`));
+      });
+    return id;
+  }
+
+  async #receive(): Promise<void> {
+    try {
+      for await (const frames of this.#socket) {
+        const decoded = decodeReply(frames);
+        if (!decoded.ok) {
+          const pending = this.#pending.get(decoded.id);
+          if (pending) {
+            this.#pending.delete(decoded.id);
+            pending.reject(new WorkerError(decoded.error.code, decoded.error.message));
+          }
+          continue;
+        }
+        const pending = this.#pending.get(decoded.message.id);
+        if (pending && pending.onReply(decoded.message, decoded.data)) this.#pending.delete(decoded.message.id);
+      }
+    } catch (err) {
+      if (!this.#closed) for (const p of this.#pending.values()) p.reject(new WorkerError("WORKER_LOST", (err as Error).message));
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { tableFromArrays, type Table } from "apache-arrow";
+import { executePlan, type RunNode } from "./execute-plan.js";
+import type { PlanNode, WorkerPlan } from "./plan.js";
+import type { NodeEvent } from "./protocol.js";
+import { ResidentStore } from "./resident.js";
+
+const node = (id: string, inputs: Record<string, string> = {}): PlanNode => ({ id, name: id, kind: "ts", inputs, action: "run", reason: "never-run" });
+const plan = (nodes: PlanNode[], targets: string[]): WorkerPlan => ({ protocol: 1, planId: "p", nodes, targets });
+const one = (n: number) => tableFromArrays({ x: Float64Array.from([n]) });
+
+function recorder() {
+  const events: NodeEvent[] = [];
+  const ran: string[] = [];
+  return { events, ran, emit: (e: NodeEvent) => events.push(e) };
+}
+
+describe("executePlan", () => {
+  it("runs in topological order, passing parents' tables by input name", async () => {
+    const r = recorder();
+    const runNode: RunNode = async (n, inputs) => {
+      r.ran.push(n.id);
+      const sum = Object.values(inputs).reduce((s, t: Table) => s + (t.getChild("x")!.get(0) as number), 1);
+      return { table: one(sum) };
+    };
+    const resident = new ResidentStore(1 << 30);
+    const p = plan([node("c", { a: "a", b: "b" }), node("a"), node("b", { a: "a" })], ["c"]);
+    const summary = await executePlan(p, { resident, runNode, emit: r.emit });
+    expect(r.ran.indexOf("a")).toBeLessThan(r.ran.indexOf("b"));
+    expect(r.ran.at(-1)).toBe("c");
+    expect(resident.get("c")!.table.getChild("x")!.get(0)).toBe(4); // a=1, b=2, c=1+1+2
+    expect(summary).toMatchObject({ ran: 3, reused: 0, failed: 0, cancelled: false });
+  });
+
+  it("reuses resident nodes without touching their inputs", async () => {
+    const r = recorder();
+    const resident = new ResidentStore(1 << 30);
+    resident.put("b", "b", one(7));
+    const runNode: RunNode = async (n) => { r.ran.push(n.id); return { table: one(1) }; };
+    const summary = await executePlan(plan([node("a"), node("b", { a: "a" }), node("c", { b: "b" })], ["c"]), { resident, runNode, emit: r.emit });
+    expect(r.ran).toEqual(["c"]);
+    expect(summary.reused).toBe(1);
+    expect(r.events.some((e) => e.type === "node-reused" && e.node === "b")).toBe(true);
+  });
+
+  it("contains a failure to its dependents and finishes independent branches", async () => {
+    const r = recorder();
+    const runNode: RunNode = async (n) => {
+      if (n.id === "bad") throw Object.assign(new Error("boom at line 3"), { code: "MODEL_THREW" });
+      r.ran.push(n.id);
+      return { table: one(1) };
+    };
+    const p = plan([node("bad"), node("child", { i: "bad" }), node("grandchild", { i: "child" }), node("ok")], ["grandchild", "ok"]);
+    const summary = await executePlan(p, { resident: new ResidentStore(1 << 30), runNode, emit: r.emit });
+    expect(r.ran).toEqual(["ok"]);
+    expect(summary).toMatchObject({ ran: 1, failed: 1, skipped: 2 });
+    const failed = r.events.find((e) => e.type === "node-failed");
+    expect(failed && failed.type === "node-failed" && failed.error).toMatchObject({ code: "MODEL_THREW", message: "boom at line 3" });
+  });
+
+  it("stops scheduling when cancelled and reports it", async () => {
+    const r = recorder();
+    const abort = new AbortController();
+    const runNode: RunNode = (n, _inputs, ctx) => new Promise((resolve, reject) => {
+      r.ran.push(n.id);
+      if (n.id === "slow") {
+        setTimeout(() => abort.abort(), 10);
+        ctx.signal.addEventListener("abort", () => reject(new Error("cancelled")));
+      } else resolve({ table: one(1) });
+    });
+    const summary = await executePlan(plan([node("slow"), node("after", { s: "slow" })], ["after"]), {
+      resident: new ResidentStore(1 << 30), runNode, emit: r.emit, signal: abort.signal,
+    });
+    expect(summary.cancelled).toBe(true);
+    expect(r.ran).toEqual(["slow"]);
+  });
+});

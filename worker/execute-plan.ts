@@ -1,0 +1,165 @@
+// Runs one WorkerPlan: every needed node in topological order, independent nodes side
+// by side (bounded), resident outputs reused, failures contained to their dependents,
+// and a cancel that stops scheduling at once and aborts what is running.
+//
+// A node is "needed" when a target depends on it through nodes that must run: a node
+// whose output is resident is reused and its own inputs are not needed at all. A node
+// the planner marked "reuse" whose output was evicted since planning simply runs.
+import type { Table } from "apache-arrow";
+import type { ErrorInfo, NodeEvent, ReadStats, RunSummary } from "./protocol.js";
+import type { PlanNode, WorkerPlan } from "./plan.js";
+import type { ResidentStore } from "./resident.js";
+
+export interface NodeResult {
+  table: Table;
+  read?: ReadStats;
+  materialized?: { table: string; snapshotId: number };
+}
+
+export interface NodeContext {
+  signal: AbortSignal;
+  emit(event: NodeEvent): void;
+}
+
+/** Runs one node on its inputs (by the names the node's code uses). */
+export type RunNode = (node: PlanNode, inputs: Record<string, Table>, ctx: NodeContext) => Promise<NodeResult>;
+
+export interface ExecuteOptions {
+  resident: ResidentStore;
+  runNode: RunNode;
+  emit(event: NodeEvent): void;
+  signal?: AbortSignal;
+  /** Nodes running at once (default 2: DuckDB and the sandbox are multi-threaded themselves). */
+  concurrency?: number;
+  /** Turns a thrown value into the error reported for the node. */
+  describeError?: (err: unknown, node: PlanNode) => ErrorInfo;
+}
+
+export const emptyReadStats = (): ReadStats => ({
+  memoryBytes: 0, diskBytes: 0, objectStoreBytes: 0, memoryFragments: 0, diskFragments: 0, fetchedFragments: 0,
+});
+
+export function addReadStats(into: ReadStats, more: ReadStats): void {
+  into.memoryBytes += more.memoryBytes;
+  into.diskBytes += more.diskBytes;
+  into.objectStoreBytes += more.objectStoreBytes;
+  into.memoryFragments += more.memoryFragments;
+  into.diskFragments += more.diskFragments;
+  into.fetchedFragments += more.fetchedFragments;
+}
+
+function defaultDescribeError(err: unknown): ErrorInfo {
+  const e = err as Error & { code?: unknown };
+  return { code: typeof e?.code === "string" ? e.code : "NODE_FAILED", message: e?.message ?? String(err), stack: e?.stack };
+}
+
+/** Which nodes must run and which are reused, walking back from the targets. */
+export function selectNodes(plan: WorkerPlan, isResident: (id: string) => boolean): { run: Set<string>; reuse: Set<string> } {
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const run = new Set<string>();
+  const reuse = new Set<string>();
+  const visit = (id: string): void => {
+    if (run.has(id) || reuse.has(id)) return;
+    const node = byId.get(id);
+    if (!node) throw new Error(`plan ${plan.planId} names node ${id} but does not define it`);
+    if (isResident(id)) {
+      reuse.add(id);
+      return;
+    }
+    run.add(id);
+    for (const input of Object.values(node.inputs)) visit(input);
+  };
+  plan.targets.forEach(visit);
+  return { run, reuse };
+}
+
+export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Promise<RunSummary & { cancelled: boolean }> {
+  const { resident, runNode, emit } = options;
+  const describeError = options.describeError ?? defaultDescribeError;
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const started = performance.now();
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const { run, reuse } = selectNodes(plan, (id) => resident.has(id));
+  const summary: RunSummary = { ran: 0, reused: 0, failed: 0, skipped: 0, ms: 0, read: emptyReadStats() };
+  const pinned = [...run, ...reuse];
+  pinned.forEach((id) => resident.pin(id));
+
+  try {
+    for (const id of reuse) {
+      const output = resident.get(id);
+      const node = byId.get(id)!;
+      emit({ type: "node-reused", node: id, name: node.name, rows: output?.table.numRows ?? 0 });
+      summary.reused++;
+    }
+
+    const done = new Set<string>(reuse);
+    const failed = new Map<string, string>(); // node id -> name of the failed node that blocks it
+    const pending = new Set(run);
+    const running = new Map<string, Promise<void>>();
+
+    const settle = (id: string, node: PlanNode, blockedBy: string): void => {
+      pending.delete(id);
+      failed.set(id, blockedBy);
+      emit({ type: "node-skipped", node: id, name: node.name, because: `input ${blockedBy} failed` });
+      summary.skipped++;
+    };
+
+    const start = (node: PlanNode): void => {
+      pending.delete(node.id);
+      const t0 = performance.now();
+      emit({ type: "node-started", node: node.id, name: node.name, at: Date.now() });
+      const inputs: Record<string, Table> = {};
+      for (const [param, input] of Object.entries(node.inputs)) inputs[param] = resident.get(input)!.table;
+      const signal = options.signal ?? new AbortController().signal;
+      const task = runNode(node, inputs, { signal, emit })
+        .then((result) => {
+          resident.put(node.id, node.name, result.table);
+          const read = result.read ?? emptyReadStats();
+          addReadStats(summary.read, read);
+          summary.ran++;
+          done.add(node.id);
+          emit({
+            type: "node-finished", node: node.id, name: node.name, rows: result.table.numRows,
+            ms: performance.now() - t0, read, ...(result.materialized ? { materialized: result.materialized } : {}),
+          });
+        })
+        .catch((err: unknown) => {
+          summary.failed++;
+          failed.set(node.id, node.name);
+          emit({ type: "node-failed", node: node.id, name: node.name, ms: performance.now() - t0, error: describeError(err, node) });
+        })
+        .finally(() => running.delete(node.id));
+      running.set(node.id, task);
+    };
+
+    while (pending.size > 0 || running.size > 0) {
+      if (options.signal?.aborted) break;
+      for (const id of [...pending]) {
+        if (running.size >= concurrency) break;
+        const node = byId.get(id)!;
+        const inputs = Object.values(node.inputs);
+        const blocked = inputs.find((input) => failed.has(input));
+        if (blocked !== undefined) settle(id, node, byId.get(blocked)!.name);
+        else if (inputs.every((input) => done.has(input))) start(node);
+      }
+      if (running.size === 0) {
+        // Nothing runs and nothing can start: the remaining nodes wait on skipped ones.
+        const progressed = [...pending].some((id) => Object.values(byId.get(id)!.inputs).some((i) => failed.has(i)));
+        if (!progressed) break;
+        continue;
+      }
+      await Promise.race([...running.values(), abortPromise(options.signal)]);
+    }
+    if (options.signal?.aborted) await Promise.allSettled(running.values());
+    summary.ms = performance.now() - started;
+    return { ...summary, cancelled: options.signal?.aborted ?? false };
+  } finally {
+    pinned.forEach((id) => resident.unpin(id));
+  }
+}
+
+function abortPromise(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return new Promise(() => {});
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}

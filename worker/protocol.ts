@@ -1,0 +1,72 @@
+// The worker protocol, version 1: what the engine's WorkerClient (zeromq DEALER) and
+// the WorkerServer (zeromq ROUTER) say to each other. Every message is a multipart
+// zeromq message: one JSON frame (a Message below) followed by zero or more Arrow IPC
+// stream frames (data; never JSON). Requests carry an `id`; every reply and event for
+// that request repeats it.
+import type { WorkerPlan } from "./plan.js";
+
+export const PROTOCOL_VERSION = 1;
+
+/** Bytes and fragments a node read, by tier. */
+export interface ReadStats {
+  memoryBytes: number;
+  diskBytes: number;
+  objectStoreBytes: number;
+  memoryFragments: number;
+  diskFragments: number;
+  fetchedFragments: number;
+}
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  /** Model source location when the error comes from user code. */
+  where?: { cell?: string; line?: number; column?: number };
+  stack?: string;
+}
+
+export type NodeEvent =
+  | { type: "node-started"; node: string; name: string; at: number }
+  | { type: "node-progress"; node: string; name: string; done: number; total: number; unit: "fragments" | "bytes" | "rows" }
+  | { type: "node-reused"; node: string; name: string; rows: number }
+  | { type: "node-finished"; node: string; name: string; rows: number; ms: number; read: ReadStats; materialized?: { table: string; snapshotId: number } }
+  | { type: "node-failed"; node: string; name: string; ms: number; error: ErrorInfo }
+  | { type: "node-skipped"; node: string; name: string; because: string }
+  | { type: "install"; node: string; package: string; version: string; bytes: number; ms: number; cached: boolean };
+
+export interface RunSummary {
+  ran: number;
+  reused: number;
+  failed: number;
+  skipped: number;
+  ms: number;
+  read: ReadStats;
+}
+
+/** Client -> worker. */
+export type Request =
+  | { v: 1; type: "hello"; id: string; session: string }
+  | { v: 1; type: "run"; id: string; plan: WorkerPlan; previewRows?: number }
+  | { v: 1; type: "cancel"; id: string; run: string }
+  | { v: 1; type: "fetch"; id: string; node: string; batchRows?: number }
+  | { v: 1; type: "has"; id: string; nodes: string[] }
+  | { v: 1; type: "diff"; id: string; scans: { node: string; table: string; snapshotId: number | null; columns: string[]; filter?: string }[] }
+  | { v: 1; type: "status"; id: string }
+  | { v: 1; type: "ping"; id: string }
+  | { v: 1; type: "release"; id: string; nodes: string[] }
+  | { v: 1; type: "bye"; id: string };
+
+/** Worker -> client. A `preview` and a `batch` are followed by one Arrow IPC stream frame. */
+export type Reply =
+  | { v: 1; type: "welcome"; id: string; worker: { pid: number; version: string; memoryBudget: number } }
+  | { v: 1; type: "event"; id: string; event: NodeEvent }
+  | { v: 1; type: "preview"; id: string; node: string; name: string; rows: number; schema: { name: string; type: string }[] }
+  | { v: 1; type: "run-finished"; id: string; summary: RunSummary; cancelled: boolean }
+  | { v: 1; type: "batch"; id: string; node: string; index: number }
+  | { v: 1; type: "fetch-finished"; id: string; node: string; rows: number; batches: number }
+  | { v: 1; type: "has"; id: string; resident: string[] }
+  | { v: 1; type: "diff"; id: string; diffs: { node: string; summary: string; memoryBytes: number; diskBytes: number; fetchBytes: number }[] }
+  | { v: 1; type: "status"; id: string; resident: { node: string; name: string; rows: number; bytes: number }[]; memoryBytes: number; memoryBudget: number; cache: unknown }
+  | { v: 1; type: "pong"; id: string }
+  | { v: 1; type: "ok"; id: string }
+  | { v: 1; type: "error"; id: string; error: ErrorInfo };

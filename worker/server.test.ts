@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { Dealer } from "zeromq";
+import { tableFromArrays } from "apache-arrow";
+import { WorkerClient } from "../engine/worker/worker-client.js";
+import type { RunNode } from "./execute-plan.js";
+import type { WorkerPlan } from "./plan.js";
+import type { NodeEvent } from "./protocol.js";
+import { WorkerServer } from "./server.js";
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => { while (closers.length) await closers.pop()!(); });
+
+async function startWorker(runNode: RunNode) {
+  const server = new WorkerServer({ listen: "tcp://127.0.0.1:0", services: { runNode }, memoryBudget: 1 << 28, log: () => {} });
+  const endpoint = await server.start();
+  closers.push(() => server.close());
+  const client = await WorkerClient.connect(endpoint);
+  closers.push(() => client.close());
+  return { server, client, endpoint };
+}
+
+const plan: WorkerPlan = {
+  protocol: 1, planId: "p1", targets: ["b"],
+  nodes: [
+    { id: "a", name: "a", kind: "ts", inputs: {}, action: "run", reason: "never-run" },
+    { id: "b", name: "b", kind: "ts", inputs: { a: "a" }, action: "run", reason: "never-run" },
+  ],
+};
+
+const rows = (n: number) => tableFromArrays({ i: Int32Array.from({ length: n }, (_, k) => k) });
+
+describe("WorkerServer over zeromq", () => {
+  it("runs a plan, streams events, previews the target, then reuses it", async () => {
+    const { client } = await startWorker(async (node) => ({ table: rows(node.id === "a" ? 10 : 1000) }));
+    const events: NodeEvent[] = [];
+    const first = await client.run(plan, (e) => events.push(e), { previewRows: 5 });
+    expect(events.filter((e) => e.type === "node-finished").map((e) => e.type === "node-finished" && e.name)).toEqual(["a", "b"]);
+    expect(first.summary.ran).toBe(2);
+    expect(first.previews[0]).toMatchObject({ node: "b", rows: 1000 });
+    expect(first.previews[0]!.table.numRows).toBe(5);
+
+    const second = await client.run(plan, () => {});
+    expect(second.summary).toMatchObject({ ran: 0, reused: 1 });
+  });
+
+  it("streams a whole resident output back in record batches", async () => {
+    const { client } = await startWorker(async () => ({ table: rows(2500) }));
+    await client.run(plan, () => {});
+    const parts = await client.fetch("b", 1000);
+    expect(parts.map((t) => t.numRows)).toEqual([1000, 1000, 500]);
+    expect(parts[2]!.getChild("i")!.get(499)).toBe(2499);
+    await expect(client.fetch("nope")).rejects.toThrow(/not resident/);
+  });
+
+  it("cancels a run within a second", async () => {
+    const { client } = await startWorker((node, _inputs, ctx) => new Promise((resolve, reject) => {
+      if (node.id === "a") ctx.signal.addEventListener("abort", () => reject(new Error("cancelled")));
+      else resolve({ table: rows(1) });
+    }));
+    let runId = "";
+    const outcome = client.run(plan, (e) => { if (e.type === "node-started") void client.cancel(runId); }, { onStart: (id) => { runId = id; } });
+    const result = await outcome;
+    expect(result.cancelled).toBe(true);
+    expect(result.summary.ran).toBe(0);
+  });
+
+  it("answers malformed frames and foreign versions with an error and keeps serving", async () => {
+    const { client, endpoint } = await startWorker(async () => ({ table: rows(1) }));
+    const raw = new Dealer({ linger: 0 });
+    raw.connect(endpoint);
+    closers.push(async () => raw.close());
+    await raw.send([Buffer.from("not json")]);
+    const [reply1] = await raw.receive();
+    expect(JSON.parse(reply1!.toString())).toMatchObject({ type: "error", error: { code: "PROTOCOL_MALFORMED" } });
+    await raw.send([Buffer.from(JSON.stringify({ v: 99, type: "ping", id: "x" }))]);
+    const [reply2] = await raw.receive();
+    expect(JSON.parse(reply2!.toString())).toMatchObject({ type: "error", id: "x", error: { code: "PROTOCOL_VERSION" } });
+    await expect(client.request({ type: "ping" })).resolves.toMatchObject({ type: "pong" });
+  });
+});

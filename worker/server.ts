@@ -1,0 +1,182 @@
+// The data-plane process's front door: a zeromq ROUTER that speaks the worker
+// protocol. It runs plans (one AbortController per run so `cancel` stops it), streams
+// node events and previews back to the requesting client, serves fetches of resident
+// outputs as Arrow IPC record batches, and answers every malformed or foreign message
+// with an error reply while it keeps serving.
+import { Router } from "zeromq";
+import { tableToIPC, type Table } from "apache-arrow";
+import { executePlan, type RunNode } from "./execute-plan.js";
+import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "./protocol.js";
+import { ResidentStore } from "./resident.js";
+import { decodeRequest, encodeMessage } from "./wire.js";
+
+export interface WorkerServices {
+  runNode: RunNode;
+  /** Cache diff of scans, answered from the worker's cache (the worker view of a plan). */
+  diff?(scans: Extract<Request, { type: "diff" }>["scans"]): Promise<Extract<Reply, { type: "diff" }>["diffs"]>;
+  cacheStats?(): unknown;
+  close?(): Promise<void>;
+}
+
+export interface WorkerServerOptions {
+  /** zeromq endpoint to bind, e.g. tcp://127.0.0.1:0 (port 0 picks a free port). */
+  listen: string;
+  services: WorkerServices;
+  /** Byte budget of resident outputs. */
+  memoryBudget: number;
+  previewRows?: number;
+  concurrency?: number;
+  log?: (line: string) => void;
+}
+
+export class WorkerServer {
+  readonly resident: ResidentStore;
+  #router = new Router({ linger: 0 });
+  #runs = new Map<string, AbortController>();
+  #sendQueue: Promise<void> = Promise.resolve();
+  #endpoint = "";
+  #closed = false;
+  #loop: Promise<void> | undefined;
+
+  constructor(readonly options: WorkerServerOptions) {
+    this.resident = new ResidentStore(options.memoryBudget);
+  }
+
+  get endpoint(): string {
+    return this.#endpoint;
+  }
+
+  /** Binds and starts serving; resolves with the bound endpoint (the real port when 0 was asked). */
+  async start(): Promise<string> {
+    await this.#router.bind(this.options.listen);
+    this.#endpoint = this.#router.lastEndpoint ?? this.options.listen;
+    this.#loop = this.#serve();
+    return this.#endpoint;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const run of this.#runs.values()) run.abort();
+    this.#router.close();
+    await this.#loop?.catch(() => {});
+    await this.options.services.close?.();
+  }
+
+  async #serve(): Promise<void> {
+    try {
+      for await (const [client, ...frames] of this.#router) {
+        if (!client) continue;
+        const decoded = decodeRequest(frames);
+        if (!decoded.ok) {
+          this.#log(`rejected a message: ${decoded.error.message}`);
+          this.#send(client, { v: 1, type: "error", id: decoded.id, error: decoded.error });
+          continue;
+        }
+        // Each request is handled on its own so a long run never blocks pings or cancels.
+        void this.#handle(client, decoded.message).catch((err: unknown) => {
+          this.#send(client, { v: 1, type: "error", id: decoded.message.id, error: errorInfo(err) });
+        });
+      }
+    } catch (err) {
+      if (!this.#closed) this.#log(`worker socket failed: ${(err as Error).message}`);
+    }
+  }
+
+  async #handle(client: Buffer, request: Request): Promise<void> {
+    const reply = (message: Reply, data?: Uint8Array[]) => this.#send(client, message, data);
+    switch (request.type) {
+      case "hello":
+        return reply({ v: 1, type: "welcome", id: request.id, worker: { pid: process.pid, version: String(PROTOCOL_VERSION), memoryBudget: this.resident.budgetBytes } });
+      case "ping":
+        return reply({ v: 1, type: "pong", id: request.id });
+      case "has":
+        return reply({ v: 1, type: "has", id: request.id, resident: request.nodes.filter((n) => this.resident.has(n)) });
+      case "release":
+        request.nodes.forEach((n) => this.resident.delete(n));
+        return reply({ v: 1, type: "ok", id: request.id });
+      case "status":
+        return reply({
+          v: 1, type: "status", id: request.id,
+          resident: this.resident.list().map((o) => ({ node: o.node, name: o.name, rows: o.table.numRows, bytes: o.bytes })),
+          memoryBytes: this.resident.bytes, memoryBudget: this.resident.budgetBytes, cache: this.options.services.cacheStats?.() ?? null,
+        });
+      case "diff": {
+        const diffs = this.options.services.diff ? await this.options.services.diff(request.scans) : [];
+        return reply({ v: 1, type: "diff", id: request.id, diffs });
+      }
+      case "cancel":
+        this.#runs.get(request.run)?.abort();
+        return reply({ v: 1, type: "ok", id: request.id });
+      case "fetch":
+        return this.#fetch(request, reply);
+      case "run":
+        return this.#run(request, reply);
+      case "bye":
+        return reply({ v: 1, type: "ok", id: request.id });
+    }
+  }
+
+  async #run(request: Extract<Request, { type: "run" }>, reply: (m: Reply, d?: Uint8Array[]) => void): Promise<void> {
+    const abort = new AbortController();
+    this.#runs.set(request.id, abort);
+    try {
+      const summary = await executePlan(request.plan, {
+        resident: this.resident,
+        runNode: this.options.services.runNode,
+        emit: (event) => reply({ v: 1, type: "event", id: request.id, event }),
+        signal: abort.signal,
+        concurrency: this.options.concurrency,
+      });
+      const rows = request.previewRows ?? this.options.previewRows ?? 20;
+      for (const target of request.plan.targets) {
+        const output = this.resident.get(target);
+        if (!output) continue;
+        reply(
+          { v: 1, type: "preview", id: request.id, node: target, name: output.name, rows: output.table.numRows, schema: schemaOf(output.table) },
+          [tableToIPC(output.table.slice(0, rows), "stream")],
+        );
+      }
+      const { cancelled, ...rest } = summary;
+      reply({ v: 1, type: "run-finished", id: request.id, summary: rest, cancelled });
+    } finally {
+      this.#runs.delete(request.id);
+    }
+  }
+
+  async #fetch(request: Extract<Request, { type: "fetch" }>, reply: (m: Reply, d?: Uint8Array[]) => void): Promise<void> {
+    const output = this.resident.get(request.node);
+    if (!output) {
+      return reply({ v: 1, type: "error", id: request.id, error: { code: "NOT_RESIDENT", message: `node ${request.node} is not resident on this worker (never run, or evicted); run it again` } });
+    }
+    const batchRows = Math.max(1, request.batchRows ?? 65_536);
+    let index = 0;
+    for (let offset = 0; offset < output.table.numRows || (offset === 0 && index === 0); offset += batchRows) {
+      reply({ v: 1, type: "batch", id: request.id, node: request.node, index }, [tableToIPC(output.table.slice(offset, offset + batchRows), "stream")]);
+      index++;
+      if (output.table.numRows === 0) break;
+    }
+    reply({ v: 1, type: "fetch-finished", id: request.id, node: request.node, rows: output.table.numRows, batches: index });
+  }
+
+  /** zeromq sockets allow one send at a time: sends are queued in order. */
+  #send(client: Buffer, message: Reply, data?: Uint8Array[]): void {
+    const frames = [client, ...encodeMessage(message, data)];
+    this.#sendQueue = this.#sendQueue.then(
+      () => (this.#closed ? undefined : this.#router.send(frames)),
+    ).catch((err: unknown) => this.#log(`could not send ${message.type}: ${(err as Error).message}`));
+  }
+
+  #log(line: string): void {
+    (this.options.log ?? ((l: string) => process.stderr.write(`[worker] ${l}\n`)))(line);
+  }
+}
+
+function schemaOf(table: Table): { name: string; type: string }[] {
+  return table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) }));
+}
+
+export function errorInfo(err: unknown): ErrorInfo {
+  const e = err as Error & { code?: unknown };
+  return { code: typeof e?.code === "string" ? e.code : "WORKER_ERROR", message: e?.message ?? String(err) };
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { decodeRequest, encodeMessage } from "./wire.js";
+
+describe("wire", () => {
+  it("round-trips a request with data frames", () => {
+    const frames = encodeMessage({ v: 1, type: "ping", id: "r1" }, [new Uint8Array([1, 2, 3])]);
+    const decoded = decodeRequest(frames);
+    expect(decoded.ok && decoded.message).toEqual({ v: 1, type: "ping", id: "r1" });
+    expect(decoded.ok && [...decoded.data[0]!]).toEqual([1, 2, 3]);
+  });
+
+  it("rejects malformed JSON, a foreign version, an unknown type and a missing id", () => {
+    const bad = (frames: Uint8Array[]) => { const d = decodeRequest(frames); return d.ok ? "ok" : d.error.code; };
+    expect(bad([Buffer.from("{nope")])).toBe("PROTOCOL_MALFORMED");
+    expect(bad([])).toBe("PROTOCOL_MALFORMED");
+    expect(bad([Buffer.from('{"v":2,"type":"ping","id":"x"}')])).toBe("PROTOCOL_VERSION");
+    expect(bad([Buffer.from('{"v":1,"type":"explode","id":"x"}')])).toBe("PROTOCOL_UNKNOWN_TYPE");
+    expect(bad([Buffer.from('{"v":1,"type":"ping"}')])).toBe("PROTOCOL_MALFORMED");
+  });
+
+  it("keeps the request id in the error so the client can match the reply", () => {
+    const d = decodeRequest([Buffer.from('{"v":9,"type":"ping","id":"abc"}')]);
+    expect(!d.ok && d.id).toBe("abc");
+  });
+});
