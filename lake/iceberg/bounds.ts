@@ -1,0 +1,62 @@
+// Iceberg's single-value binary serialization (spec, appendix D), used for the
+// lower/upper bounds in manifests: little-endian numbers, UTF-8 strings, raw binary.
+import type { PrimitiveType, Scalar } from "../schema.js";
+
+export function encodeBound(value: Scalar, type: PrimitiveType): Uint8Array {
+  if (value === null) throw new TypeError("a bound cannot be null");
+  const view = (size: number) => new DataView(new ArrayBuffer(size));
+  switch (type) {
+    case "boolean":
+      return Uint8Array.of(value ? 1 : 0);
+    case "int":
+    case "date": {
+      const v = view(4);
+      v.setInt32(0, Number(value), true);
+      return new Uint8Array(v.buffer);
+    }
+    case "long":
+    case "timestamp":
+    case "timestamptz": {
+      const v = view(8);
+      v.setBigInt64(0, BigInt(value as bigint | number), true);
+      return new Uint8Array(v.buffer);
+    }
+    case "float": {
+      const v = view(4);
+      v.setFloat32(0, Number(value), true);
+      return new Uint8Array(v.buffer);
+    }
+    case "double": {
+      const v = view(8);
+      v.setFloat64(0, Number(value), true);
+      return new Uint8Array(v.buffer);
+    }
+    case "string":
+      return new TextEncoder().encode(String(value));
+    case "binary":
+      return value instanceof Uint8Array ? value : new TextEncoder().encode(String(value));
+  }
+}
+
+export function decodeBound(bytes: Uint8Array, type: PrimitiveType): Scalar {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (type) {
+    case "boolean":
+      return bytes[0] !== 0;
+    case "int":
+    case "date":
+      return v.getInt32(0, true);
+    case "long":
+    case "timestamp":
+    case "timestamptz":
+      return v.getBigInt64(0, true);
+    case "float":
+      return v.getFloat32(0, true);
+    case "double":
+      return v.getFloat64(0, true);
+    case "string":
+      return new TextDecoder().decode(bytes);
+    case "binary":
+      return bytes.slice();
+  }
+}

@@ -1,0 +1,141 @@
+// The catalog of a warehouse: namespaces and tables laid out as
+// <root>/<namespace>/<table>/metadata/vN.metadata.json. A table's current metadata is
+// the highest vN present (version-hint.text is only written for other readers), so
+// the put-if-absent of vN+1 is the single atomic step of every commit.
+import { randomUUID } from "node:crypto";
+import type { Field, Schema } from "../schema.js";
+import type { ObjectStore } from "../store/object-store.js";
+import { CorruptMetadataError, IcebergError, TableExistsError, TableNotFoundError } from "./errors.js";
+import { nearestName, parseTableName, qualifiedName } from "./names.js";
+import { parsePartitionBy } from "./partition.js";
+import { Table } from "./table.js";
+import type { TableMetadata } from "./types.js";
+
+const METADATA_FILE = /^([^/]+)\/([^/]+)\/metadata\/v(\d+)\.metadata\.json$/;
+const PRIMITIVES = new Set(["boolean", "int", "long", "float", "double", "date", "timestamp", "timestamptz", "string", "binary"]);
+
+export interface CreateTableOptions {
+  /** Partition clause, e.g. "month(eventTime)" or "day(eventTime), country". */
+  partitionBy?: string;
+  properties?: Record<string, string>;
+}
+
+export class Catalog {
+  /** Parsed immutable files (manifests, manifest lists) by key: they never change once written. */
+  #immutable = new Map<string, Promise<unknown>>();
+
+  private constructor(readonly store: ObjectStore) {}
+
+  static async open(store: ObjectStore): Promise<Catalog> {
+    return new Catalog(store);
+  }
+
+  /** Reads and parses an immutable object once per catalog. */
+  readImmutable<T>(key: string, parse: (bytes: Uint8Array) => Promise<T>): Promise<T> {
+    let entry = this.#immutable.get(key) as Promise<T> | undefined;
+    if (!entry) {
+      entry = this.store.get(key).then(parse);
+      entry.catch(() => this.#immutable.delete(key));
+      this.#immutable.set(key, entry);
+      if (this.#immutable.size > 4096) this.#immutable.delete(this.#immutable.keys().next().value!);
+    }
+    return entry;
+  }
+
+  /** Every table's latest metadata version, by qualified name. */
+  async #versions(prefix = ""): Promise<Map<string, number>> {
+    const versions = new Map<string, number>();
+    for (const object of await this.store.list(prefix)) {
+      const match = METADATA_FILE.exec(object.key);
+      if (!match) continue;
+      const name = `${match[1]}.${match[2]}`;
+      versions.set(name, Math.max(versions.get(name) ?? 0, Number(match[3])));
+    }
+    return versions;
+  }
+
+  async listTables(namespace?: string): Promise<string[]> {
+    const versions = await this.#versions(namespace ? `${namespace}/` : "");
+    return [...versions.keys()].sort();
+  }
+
+  async listNamespaces(): Promise<string[]> {
+    return [...new Set((await this.listTables()).map((t) => t.split(".")[0]!))].sort();
+  }
+
+  async tableExists(name: string): Promise<boolean> {
+    const ident = parseTableName(name);
+    return (await this.#versions(`${ident.namespace}/${ident.table}/metadata/`)).size > 0;
+  }
+
+  async loadTable(name: string): Promise<Table> {
+    const ident = parseTableName(name);
+    const qualified = qualifiedName(ident);
+    const version = (await this.#versions(`${ident.namespace}/${ident.table}/metadata/`)).get(qualified);
+    if (version === undefined) {
+      const existing = await this.listTables();
+      const short = existing.map((t) => (t.startsWith("default.") ? t.slice(8) : t));
+      throw new TableNotFoundError(name, short, nearestName(name, short));
+    }
+    const key = `${ident.namespace}/${ident.table}/metadata/v${version}.metadata.json`;
+    let metadata: TableMetadata;
+    try {
+      metadata = JSON.parse(new TextDecoder().decode(await this.store.get(key))) as TableMetadata;
+    } catch (err) {
+      throw new CorruptMetadataError(this.store.uriOf(key), (err as Error).message);
+    }
+    if (metadata["format-version"] !== 2 || !Array.isArray(metadata.schemas)) {
+      throw new CorruptMetadataError(this.store.uriOf(key), `expected Iceberg format-version 2 metadata, found format-version ${String(metadata["format-version"])}`);
+    }
+    return new Table(this, qualified, key, version, metadata);
+  }
+
+  async createTable(name: string, fields: Array<Omit<Field, "id">>, options: CreateTableOptions = {}): Promise<Table> {
+    const ident = parseTableName(name);
+    const qualified = qualifiedName(ident);
+    if (fields.length === 0) throw new IcebergError("BAD_SCHEMA", `table '${name}' needs at least one column`);
+    const names = new Set<string>();
+    for (const f of fields) {
+      if (names.has(f.name)) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' appears twice in table '${name}'`);
+      if (!PRIMITIVES.has(f.type)) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' has unsupported type '${String(f.type)}'`);
+      names.add(f.name);
+    }
+    if (await this.tableExists(qualified)) throw new TableExistsError(qualified);
+    const schema: Schema = { "schema-id": 0, type: "struct", fields: fields.map((f, i) => ({ ...f, id: i + 1 })) };
+    const partitionFields = options.partitionBy ? parsePartitionBy(options.partitionBy, schema) : [];
+    const now = Date.now();
+    const metadata: TableMetadata = {
+      "format-version": 2,
+      "table-uuid": randomUUID(),
+      location: this.store.uriOf(`${ident.namespace}/${ident.table}`),
+      "last-sequence-number": 0,
+      "last-updated-ms": now,
+      "last-column-id": schema.fields.length,
+      "current-schema-id": 0,
+      schemas: [schema],
+      "default-spec-id": 0,
+      "partition-specs": [{ "spec-id": 0, fields: partitionFields }],
+      "last-partition-id": partitionFields.length ? Math.max(...partitionFields.map((f) => f["field-id"])) : 999,
+      "default-sort-order-id": 0,
+      "sort-orders": [{ "order-id": 0, fields: [] }],
+      properties: { "write.format.default": "parquet", ...options.properties },
+      "current-snapshot-id": null,
+      refs: {},
+      snapshots: [],
+      "snapshot-log": [],
+      "metadata-log": [],
+    };
+    const key = `${ident.namespace}/${ident.table}/metadata/v1.metadata.json`;
+    if (!(await this.store.putIfAbsent(key, JSON.stringify(metadata, null, 2)))) throw new TableExistsError(qualified);
+    await this.store.put(`${ident.namespace}/${ident.table}/metadata/version-hint.text`, "1").catch(() => {});
+    return new Table(this, qualified, key, 1, metadata);
+  }
+
+  /** Removes the table's metadata first (so it disappears at once), then its files. */
+  async dropTable(name: string): Promise<void> {
+    const table = await this.loadTable(name);
+    const objects = await this.store.list(`${table.rootKey}/`);
+    const metadataFirst = objects.sort((a, b) => Number(METADATA_FILE.test(b.key)) - Number(METADATA_FILE.test(a.key)));
+    for (const object of metadataFirst) await this.store.delete(object.key);
+  }
+}

@@ -1,0 +1,210 @@
+// One Iceberg v2 table at one metadata version: its schema, partition spec and
+// snapshots, the data files of any snapshot, and optimistic commits that either
+// publish metadata version N+1 atomically (put-if-absent) or change nothing visible.
+import { randomUUID } from "node:crypto";
+import type { Schema } from "../schema.js";
+import type { Catalog } from "./catalog.js";
+import { CommitConflictError, CorruptMetadataError, IcebergError, SnapshotNotFoundError } from "./errors.js";
+import {
+  decodeManifest, decodeManifestList, encodeManifest, encodeManifestList, EntryStatus, manifestFileFor,
+  type ManifestFile, type ManifestWrite,
+} from "./manifest.js";
+import type { DataFile, PartitionSpec, Snapshot, TableMetadata } from "./types.js";
+
+export interface TableChange {
+  /** append adds files; replace makes them the table's only files. */
+  operation: "append" | "replace";
+  files: DataFile[];
+  summary?: Record<string, string>;
+}
+
+export class Table {
+  constructor(
+    readonly catalog: Catalog,
+    readonly name: string,
+    readonly metadataKey: string,
+    readonly version: number,
+    readonly metadata: TableMetadata,
+  ) {}
+
+  get location(): string {
+    return this.metadata.location;
+  }
+
+  /** Store key of the table's root directory. */
+  get rootKey(): string {
+    return this.catalog.store.keyOf(this.location);
+  }
+
+  schema(): Schema {
+    const schema = this.metadata.schemas.find((s) => s["schema-id"] === this.metadata["current-schema-id"]);
+    if (!schema) throw new CorruptMetadataError(this.metadataKey, `current schema ${this.metadata["current-schema-id"]} is missing`);
+    return schema;
+  }
+
+  partitionSpec(): PartitionSpec {
+    const spec = this.metadata["partition-specs"].find((s) => s["spec-id"] === this.metadata["default-spec-id"]);
+    if (!spec) throw new CorruptMetadataError(this.metadataKey, `default partition spec ${this.metadata["default-spec-id"]} is missing`);
+    return spec;
+  }
+
+  currentSnapshot(): Snapshot | undefined {
+    const id = this.metadata["current-snapshot-id"];
+    return id === undefined || id === null || id === -1 ? undefined : this.metadata.snapshots.find((s) => s["snapshot-id"] === id);
+  }
+
+  snapshotById(id: number): Snapshot {
+    const snapshot = this.metadata.snapshots.find((s) => s["snapshot-id"] === id);
+    if (!snapshot) throw new SnapshotNotFoundError(this.name, `with id ${id}`, this.metadata.snapshots.map((s) => s["snapshot-id"]));
+    return snapshot;
+  }
+
+  /** The snapshot that was current at `ms` (epoch milliseconds), from the snapshot log. */
+  snapshotAsOf(ms: number): Snapshot {
+    let found: number | undefined;
+    for (const entry of this.metadata["snapshot-log"]) if (entry["timestamp-ms"] <= ms) found = entry["snapshot-id"];
+    if (found === undefined) {
+      const first = this.metadata["snapshot-log"][0];
+      throw new SnapshotNotFoundError(this.name, `as of ${new Date(ms).toISOString()}` +
+        (first ? ` (its first snapshot is from ${new Date(first["timestamp-ms"]).toISOString()})` : ""), this.metadata.snapshots.map((s) => s["snapshot-id"]));
+    }
+    return this.snapshotById(found);
+  }
+
+  async manifests(snapshot: Snapshot): Promise<ManifestFile[]> {
+    const key = this.catalog.store.keyOf(snapshot["manifest-list"]);
+    return this.catalog.readImmutable(key, (bytes) => decodeManifestList(bytes, key));
+  }
+
+  /** Live data files of a snapshot (the current one by default; none before the first commit). */
+  async dataFiles(snapshot: Snapshot | undefined = this.currentSnapshot()): Promise<DataFile[]> {
+    if (!snapshot) return [];
+    const schema = this.metadata.schemas.find((s) => s["schema-id"] === snapshot["schema-id"]) ?? this.schema();
+    const lists = await Promise.all((await this.manifests(snapshot)).map((manifest) => {
+      const key = this.catalog.store.keyOf(manifest.path);
+      return this.catalog.readImmutable(key, (bytes) => decodeManifest(bytes, key, manifest, this.metadata["partition-specs"], schema));
+    }));
+    return lists.flat();
+  }
+
+  /** A fresh, unique store key for a new data file. */
+  newDataFileKey(partitionPath?: string): string {
+    return `${this.rootKey}/data/${partitionPath ? partitionPath + "/" : ""}${randomUUID()}.parquet`;
+  }
+
+  async refresh(): Promise<Table> {
+    return this.catalog.loadTable(this.name);
+  }
+
+  /**
+   * Commits a change as a new snapshot. Losing the race for version N+1 rebases on the
+   * winner's metadata and tries again, up to `retries` times.
+   */
+  async commit(change: TableChange, options: { retries?: number } = {}): Promise<Table> {
+    const retries = options.retries ?? 4;
+    let base: Table = this;
+    for (let attempt = 0; ; attempt++) {
+      const written: string[] = [];
+      try {
+        const next = await base.#prepareCommit(change, written);
+        const key = base.#metadataKeyFor(base.version + 1);
+        if (await this.catalog.store.putIfAbsent(key, JSON.stringify(next, null, 2))) {
+          await this.catalog.store.put(`${base.rootKey}/metadata/version-hint.text`, String(base.version + 1)).catch(() => {});
+          return new Table(this.catalog, this.name, key, base.version + 1, next);
+        }
+      } catch (err) {
+        await this.#removeQuietly(written);
+        throw err;
+      }
+      await this.#removeQuietly(written); // our manifests reference the stale base
+      if (attempt >= retries) throw new CommitConflictError(this.name, base.version + 1, attempt + 1);
+      base = await base.refresh();
+    }
+  }
+
+  #metadataKeyFor(version: number): string {
+    return `${this.rootKey}/metadata/v${version}.metadata.json`;
+  }
+
+  async #removeQuietly(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((k) => this.catalog.store.delete(k).catch(() => {})));
+  }
+
+  async #putManifest(write: ManifestWrite, written: string[]): Promise<ManifestFile> {
+    const bytes = await encodeManifest(write);
+    const key = `${this.rootKey}/metadata/${randomUUID()}-m${written.length}.avro`;
+    await this.catalog.store.put(key, bytes);
+    written.push(key);
+    return manifestFileFor(write, this.catalog.store.uriOf(key), bytes.byteLength);
+  }
+
+  async #prepareCommit(change: TableChange, written: string[]): Promise<TableMetadata> {
+    const store = this.catalog.store;
+    const meta = this.metadata;
+    const parent = this.currentSnapshot();
+    const snapshotId = newSnapshotId(meta);
+    const sequenceNumber = meta["last-sequence-number"] + 1;
+    const schema = this.schema();
+    const spec = this.partitionSpec();
+    for (const file of change.files) {
+      if (file.specId !== spec["spec-id"]) throw new IcebergError("BAD_COMMIT", `data file ${file.path} belongs to partition spec ${file.specId}, not ${spec["spec-id"]}`);
+    }
+    const common = { snapshotId, sequenceNumber, spec, schema };
+    const manifests: ManifestFile[] = [];
+    if (change.files.length > 0) manifests.push(await this.#putManifest({ ...common, files: change.files, status: EntryStatus.Added }, written));
+    const previous = parent ? await this.dataFiles(parent) : [];
+    if (change.operation === "append") {
+      if (parent) manifests.push(...(await this.manifests(parent)));
+    } else if (previous.length > 0) {
+      manifests.push(await this.#putManifest({ ...common, files: previous, status: EntryStatus.Deleted }, written));
+    }
+    const listBytes = await encodeManifestList(manifests, { id: snapshotId, parentId: parent?.["snapshot-id"], sequenceNumber });
+    const listKey = `${this.rootKey}/metadata/snap-${snapshotId}-${randomUUID()}.avro`;
+    await store.put(listKey, listBytes);
+    written.push(listKey);
+
+    const now = Math.max(Date.now(), meta["last-updated-ms"] + 1);
+    const sum = (files: DataFile[], f: (d: DataFile) => number) => files.reduce((s, d) => s + f(d), 0);
+    const live = change.operation === "append" ? [...previous, ...change.files] : change.files;
+    const snapshot: Snapshot = {
+      "snapshot-id": snapshotId,
+      ...(parent ? { "parent-snapshot-id": parent["snapshot-id"] } : {}),
+      "sequence-number": sequenceNumber,
+      "timestamp-ms": now,
+      "manifest-list": store.uriOf(listKey),
+      summary: {
+        operation: change.operation === "append" ? "append" : "overwrite",
+        "added-data-files": String(change.files.length),
+        "added-records": String(sum(change.files, (d) => d.recordCount)),
+        "added-files-size": String(sum(change.files, (d) => d.fileSizeBytes)),
+        ...(change.operation === "replace" ? {
+          "deleted-data-files": String(previous.length),
+          "deleted-records": String(sum(previous, (d) => d.recordCount)),
+        } : {}),
+        "total-data-files": String(live.length),
+        "total-records": String(sum(live, (d) => d.recordCount)),
+        "total-files-size": String(sum(live, (d) => d.fileSizeBytes)),
+        ...change.summary,
+      },
+      "schema-id": schema["schema-id"],
+    };
+    return {
+      ...meta,
+      "last-sequence-number": sequenceNumber,
+      "last-updated-ms": now,
+      "current-snapshot-id": snapshotId,
+      refs: { ...meta.refs, main: { "snapshot-id": snapshotId, type: "branch" } },
+      snapshots: [...meta.snapshots, snapshot],
+      "snapshot-log": [...meta["snapshot-log"], { "snapshot-id": snapshotId, "timestamp-ms": now }],
+      "metadata-log": [...meta["metadata-log"], { "metadata-file": store.uriOf(this.metadataKey), "timestamp-ms": meta["last-updated-ms"] }],
+    };
+  }
+}
+
+/** A positive snapshot id that is unique in the table and exact as a JSON number. */
+function newSnapshotId(meta: TableMetadata): number {
+  for (;;) {
+    const id = Math.floor(Math.random() * 2 ** 52) + 1;
+    if (!meta.snapshots.some((s) => s["snapshot-id"] === id)) return id;
+  }
+}
