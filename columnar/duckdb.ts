@@ -1,0 +1,71 @@
+// A DuckDB database for lakeloop's own use (in memory by default, UTC, bounded
+// threads), with the few conveniences the rooms need: run a statement, read a small
+// result as plain rows (control-plane answers: schemas, counts), and errors that quote
+// the SQL that failed.
+import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+
+export class DuckDBError extends Error {
+  override name = "DuckDBError";
+  readonly code = "DUCKDB";
+  constructor(readonly sql: string, readonly detail: string, options?: { cause?: unknown }) {
+    super(`${detail}\n  in SQL: ${sql.length > 400 ? sql.slice(0, 400) + "…" : sql}`, options);
+  }
+}
+
+export interface DuckOptions {
+  /** Database file, or ":memory:" (default). */
+  path?: string;
+  threads?: number;
+  /** e.g. "4GB". */
+  memoryLimit?: string;
+}
+
+export class Duck {
+  private constructor(readonly instance: DuckDBInstance, readonly connection: DuckDBConnection) {}
+
+  static async open(options: DuckOptions = {}): Promise<Duck> {
+    const config: Record<string, string> = {};
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(options.path ?? ":memory:", config);
+    const duck = new Duck(instance, await instance.connect());
+    // Timestamps are UTC everywhere in lakeloop; the setting needs ICU, loaded by now.
+    await duck.run("SET TimeZone = 'UTC'");
+    return duck;
+  }
+
+  async run(sql: string): Promise<void> {
+    try {
+      await this.connection.run(sql);
+    } catch (err) {
+      throw new DuckDBError(sql, (err as Error).message, { cause: err });
+    }
+  }
+
+  /** A small result as JS row objects (BIGINT as bigint, timestamps as DuckDB values). */
+  async rows(sql: string): Promise<Record<string, unknown>[]> {
+    try {
+      const reader = await this.connection.runAndReadAll(sql);
+      return reader.getRowObjectsJS() as Record<string, unknown>[];
+    } catch (err) {
+      throw new DuckDBError(sql, (err as Error).message, { cause: err });
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export const openDuckDB = Duck.open;
+
+/** Quotes an identifier for DuckDB SQL. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Quotes a string literal for DuckDB SQL. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
