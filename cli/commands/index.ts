@@ -1,4 +1,8 @@
 // The list of `lakeloop` subcommands, in the order `lakeloop --help` shows them.
 import type { Command } from "../command.js";
+import { describeCommand } from "./describe.js";
+import { importCommand } from "./import.js";
+import { sampleCommand } from "./sample.js";
+import { tablesCommand } from "./tables.js";
 
-export const commands: Command[] = [];
+export const commands: Command[] = [sampleCommand, tablesCommand, describeCommand, importCommand];

@@ -1,0 +1,19 @@
+// `lakeloop describe <table>`: schema, partitioning, snapshots, files, rows, bytes.
+import { Catalog } from "../../lake/iceberg/catalog.js";
+import { describeTable, formatTableDescription } from "../../lake/ingest/describe.js";
+import { parseCommandArgs } from "../args.js";
+import { UsageError, type Command } from "../command.js";
+
+export const describeCommand: Command = {
+  name: "describe",
+  summary: "show a table's schema, partitioning, snapshots and files",
+  usage: `Usage: lakeloop describe <table> [--json]`,
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs("describe", ctx.args, { json: { type: "boolean" } });
+    if (positionals.length !== 1) throw new UsageError("describe needs one table name: lakeloop describe <table>");
+    const catalog = await Catalog.open(await ctx.openLake());
+    const description = await describeTable(await catalog.loadTable(positionals[0]!));
+    ctx.stdout.write(values.json ? JSON.stringify(description, null, 2) + "\n" : formatTableDescription(description));
+    return 0;
+  },
+};

@@ -1,0 +1,49 @@
+// `lakeloop sample`: writes the deterministic sample `transactions` table.
+import { Catalog } from "../../lake/iceberg/catalog.js";
+import { formatBytes } from "../../lake/ingest/describe.js";
+import { writeSample } from "../../lake/ingest/sample.js";
+import { parseCommandArgs, parsePositiveInt } from "../args.js";
+import { UsageError, type Command } from "../command.js";
+import { progressOn } from "../progress.js";
+
+export const sampleCommand: Command = {
+  name: "sample",
+  summary: "write the sample `transactions` table (deterministic)",
+  usage: `Usage: lakeloop sample [--rows N] [--months M] [--partition-by day|month] [--seed S]
+
+Writes (or rewrites) the table default.transactions: id, usd, country, eventTime,
+merchant, category, quantity, discount, is_refund, settled_on. The same options
+always give the same rows.
+
+  --rows N          rows to write (default 1000000; 20M+ works, month by month)
+  --months M        months of data from 2023-01-01 (default 12)
+  --partition-by    day or month(eventTime) partitions (default month)
+  --seed S          another deterministic variant (default 1)
+  --quiet           no progress on stderr`,
+  async run(ctx) {
+    const { values } = parseCommandArgs("sample", ctx.args, {
+      rows: { type: "string" }, months: { type: "string" }, "partition-by": { type: "string" }, seed: { type: "string" }, quiet: { type: "boolean" },
+    });
+    const partitionBy = values["partition-by"] ?? "month";
+    if (partitionBy !== "day" && partitionBy !== "month") throw new UsageError(`--partition-by must be day or month, got '${partitionBy}'`);
+    const rows = parsePositiveInt("rows", values.rows, 1_000_000);
+    const months = parsePositiveInt("months", values.months, 12);
+    const progress = progressOn(ctx.stderr, values.quiet);
+    const started = performance.now();
+    const catalog = await Catalog.open(await ctx.openLake());
+    let written = { rows: 0, bytes: 0, files: 0 };
+    const table = await writeSample(catalog, {
+      rows, months, partitionBy, seed: parsePositiveInt("seed", values.seed, 1),
+      onProgress: (p) => {
+        progress.update(`sample: month ${p.month}/${p.months}, ${(written.rows + p.rows).toLocaleString("en-US")} rows, ${formatBytes(written.bytes + p.bytes)}`);
+        if (p.files === 1) written = { ...written };
+      },
+    });
+    const files = await table.dataFiles();
+    written = { rows: files.reduce((s, f) => s + f.recordCount, 0), bytes: files.reduce((s, f) => s + f.fileSizeBytes, 0), files: files.length };
+    progress.done();
+    ctx.stdout.write(`wrote ${table.name}: ${written.rows.toLocaleString("en-US")} rows in ${written.files} files (${formatBytes(written.bytes)}), ` +
+      `snapshot ${table.currentSnapshot()!["snapshot-id"]}, in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    return 0;
+  },
+};
