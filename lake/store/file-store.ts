@@ -141,7 +141,7 @@ export class FileStore implements ObjectStore {
   }
 
   uriOf(key: string): string {
-    return `${this.root}/${key.split("/").map(encodeURIComponent).join("/")}`;
+    return pathToFileURL(this.#path(key)).href;
   }
 
   keyOf(uri: string): string {
