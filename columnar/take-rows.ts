@@ -1,0 +1,79 @@
+// Gathering selected rows of Arrow columns into new compact columns: typed-array
+// gathers for fixed-width values, offset + byte gathers for strings and binary, bit
+// gathers for booleans and validity; dictionary columns keep their dictionary.
+import { DataType, makeData, RecordBatch, Struct, type Data } from "apache-arrow";
+import { allocate, setBit } from "./buffers.js";
+
+function validAt(data: Data, i: number): boolean {
+  const bits = data.nullBitmap;
+  if (data.nullCount === 0 || !bits || bits.length === 0) return true;
+  const at = data.offset + i;
+  return (bits[at >> 3]! & (1 << (at & 7))) !== 0;
+}
+
+/** The rows `indices` (ascending) of one column. */
+export function takeData(data: Data, indices: Int32Array, shared = false): Data {
+  const n = indices.length;
+  const type = data.type as DataType;
+  let nullCount = 0;
+  let nullBitmap: Uint8Array | undefined;
+  if (data.nullCount > 0) {
+    nullBitmap = allocate(Math.ceil(n / 8), shared).subarray(0, Math.ceil(n / 8));
+    for (let j = 0; j < n; j++) {
+      if (validAt(data, indices[j]!)) setBit(nullBitmap, j, true);
+      else nullCount++;
+    }
+    if (nullCount === 0) nullBitmap = undefined;
+  }
+  if (DataType.isUtf8(type) || DataType.isBinary(type)) {
+    const offsets = data.valueOffsets as Int32Array;
+    const bytes = data.values as Uint8Array;
+    let total = 0;
+    for (let j = 0; j < n; j++) total += offsets[indices[j]! + 1]! - offsets[indices[j]!]!;
+    const outOffsets = new Int32Array(allocate((n + 1) * 4, shared).buffer, 0, n + 1);
+    const outBytes = allocate(total, shared).subarray(0, total);
+    let at = 0;
+    for (let j = 0; j < n; j++) {
+      const start = offsets[indices[j]!]!;
+      const end = offsets[indices[j]! + 1]!;
+      outBytes.set(bytes.subarray(start, end), at);
+      at += end - start;
+      outOffsets[j + 1] = at;
+    }
+    return makeData({ type: type as never, length: n, nullCount, nullBitmap, valueOffsets: outOffsets, data: outBytes }) as Data;
+  }
+  if (DataType.isBool(type)) {
+    const bits = data.values as Uint8Array;
+    const out = allocate(Math.ceil(n / 8), shared).subarray(0, Math.ceil(n / 8));
+    for (let j = 0; j < n; j++) {
+      const at = data.offset + indices[j]!;
+      if (bits[at >> 3]! & (1 << (at & 7))) setBit(out, j, true);
+    }
+    return makeData({ type: type as never, length: n, nullCount, nullBitmap, data: out }) as Data;
+  }
+  const values = data.values as ArrayLike<number> & { constructor: new (b: ArrayBufferLike, o: number, l: number) => ArrayLike<number> & { [i: number]: number }; BYTES_PER_ELEMENT: number };
+  // Fixed width: one typed-array gather (stride > 1 for types stored as several words).
+  const stride = data.stride ?? 1;
+  const ArrayType = values.constructor;
+  const bytesPer = (values as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const out = new ArrayType(allocate(n * stride * bytesPer, shared).buffer, 0, n * stride) as unknown as { [i: number]: number };
+  const src = values as unknown as { [i: number]: number };
+  if (stride === 1) for (let j = 0; j < n; j++) out[j] = src[indices[j]!]!;
+  else for (let j = 0; j < n; j++) for (let k = 0; k < stride; k++) out[j * stride + k] = src[indices[j]! * stride + k]!;
+  return makeData({
+    type: type as never, length: n, nullCount, nullBitmap, data: out as never,
+    ...(DataType.isDictionary(type) ? { dictionary: data.dictionary } : {}),
+  }) as Data;
+}
+
+/** The selected rows of a record batch; the batch itself when every row is selected. */
+export function takeRows(batch: RecordBatch, mask: Uint8Array, shared = false): RecordBatch | undefined {
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) count += mask[i]!;
+  if (count === batch.numRows) return batch;
+  if (count === 0) return undefined;
+  const indices = new Int32Array(count);
+  for (let i = 0, j = 0; i < mask.length; i++) if (mask[i]) indices[j++] = i;
+  const children = batch.data.children.map((child) => takeData(child, indices, shared));
+  return new RecordBatch(batch.schema, makeData({ type: new Struct(batch.schema.fields), length: count, nullCount: 0, children }));
+}
