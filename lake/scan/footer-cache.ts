@@ -1,0 +1,19 @@
+// Parsed footers of data files, kept by file identity: data files are immutable, so a
+// footer read once serves every later plan of every snapshot that holds the file.
+import { readFooterFromStore, type Footer } from "../parquet/footer.js";
+import type { ObjectStore } from "../store/object-store.js";
+
+const MAX_ENTRIES = 20_000;
+const footers = new Map<string, Promise<Footer>>();
+
+export function cachedFooter(store: ObjectStore, key: string, size: number): Promise<Footer> {
+  const id = `${store.root}|${key}|${size}`;
+  let entry = footers.get(id);
+  if (!entry) {
+    entry = readFooterFromStore(store, key, size);
+    entry.catch(() => footers.delete(id));
+    footers.set(id, entry);
+    if (footers.size > MAX_ENTRIES) footers.delete(footers.keys().next().value!);
+  }
+  return entry;
+}
