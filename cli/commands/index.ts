@@ -4,5 +4,6 @@ import { describeCommand } from "./describe.js";
 import { importCommand } from "./import.js";
 import { sampleCommand } from "./sample.js";
 import { tablesCommand } from "./tables.js";
+import { tourCommand } from "./tour.js";
 
-export const commands: Command[] = [sampleCommand, tablesCommand, describeCommand, importCommand];
+export const commands: Command[] = [tourCommand, sampleCommand, tablesCommand, describeCommand, importCommand];

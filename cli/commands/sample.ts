@@ -31,16 +31,24 @@ always give the same rows.
     const progress = progressOn(ctx.stderr, values.quiet);
     const started = performance.now();
     const catalog = await Catalog.open(await ctx.openLake());
-    let written = { rows: 0, bytes: 0, files: 0 };
+    // Progress counts restart every month; keep the finished months' totals.
+    const finished = { month: 0, rows: 0, bytes: 0 };
+    const current = { month: 0, rows: 0, bytes: 0 };
     const table = await writeSample(catalog, {
       rows, months, partitionBy, seed: parsePositiveInt("seed", values.seed, 1),
       onProgress: (p) => {
-        progress.update(`sample: month ${p.month}/${p.months}, ${(written.rows + p.rows).toLocaleString("en-US")} rows, ${formatBytes(written.bytes + p.bytes)}`);
-        if (p.files === 1) written = { ...written };
+        if (p.month !== current.month) {
+          finished.rows += current.rows;
+          finished.bytes += current.bytes;
+          current.month = p.month;
+        }
+        current.rows = p.rows;
+        current.bytes = p.bytes;
+        progress.update(`sample: month ${p.month}/${p.months}, ${(finished.rows + p.rows).toLocaleString("en-US")} rows, ${formatBytes(finished.bytes + p.bytes)}`);
       },
     });
     const files = await table.dataFiles();
-    written = { rows: files.reduce((s, f) => s + f.recordCount, 0), bytes: files.reduce((s, f) => s + f.fileSizeBytes, 0), files: files.length };
+    const written = { rows: files.reduce((s, f) => s + f.recordCount, 0), bytes: files.reduce((s, f) => s + f.fileSizeBytes, 0), files: files.length };
     progress.done();
     ctx.stdout.write(`wrote ${table.name}: ${written.rows.toLocaleString("en-US")} rows in ${written.files} files (${formatBytes(written.bytes)}), ` +
       `snapshot ${table.currentSnapshot()!["snapshot-id"]}, in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
