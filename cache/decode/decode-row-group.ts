@@ -1,0 +1,48 @@
+// Decoding fetched column chunks of one row group into Arrow with DuckDB's native
+// Parquet reader: the chunks become a mini Parquet file in memory-backed temp space
+// (/dev/shm when there is one), DuckDB reads it, and the result arrives as Arrow
+// columns in shared memory by bulk copies.
+import { existsSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import type { Data } from "apache-arrow";
+import { arrowFromDuckDB } from "../../columnar/arrow-from-duckdb.js";
+import { quoteIdent, quoteLiteral, type Duck } from "../../columnar/duckdb.js";
+import { buildMiniParquet, type ChunkBytes } from "./mini-parquet.js";
+
+const SCRATCH = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+let sequence = 0;
+
+export class DecodeError extends Error {
+  override name = "DecodeError";
+  readonly code = "DECODE_FAILED";
+}
+
+/** Arrow column data for each chunk, by column name. */
+export async function decodeRowGroup(duck: Duck, footer: Uint8Array, rowGroup: number, rowCount: number, chunks: ChunkBytes[], where: string): Promise<Map<string, Data>> {
+  let mini: Uint8Array;
+  try {
+    mini = buildMiniParquet(footer, rowGroup, chunks);
+  } catch (err) {
+    throw new DecodeError(`cannot rebuild row group ${rowGroup} of ${where}: ${(err as Error).message}`);
+  }
+  const file = path.join(SCRATCH, `lakeloop-${process.pid}-${++sequence}.parquet`);
+  await writeFile(file, mini);
+  try {
+    const columns = chunks.map((c) => quoteIdent(c.column)).join(", ");
+    const table = await arrowFromDuckDB(duck, `SELECT ${columns} FROM read_parquet(${quoteLiteral(file)})`, {
+      shared: true, batchRows: Math.max(2048, rowCount),
+    }).catch((err: unknown) => {
+      throw new DecodeError(`cannot decode row group ${rowGroup} of ${where} (columns ${chunks.map((c) => c.column).join(", ")}): ${(err as Error).message.split("\n")[0]}`);
+    });
+    if (table.numRows !== rowCount || table.batches.length !== 1) {
+      throw new DecodeError(`row group ${rowGroup} of ${where} decoded to ${table.numRows} rows, expected ${rowCount}`);
+    }
+    const out = new Map<string, Data>();
+    chunks.forEach((c, i) => out.set(c.column, table.batches[0]!.data.children[i]!));
+    return out;
+  } finally {
+    await rm(file, { force: true });
+  }
+}
