@@ -1,0 +1,10 @@
+// A whole scan from a request: plan it on metadata, then read it through the cache.
+import type { Catalog } from "../lake/iceberg/catalog.js";
+import { planScan } from "../lake/scan/plan-scan.js";
+import type { ScanPlan, ScanRequest } from "../lake/scan/scan-plan.js";
+import type { ColumnCache, ScanResult } from "./column-cache.js";
+
+export async function scanTable(catalog: Catalog, cache: ColumnCache, request: ScanRequest): Promise<ScanResult & { plan: ScanPlan }> {
+  const plan = await planScan(catalog, request);
+  return { ...(await cache.scan(plan)), plan };
+}
