@@ -7,7 +7,7 @@ import {
   BIGINT, BLOB, BOOLEAN, DATE, DOUBLE, DuckDBDataChunk, FLOAT, INTEGER, SMALLINT, TIMESTAMP, TIMESTAMPTZ, TINYINT,
   UBIGINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR, type DuckDBType,
 } from "@duckdb/node-api";
-import { DataType, Type, type Data, type Table } from "apache-arrow";
+import { DataType, makeData, Type, type Data, type Table } from "apache-arrow";
 import { copyBits } from "./buffers.js";
 import { quoteIdent, type Duck } from "./duckdb.js";
 import { UnsupportedTypeError } from "./arrow-from-duckdb.js";
@@ -119,6 +119,20 @@ export interface LoadOptions {
   replace?: boolean;
 }
 
+/**
+ * DuckDB's bindings copy only from ordinary ArrayBuffers: a column living in shared
+ * memory (a scan or SQL output) is copied out once per batch before loading.
+ */
+function unshared(data: Data): Data {
+  const buffers = [data.valueOffsets, data.values, data.nullBitmap] as (ArrayBufferView | undefined)[];
+  if (!buffers.some((b) => b && b.buffer instanceof SharedArrayBuffer)) return data;
+  const copy = <T extends ArrayBufferView | undefined>(b: T): T => (b && b.buffer instanceof SharedArrayBuffer ? (b as unknown as { slice(): T }).slice() : b);
+  return makeData({
+    type: data.type, offset: data.offset, length: data.length, nullCount: data.nullCount,
+    valueOffsets: copy(data.valueOffsets), data: copy(data.values), nullBitmap: copy(data.nullBitmap), dictionary: data.dictionary,
+  } as never) as Data;
+}
+
 /** Creates DuckDB table `name` with the Arrow table's columns and rows. */
 export async function loadArrowIntoDuckDB(duck: Duck, name: string, table: Table, options: LoadOptions = {}): Promise<void> {
   const fields = table.schema.fields;
@@ -131,7 +145,7 @@ export async function loadArrowIntoDuckDB(duck: Duck, name: string, table: Table
   try {
     const types = plans.map((p) => p.duck);
     for (const batch of table.batches) {
-      const children = batch.data.children;
+      const children = batch.data.children.map((child) => unshared(child as Data));
       for (let from = 0; from < batch.numRows; from += CHUNK) {
         const count = Math.min(CHUNK, batch.numRows - from);
         const chunk = DuckDBDataChunk.create(types, count);

@@ -52,9 +52,19 @@ export class Duck {
     }
   }
 
+  /** Another connection to the same database: its own temp tables, queries in parallel. */
+  async fork(): Promise<Duck> {
+    const duck = new Duck(this.instance, await this.instance.connect());
+    duck.#shared = true;
+    await duck.run("SET TimeZone = 'UTC'");
+    return duck;
+  }
+
+  #shared = false;
+
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (!this.#shared) this.instance.closeSync();
   }
 }
 

@@ -2,8 +2,11 @@
 import type { Command } from "../command.js";
 import { describeCommand } from "./describe.js";
 import { importCommand } from "./import.js";
+import { queryCommand } from "./query.js";
+import { runCommand } from "./run.js";
 import { sampleCommand } from "./sample.js";
 import { tablesCommand } from "./tables.js";
 import { tourCommand } from "./tour.js";
+import { workerCommand } from "./worker.js";
 
-export const commands: Command[] = [tourCommand, sampleCommand, tablesCommand, describeCommand, importCommand];
+export const commands: Command[] = [tourCommand, runCommand, queryCommand, sampleCommand, tablesCommand, describeCommand, importCommand, workerCommand];

@@ -1,0 +1,60 @@
+// `lakeloop run <dir>`: runs a project's models on a worker, reusing what is resident
+// or cached; `--dry-run` prints the plan's three views; `--json` prints per node what
+// ran or was reused and the bytes fetched from object storage.
+import * as path from "node:path";
+import { loadProject, readProjectConfig } from "../../engine/project/load-project.js";
+import { Session } from "../../engine/session.js";
+import { parseCommandArgs } from "../args.js";
+import { UsageError, type Command } from "../command.js";
+import { resolveLakeLocation } from "../lake-location.js";
+import { formatEvent, formatTable, summarize } from "../render-run.js";
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "run a project folder's models (re-running only what changed)",
+  usage: `Usage: lakeloop run <dir> [--target NAME]... [--dry-run] [--json] [--worker tcp://HOST:PORT]
+
+A project folder holds .ts and .sql model files and an optional lakeloop.json
+({ "lake": "...", "targets": [...] }). Without --target, the targets of lakeloop.json
+run, else every model.
+
+  --target NAME   a model to bring up to date (repeatable)
+  --dry-run       print the logical, physical and worker views of the plan; run nothing
+  --json          print per node: ran or reused, why, rows, bytes fetched from object storage
+  --worker        use a running worker instead of spawning a local one`,
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs("run", ctx.args, {
+      target: { type: "string", multiple: true }, "dry-run": { type: "boolean" }, json: { type: "boolean" }, worker: { type: "string" },
+    });
+    if (positionals.length !== 1) throw new UsageError("run needs one project folder: lakeloop run <dir>");
+    const dir = path.resolve(positionals[0]!);
+    const config = await readProjectConfig(dir);
+    const lake = config.lake && !ctx.env.LAKELOOP_LAKE ? config.lake : resolveLakeLocation([], ctx.env).uri;
+    const session = await Session.open({ lake: (await ctx.openLake()).root ?? lake, worker: values.worker, env: ctx.env });
+    try {
+      await loadProject(session, dir, config);
+      const targets = (values.target as unknown as string[] | undefined) ?? config.targets;
+      if (values["dry-run"]) {
+        ctx.stdout.write((await session.explain(targets)) + "\n");
+        return 0;
+      }
+      const report = await session.run(targets, (e) => {
+        if (!values.json) {
+          const line = formatEvent(e);
+          if (line) ctx.stderr.write(line + "\n");
+        }
+      });
+      if (values.json) {
+        ctx.stdout.write(JSON.stringify({ nodes: report.nodes, summary: report.summary }, null, 2) + "\n");
+      } else {
+        for (const preview of report.previews) {
+          ctx.stdout.write(`\n${preview.name} (${preview.rows.toLocaleString("en-US")} rows)\n${formatTable(preview.table)}\n`);
+        }
+        ctx.stdout.write(`\n${summarize(report)}\n`);
+      }
+      return report.nodes.some((n) => n.action === "failed") ? 1 : 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

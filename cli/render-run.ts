@@ -1,0 +1,49 @@
+// Plain-text rendering of a run for the terminal and for scripts: node events as they
+// happen, previews as small tables, a one-line summary.
+import type { Table } from "apache-arrow";
+import type { NodeEvent } from "../worker/protocol.js";
+import type { RunReport } from "../engine/session.js";
+import { formatBytesShort } from "../cache/diff.js";
+
+export function formatEvent(e: NodeEvent): string | undefined {
+  switch (e.type) {
+    case "node-started": return `  … ${e.name}`;
+    case "node-reused": return `  = ${e.name}: reused (${e.rows.toLocaleString("en-US")} rows)`;
+    case "node-finished": {
+      const cached = e.read.memoryBytes + e.read.diskBytes;
+      const io = e.read.objectStoreBytes || cached ? `, ${formatBytesShort(e.read.objectStoreBytes)} fetched, ${formatBytesShort(cached)} from cache` : "";
+      return `  ✓ ${e.name}: ${e.rows.toLocaleString("en-US")} rows in ${e.ms.toFixed(0)} ms${io}${e.materialized ? `, wrote ${e.materialized.table} snapshot ${e.materialized.snapshotId}` : ""}`;
+    }
+    case "node-failed": return `  ✗ ${e.name}: ${e.error.message}${e.error.stack ? "\n" + e.error.stack.split("\n").slice(0, 6).map((l) => "      " + l.trim()).join("\n") : ""}`;
+    case "node-skipped": return `  - ${e.name}: skipped (${e.because})`;
+    default: return undefined;
+  }
+}
+
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Math.round(value * 1e6) / 1e6);
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+export function formatTable(table: Table, limit = 10): string {
+  const names = table.schema.fields.map((f) => f.name);
+  const rows = Array.from({ length: Math.min(limit, table.numRows) }, (_, i) => names.map((n) => {
+    const field = table.schema.fields.find((f) => f.name === n)!;
+    const v = table.getChild(n)!.get(i);
+    return String(field.type).startsWith("Timestamp") && typeof v === "number" ? new Date(v).toISOString() : formatValue(v);
+  }));
+  const widths = names.map((n, c) => Math.min(40, Math.max(n.length, ...rows.map((r) => r[c]!.length))));
+  const line = (cells: string[]) => cells.map((c, i) => c.slice(0, 40).padEnd(widths[i]!)).join("  ");
+  return [line(names), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+export function summarize(report: RunReport): string {
+  const ran = report.nodes.filter((n) => n.action === "ran").length;
+  const reused = report.nodes.filter((n) => n.action === "reused").length;
+  const failed = report.nodes.filter((n) => n.action === "failed").length;
+  return `${reused} reused, ${ran} ran${failed ? `, ${failed} failed` : ""}, ${formatBytesShort(report.summary.read.objectStoreBytes)} fetched, ` +
+    `${formatBytesShort(report.summary.read.memoryBytes + report.summary.read.diskBytes)} from cache, ${report.summary.ms.toFixed(0)} ms`;
+}

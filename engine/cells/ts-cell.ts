@@ -1,0 +1,113 @@
+// Evaluating TypeScript cells in one persistent definitions context per session: the
+// cell is transpiled (comments dropped, so they never reach a fingerprint), run as a
+// script in a node:vm context whose `model`/`Model` register definitions, and its
+// top-level declarations stay visible to later cells. A cell with top-level `await`
+// runs inside an async function (its own declarations then stay inside it).
+import * as vm from "node:vm";
+import ts from "typescript";
+import * as arrow from "apache-arrow";
+import { collectDefinitions, Model, model } from "../model/api.js";
+import { DefinitionError, type SourceLocation, type TsModelDefinition } from "../model/definition.js";
+
+export interface CellResult {
+  definitions: TsModelDefinition[];
+  /** The value of the cell's last expression statement, if any. */
+  value: unknown;
+}
+
+const API = { model, Model };
+
+export class TsCellContext {
+  readonly context: vm.Context;
+
+  constructor(extra: Record<string, unknown> = {}) {
+    const exports = {};
+    const requireShim = (name: string) => {
+      if (name === "lakeloop") return API;
+      if (name === "apache-arrow") return arrow;
+      throw new Error(`cells can import "lakeloop" and "apache-arrow"; models load their packages with await import("${name}") inside the function`);
+    };
+    this.context = vm.createContext({ ...API, arrow, console, exports, module: { exports }, require: requireShim, ...extra });
+  }
+
+  async evaluate(cell: string, source: string): Promise<CellResult> {
+    const js = transpileCell(cell, source);
+    const definitions: TsModelDefinition[] = [];
+    const lineOffset = js.wrapped ? -1 : 0;
+    const value = await collectDefinitions({
+      add: (d) => definitions.push(d),
+      locate: (stack) => locateInStack(stack, cell, lineOffset),
+    }, async () => {
+      let script: vm.Script;
+      try {
+        script = new vm.Script(js.code, { filename: cellFileName(cell) });
+      } catch (err) {
+        throw new DefinitionError("SYNTAX", (err as Error).message, { cell, line: syntaxLine(err) + lineOffset });
+      }
+      try {
+        return await script.runInContext(this.context, { timeout: 10_000 });
+      } catch (err) {
+        if (err instanceof DefinitionError) throw err;
+        const e = err as Error;
+        const at = locateInStack(e?.stack, cell, lineOffset);
+        throw new DefinitionError("CELL_FAILED", `${e?.name ?? "Error"}: ${e?.message ?? String(err)}`, at);
+      }
+    });
+    return { definitions, value };
+  }
+}
+
+function cellFileName(cell: string): string {
+  return `lakeloop-cell:${cell}`;
+}
+
+function syntaxLine(err: unknown): number {
+  const m = /:(\d+)\n/.exec((err as Error).stack ?? "");
+  return m ? Number(m[1]) : 1;
+}
+
+export function locateInStack(stack: string | undefined, cell: string, lineOffset = 0): SourceLocation {
+  const name = cellFileName(cell).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const m = new RegExp(`${name}:(\\d+)`).exec(stack ?? "");
+  return { cell, line: m ? Math.max(1, Number(m[1]) + lineOffset) : 1 };
+}
+
+/** TypeScript to a script: imports become `require`, comments go, top-level await is wrapped. */
+export function transpileCell(cell: string, source: string): { code: string; wrapped: boolean } {
+  const out = ts.transpileModule(source, {
+    fileName: `${cell}.ts`,
+    reportDiagnostics: true,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, removeComments: true, esModuleInterop: false, sourceMap: false },
+  });
+  const error = out.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (error) {
+    const line = error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start).line + 1 : 1;
+    throw new DefinitionError("SYNTAX", ts.flattenDiagnosticMessageText(error.messageText, "\n"), { cell, line });
+  }
+  // transpileModule keeps each statement on its line; only the CommonJS preamble it
+  // adds at the top must go for line numbers to match the cell's.
+  const code = out.outputText.replace(/^"use strict";\n/, "").replace(/^Object\.defineProperty\(exports, "__esModule".*\n/m, "");
+  if (!hasTopLevelAwait(source)) return { code: returnLastExpression(code), wrapped: false };
+  return { code: `(async () => {\n${returnLastExpression(code, true)}\n})()`, wrapped: true };
+}
+
+function hasTopLevelAwait(source: string): boolean {
+  const file = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.ES2022, true);
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n)) return;
+    if (n.kind === ts.SyntaxKind.AwaitExpression || (ts.isForOfStatement(n) && n.awaitModifier)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  file.statements.forEach(visit);
+  return found;
+}
+
+/** In an async wrapper the last expression statement must be returned to be the cell's value. */
+function returnLastExpression(code: string, wrapped = false): string {
+  if (!wrapped) return code;
+  const file = ts.createSourceFile("cell.js", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const last = file.statements.at(-1);
+  if (!last || !ts.isExpressionStatement(last)) return code;
+  return code.slice(0, last.getStart()) + "return " + code.slice(last.getStart());
+}

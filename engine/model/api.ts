@@ -1,0 +1,57 @@
+// The public model API: `model(name, inputs, fn, options?)` and `Model(name, scan?)`.
+// Calling `model` only registers a definition with whoever is collecting them (a cell
+// being evaluated, a project file being loaded); it never runs anything.
+import type { InputRef, ModelOptions, SourceLocation, TsModelDefinition } from "./definition.js";
+import { DefinitionError } from "./definition.js";
+import { checkPurity } from "./purity.js";
+
+export type { InputRef, ModelOptions } from "./definition.js";
+
+/** Who receives definitions right now, and how to find the calling line. */
+export interface DefinitionSink {
+  add(definition: TsModelDefinition): void;
+  /** The cell location of the caller, from a stack trace. */
+  locate(stack: string | undefined): SourceLocation;
+}
+
+let sink: DefinitionSink | undefined;
+
+/** Runs `fn` with `model(...)` registering into `target`. */
+export async function collectDefinitions<T>(target: DefinitionSink, fn: () => Promise<T> | T): Promise<T> {
+  const previous = sink;
+  sink = target;
+  try {
+    return await fn();
+  } finally {
+    sink = previous;
+  }
+}
+
+/** A declared input: a lake table (with the columns and rows to scan) or another model. */
+export function Model(name: string, scan: { columns?: string[]; filter?: string } = {}): InputRef {
+  if (typeof name !== "string" || name.trim() === "") throw new TypeError("Model(name) needs the name of a table or a model");
+  return { name, ...(scan.columns ? { columns: [...scan.columns] } : {}), ...(scan.filter ? { filter: scan.filter } : {}) };
+}
+
+/** Registers a TypeScript model: a pure function of its inputs (Arrow tables) to a table. */
+export function model<I extends Record<string, InputRef>>(
+  name: string,
+  inputs: I,
+  fn: (inputs: { [K in keyof I]: import("apache-arrow").Table }, ctx: { arrow: typeof import("apache-arrow"); log: (...args: unknown[]) => void }) => unknown,
+  options: ModelOptions = {},
+): void {
+  if (!sink) throw new Error("model() registers definitions while a cell or project file is evaluated; run it through lakeloop");
+  const at = sink.locate(new Error().stack);
+  if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new DefinitionError("BAD_NAME", `model name ${JSON.stringify(name)} must be an identifier (letters, digits, _)`, at);
+  }
+  if (typeof fn !== "function") throw new DefinitionError("BAD_MODEL", `model "${name}" needs a function as its third argument`, at);
+  for (const [param, ref] of Object.entries(inputs ?? {})) {
+    if (!ref || typeof ref !== "object" || typeof ref.name !== "string") {
+      throw new DefinitionError("BAD_INPUT", `input "${param}" of model "${name}" must be Model("table or model name", ...)`, at);
+    }
+  }
+  const source = fn.toString();
+  checkPurity(name, source, at);
+  sink.add({ kind: "ts", name, inputs: { ...inputs }, source, options: { ...options }, at });
+}

@@ -1,0 +1,52 @@
+// What a cell or a project file defines: models, each with its inputs (lake tables or
+// other models), its code (a TypeScript function's source, or SQL) and its options,
+// and where it was written so that every error can point there.
+
+export interface SourceLocation {
+  /** Cell id or file path. */
+  cell: string;
+  /** 1-based line within the cell or file. */
+  line: number;
+}
+
+/** An input as declared: `Model("transactions", { columns, filter })` or `Model("euro_selection")`. */
+export interface InputRef {
+  name: string;
+  columns?: string[];
+  filter?: string;
+}
+
+export interface ModelOptions {
+  /** Write the output to the lake: true for table "default.<name>", or a table name. */
+  materialize?: boolean | string;
+  runtime?: { npm?: Record<string, string> };
+  timeoutMs?: number;
+  memoryMb?: number;
+}
+
+export interface TsModelDefinition {
+  kind: "ts";
+  name: string;
+  inputs: Record<string, InputRef>;
+  /** The function's JavaScript source (transpiled, comments removed). */
+  source: string;
+  options: ModelOptions;
+  at: SourceLocation;
+}
+
+export interface SqlModelDefinition {
+  kind: "sql";
+  name: string;
+  sql: string;
+  options: ModelOptions;
+  at: SourceLocation;
+}
+
+export type ModelDefinition = TsModelDefinition | SqlModelDefinition;
+
+export class DefinitionError extends Error {
+  override name = "DefinitionError";
+  constructor(readonly code: string, message: string, readonly at?: SourceLocation) {
+    super(at ? `${at.cell}:${at.line}: ${message}` : message);
+  }
+}

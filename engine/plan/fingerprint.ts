@@ -1,0 +1,55 @@
+// Fingerprints: a node's identity as a hash of everything its output depends on —
+// its normalized code, options and runtime, its parents' fingerprints and, for scans,
+// the table, snapshot and normalized request. Equal fingerprints, equal outputs.
+import { createHash } from "node:crypto";
+import ts from "typescript";
+import { formatFilter } from "../../lake/filter/format-filter.js";
+import type { Graph, GraphNode } from "../dag/graph.js";
+
+export function hashOf(value: unknown): string {
+  const canonical = JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? `${v}n` : v));
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
+}
+
+/** A function's code printed canonically: whitespace, comments and formatting never matter. */
+export function normalizeCode(source: string): string {
+  const file = ts.createSourceFile("model.js", `(${source})`, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+  return ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed }).printFile(file);
+}
+
+/** The parts of a node's identity, kept to explain why a node must run again. */
+export interface NodeParts {
+  fingerprint: string;
+  code: string;
+  options: string;
+  inputs: Record<string, string>;
+  snapshotId?: number | null;
+}
+
+export function fingerprintAll(graph: Graph): Map<string, NodeParts> {
+  const parts = new Map<string, NodeParts>();
+  for (const key of graph.topological()) parts.set(key, partsOf(graph.get(key), parts));
+  return parts;
+}
+
+function partsOf(node: GraphNode, done: Map<string, NodeParts>): NodeParts {
+  const inputs: Record<string, string> = {};
+  if (node.kind !== "scan") for (const [name, key] of Object.entries(node.inputs)) inputs[name] = done.get(key)!.fingerprint;
+  let code: string;
+  let options: string;
+  if (node.kind === "scan") {
+    code = hashOf({ table: node.tableUuid, columns: node.columns, filter: node.filter ? formatFilter(node.filter.expr) : null });
+    options = "";
+    return { fingerprint: hashOf({ kind: "scan", code, snapshot: node.snapshotId }), code, options, inputs, snapshotId: node.snapshotId };
+  }
+  if (node.kind === "ts") {
+    const { timeoutMs, memoryMb, runtime } = node.definition.options;
+    code = hashOf(normalizeCode(node.definition.source));
+    options = hashOf({ timeoutMs: timeoutMs ?? null, memoryMb: memoryMb ?? null, runtime: runtime ?? null });
+  } else {
+    code = hashOf(node.normalized);
+    options = "";
+  }
+  // `materialize` is an effect, not part of the output: it stays out of the fingerprint.
+  return { fingerprint: hashOf({ kind: node.kind, code, options, inputs }), code, options, inputs };
+}

@@ -1,0 +1,191 @@
+// A session: the definitions of every cell so far, the DAG rebuilt from them on each
+// edit, and a worker that runs plans. Running a cell runs the models it defined plus
+// the models downstream of them that already ran in the session, so what the user has
+// seen stays consistent with the code. Shared by the CLI, the kernel and the REPL.
+import { Duck } from "../columnar/duckdb.js";
+import { Catalog } from "../lake/iceberg/catalog.js";
+import { openStore } from "../lake/store/open-store.js";
+import type { ObjectStore } from "../lake/store/object-store.js";
+import type { NodeEvent, Reply } from "../worker/protocol.js";
+import { isSqlCell, parseSqlCell } from "./cells/sql-cell.js";
+import { TsCellContext } from "./cells/ts-cell.js";
+import { buildDag } from "./dag/build-dag.js";
+import type { Graph } from "./dag/graph.js";
+import { DefinitionError, type ModelDefinition } from "./model/definition.js";
+import { fingerprintAll, type NodeParts } from "./plan/fingerprint.js";
+import { formatLogicalPlan, formatPhysicalPlan, formatWorkerPlan } from "./plan/format-plan.js";
+import { planRun, type Plan } from "./plan/plan-run.js";
+import { toWorkerPlan } from "./plan/to-worker-plan.js";
+import { spawnLocalWorker, type LocalWorker } from "./worker/local-worker.js";
+import { WorkerClient, type RunOutcome } from "./worker/worker-client.js";
+
+export interface SessionOptions {
+  /** Lake URI (default $LAKELOOP_LAKE or file://./.lakeloop/lake). */
+  lake?: string;
+  /** A running worker's endpoint; without one a local worker is spawned. */
+  worker?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PlannedRun {
+  graph: Graph;
+  parts: Map<string, NodeParts>;
+  plan: Plan;
+}
+
+export interface NodeReport {
+  name: string;
+  kind: string;
+  action: "ran" | "reused" | "failed" | "skipped";
+  reason: string;
+  rows?: number;
+  ms?: number;
+  objectStoreBytes: number;
+  cacheBytes: number;
+  error?: string;
+}
+
+export interface RunReport extends RunOutcome {
+  nodes: NodeReport[];
+  planned: PlannedRun;
+}
+
+export class Session {
+  readonly #cells = new Map<string, ModelDefinition[]>();
+  readonly #context = new TsCellContext();
+  /** What each node was when it last ran, to say why it runs again. */
+  readonly #previous = new Map<string, NodeParts>();
+  /** Models whose outputs the user has seen in this session. */
+  readonly #seen = new Set<string>();
+
+  private constructor(
+    readonly lake: string,
+    readonly store: ObjectStore,
+    readonly catalog: Catalog,
+    readonly duck: Duck,
+    readonly worker: WorkerClient,
+    readonly local: LocalWorker | undefined,
+  ) {}
+
+  static async open(options: SessionOptions = {}): Promise<Session> {
+    const env = options.env ?? process.env;
+    const lake = options.lake ?? env.LAKELOOP_LAKE ?? "file://./.lakeloop/lake";
+    const store = await openStore(lake, env);
+    const catalog = await Catalog.open(store);
+    const duck = await Duck.open({ threads: 1 });
+    const local = options.worker ? undefined : await spawnLocalWorker(store.root, env);
+    const worker = await WorkerClient.connect(options.worker ?? local!.endpoint);
+    return new Session(store.root, store, catalog, duck, worker, local);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.local?.stop();
+    this.duck.close();
+    await this.store.close();
+  }
+
+  definitions(): ModelDefinition[] {
+    return [...this.#cells.values()].flat();
+  }
+
+  /** Replaces the definitions a cell made before; returns the cell's value and models. */
+  async applyCell(cell: string, source: string): Promise<{ models: string[]; value: unknown }> {
+    if (isSqlCell(source)) {
+      const definition = parseSqlCell(cell, source);
+      this.#cells.set(cell, [definition]);
+      return { models: [definition.name], value: undefined };
+    }
+    const result = await this.#context.evaluate(cell, source);
+    if (result.definitions.length > 0 || this.#cells.has(cell)) this.#cells.set(cell, result.definitions);
+    return { models: result.definitions.map((d) => d.name), value: result.value };
+  }
+
+  removeCell(cell: string): void {
+    this.#cells.delete(cell);
+  }
+
+  /** Plans the targets (default: every model) against what the worker holds. */
+  async plan(targets?: string[]): Promise<PlannedRun> {
+    const graph = await buildDag(this.definitions(), { catalog: this.catalog, duck: this.duck });
+    const names = targets ?? [...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name);
+    for (const name of names) {
+      if (!graph.model(name)) throw new DefinitionError("UNKNOWN_TARGET", `no model named "${name}"; models: ${[...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name).join(", ") || "none yet"}`);
+    }
+    const parts = fingerprintAll(graph);
+    const keys = names.map((n) => `model:${n}`);
+    const all = graph.topological(keys);
+    const reply = await this.worker.request<Extract<Reply, { type: "has" }>>({ type: "has", nodes: all.map((k) => parts.get(k)!.fingerprint) });
+    const resident = new Set(reply.resident);
+    return { graph, parts, plan: planRun(graph, parts, keys, (fp) => resident.has(fp), this.#previous) };
+  }
+
+  /** The plan's three views, with the worker's cache diff of each scan. */
+  async explain(targets?: string[]): Promise<string> {
+    const planned = await this.plan(targets);
+    const scans = planned.plan.nodes.filter((p) => p.action === "run" && p.node.kind === "scan");
+    const reply = scans.length ? await this.worker.request<Extract<Reply, { type: "diff" }>>({
+      type: "diff",
+      scans: scans.map((p) => {
+        const n = p.node as Extract<typeof p.node, { kind: "scan" }>;
+        return { node: p.parts.fingerprint, table: n.table, snapshotId: n.snapshotId, columns: n.columns, ...(n.filter ? { filter: n.filter.text } : {}) };
+      }),
+    }) : { diffs: [] };
+    const diffs = new Map(reply.diffs.map((d) => [d.node, d.summary]));
+    return [formatLogicalPlan(planned.graph, planned.plan), formatPhysicalPlan(planned.plan), formatWorkerPlan(planned.plan, diffs)].join("\n\n");
+  }
+
+  /** Runs the targets (default: every model), reusing what the worker holds. */
+  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void } = {}): Promise<RunReport> {
+    const planned = await this.plan(targets);
+    const workerPlan = toWorkerPlan(planned.plan, planned.parts);
+    const events: NodeEvent[] = [];
+    const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, options);
+    const byId = new Map(planned.plan.nodes.map((p) => [p.parts.fingerprint, p]));
+    const nodes: NodeReport[] = planned.plan.nodes.map((p) => ({
+      name: p.node.name, kind: p.node.kind, action: p.action === "reuse" ? "reused" : "skipped", reason: p.reason, objectStoreBytes: 0, cacheBytes: 0,
+    }));
+    const report = (id: string) => nodes[planned.plan.nodes.indexOf(byId.get(id)!)];
+    for (const e of events) {
+      const r = "node" in e ? report(e.node) : undefined;
+      if (!r) continue;
+      if (e.type === "node-finished") {
+        Object.assign(r, { action: "ran", rows: e.rows, ms: e.ms, objectStoreBytes: e.read.objectStoreBytes, cacheBytes: e.read.memoryBytes + e.read.diskBytes });
+        const p = byId.get(e.node)!;
+        this.#previous.set(p.key, p.parts);
+      } else if (e.type === "node-reused") {
+        Object.assign(r, { action: "reused", rows: e.rows });
+        const p = byId.get(e.node)!;
+        this.#previous.set(p.key, p.parts);
+      } else if (e.type === "node-failed") {
+        Object.assign(r, { action: "failed", ms: e.ms, error: e.error.message });
+      }
+    }
+    for (const p of planned.plan.nodes) if (p.node.kind !== "scan" && planned.plan.targets.includes(p.key)) this.#seen.add(p.node.name);
+    return { ...outcome, nodes, planned };
+  }
+
+  /**
+   * Applies a cell and runs what it defined plus the models downstream of them that
+   * already ran in this session.
+   */
+  async runCell(cell: string, source: string, onEvent?: (event: NodeEvent) => void): Promise<{ value: unknown; report?: RunReport }> {
+    const { models, value } = await this.applyCell(cell, source);
+    if (models.length === 0) return { value };
+    const graph = await buildDag(this.definitions(), { catalog: this.catalog, duck: this.duck });
+    const targets = new Set(models);
+    for (const name of models) {
+      for (const key of graph.descendants(`model:${name}`)) {
+        const node = graph.get(key);
+        if (this.#seen.has(node.name)) targets.add(node.name);
+      }
+    }
+    return { value, report: await this.run([...targets], onEvent) };
+  }
+
+  /** A whole result, streamed from the worker. */
+  async fetch(model: string): Promise<import("apache-arrow").Table[]> {
+    const planned = await this.plan([model]);
+    return this.worker.fetch(planned.parts.get(`model:${model}`)!.fingerprint);
+  }
+}

@@ -1,0 +1,67 @@
+// The worker process: opens the lake, the column cache and DuckDB, serves the worker
+// protocol on a zeromq endpoint, prints "lakeloop worker listening on <endpoint>" once
+// ready, and exits cleanly on SIGINT/SIGTERM — or when the session that spawned it dies.
+import * as os from "node:os";
+import { ColumnCache, defaultCacheDir } from "../cache/column-cache.js";
+import { Duck } from "../columnar/duckdb.js";
+import { Catalog } from "../lake/iceberg/catalog.js";
+import { openStore } from "../lake/store/open-store.js";
+import { createNodeRunner } from "./run-node.js";
+import { WorkerServer } from "./server.js";
+import { describeDiff } from "../cache/diff.js";
+import { planScan } from "../lake/scan/plan-scan.js";
+
+export interface WorkerOptions {
+  listen: string;
+  lake: string;
+  cacheDir?: string;
+  /** Bytes for resident outputs (default a quarter of this machine's memory). */
+  memoryBudget?: number;
+  parentPid?: number;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export async function startWorker(options: WorkerOptions): Promise<{ server: WorkerServer; endpoint: string; stop(): Promise<void> }> {
+  const store = await openStore(options.lake, options.env ?? process.env);
+  const catalog = await Catalog.open(store);
+  const cache = new ColumnCache({ store, diskDir: options.cacheDir ?? defaultCacheDir(options.env) });
+  const duck = await Duck.open();
+  const server = new WorkerServer({
+    listen: options.listen,
+    memoryBudget: options.memoryBudget ?? Math.floor(os.totalmem() / 4),
+    log: options.log,
+    services: {
+      runNode: createNodeRunner({ catalog, cache, duck }),
+      diff: async (scans) => Promise.all(scans.map(async (s) => {
+        const plan = await planScan(catalog, { table: s.table, columns: s.columns, filter: s.filter, ...(s.snapshotId !== null ? { snapshotId: s.snapshotId } : {}) });
+        const diff = await cache.diff(plan);
+        return { node: s.node, summary: describeDiff(diff), memoryBytes: diff.bytes.memory, diskBytes: diff.bytes.disk, fetchBytes: diff.bytes.fetch };
+      })),
+      cacheStats: () => cache.stats(),
+      close: async () => {
+        await cache.close();
+        duck.close();
+        await store.close();
+      },
+    },
+  });
+  const endpoint = await server.start();
+  let watch: NodeJS.Timeout | undefined;
+  if (options.parentPid) {
+    // A local worker must not outlive the session that spawned it.
+    watch = setInterval(() => {
+      try {
+        process.kill(options.parentPid!, 0);
+      } catch {
+        void stop().then(() => process.exit(0));
+      }
+    }, 1000);
+    watch.unref();
+  }
+  const stop = async () => {
+    if (watch) clearInterval(watch);
+    await server.close();
+  };
+  return { server, endpoint, stop };
+}

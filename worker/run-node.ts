@@ -1,0 +1,57 @@
+// How the worker runs each kind of node: scans through the differential cache, SQL in
+// DuckDB on its inputs (loaded as temp tables by bulk copy, on a connection of its
+// own), TypeScript in a thread with limits; then materialization when asked.
+import type { Table } from "apache-arrow";
+import { ColumnCache, type ScanStats } from "../cache/column-cache.js";
+import { scanTable } from "../cache/scan-table.js";
+import { arrowFromDuckDB } from "../columnar/arrow-from-duckdb.js";
+import { loadArrowIntoDuckDB } from "../columnar/arrow-into-duckdb.js";
+import type { Duck } from "../columnar/duckdb.js";
+import type { Catalog } from "../lake/iceberg/catalog.js";
+import type { NodeResult, RunNode } from "./execute-plan.js";
+import { materialize } from "./materialize.js";
+import type { ReadStats } from "./protocol.js";
+import { runTsModel } from "./run-ts-model.js";
+
+export interface NodeServices {
+  catalog: Catalog;
+  cache: ColumnCache;
+  duck: Duck;
+}
+
+export function readStatsOf(stats: ScanStats): ReadStats {
+  return {
+    memoryBytes: stats.bytes.memory, diskBytes: stats.bytes.disk, objectStoreBytes: stats.bytes.objectStore,
+    memoryFragments: stats.fragments.memory, diskFragments: stats.fragments.disk, fetchedFragments: stats.fragments.fetched,
+  };
+}
+
+export async function runSql(duck: Duck, query: string, inputs: Record<string, Table>): Promise<Table> {
+  const conn = await duck.fork();
+  try {
+    for (const [name, table] of Object.entries(inputs)) await loadArrowIntoDuckDB(conn, name, table);
+    return await arrowFromDuckDB(conn, query, { shared: true });
+  } finally {
+    for (const name of Object.keys(inputs)) await conn.run(`DROP TABLE IF EXISTS "${name.replace(/"/g, '""')}"`).catch(() => {});
+    conn.close();
+  }
+}
+
+export function createNodeRunner(services: NodeServices): RunNode {
+  return async (node, inputs, ctx): Promise<NodeResult> => {
+    let result: NodeResult;
+    if (node.kind === "scan") {
+      const scan = node.scan!;
+      const { table, stats } = await scanTable(services.catalog, services.cache, {
+        table: scan.table, columns: scan.columns, filter: scan.filter, ...(scan.snapshotId !== null ? { snapshotId: scan.snapshotId } : {}),
+      });
+      result = { table, read: readStatsOf(stats) };
+    } else if (node.kind === "sql") {
+      result = { table: await runSql(services.duck, node.sql!.query, inputs) };
+    } else {
+      result = { table: await runTsModel(node.ts!, inputs, ctx.signal) };
+    }
+    if (node.materialize) result.materialized = await materialize(services.catalog, services.duck, node.materialize.table, result.table, node.name);
+    return result;
+  };
+}

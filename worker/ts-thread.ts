@@ -1,0 +1,31 @@
+// The body of the worker thread that runs one TypeScript model: it rebuilds the input
+// tables, imports the model's module, calls it with the inputs and `{ arrow, log }`,
+// and sends the output back as Arrow IPC with its buffer transferred.
+import { parentPort, workerData } from "node:worker_threads";
+import * as arrow from "apache-arrow";
+
+interface Job {
+  code: string;
+  inputs: Record<string, Uint8Array>;
+}
+
+async function main(): Promise<void> {
+  const job = workerData as Job;
+  const inputs: Record<string, arrow.Table> = {};
+  for (const [name, bytes] of Object.entries(job.inputs)) inputs[name] = arrow.tableFromIPC(bytes);
+  const mod = (await import(`data:text/javascript;base64,${Buffer.from(job.code).toString("base64")}`)) as { default: unknown };
+  if (typeof mod.default !== "function") throw new TypeError("the model module does not export a function");
+  const log = (...args: unknown[]) => parentPort!.postMessage({ log: args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ") });
+  const output = await (mod.default as (i: unknown, c: unknown) => unknown)(inputs, { arrow, log });
+  let table: arrow.Table;
+  if (output instanceof arrow.Table) table = output;
+  else if (Array.isArray(output)) table = arrow.tableFromJSON(output as Record<string, unknown>[]);
+  else throw Object.assign(new TypeError(`the model returned ${output === null ? "null" : typeof output}; return an Arrow Table or an array of row objects`), { code: "MODEL_BAD_OUTPUT" });
+  const bytes = arrow.tableToIPC(table, "stream");
+  parentPort!.postMessage({ ok: bytes }, [bytes.buffer as ArrayBuffer]);
+}
+
+main().catch((err: unknown) => {
+  const e = err as Error & { code?: string };
+  parentPort!.postMessage({ error: { message: e?.message ?? String(err), stack: e?.stack ?? "", code: e?.code } });
+});
