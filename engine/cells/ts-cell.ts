@@ -8,6 +8,7 @@ import ts from "typescript";
 import * as arrow from "apache-arrow";
 import { collectDefinitions, Model, model } from "../model/api.js";
 import { DefinitionError, type SourceLocation, type TsModelDefinition } from "../model/definition.js";
+import { lineMapOf } from "./source-map.js";
 
 export interface CellResult {
   definitions: TsModelDefinition[];
@@ -33,23 +34,23 @@ export class TsCellContext {
   async evaluate(cell: string, source: string): Promise<CellResult> {
     const js = transpileCell(cell, source);
     const definitions: TsModelDefinition[] = [];
-    const lineOffset = js.wrapped ? -1 : 0;
+    const locate = (stack: string | undefined) => locateInStack(stack, cell, js.originalLine);
     const value = await collectDefinitions({
       add: (d) => definitions.push(d),
-      locate: (stack) => locateInStack(stack, cell, lineOffset),
+      locate,
     }, async () => {
       let script: vm.Script;
       try {
         script = new vm.Script(js.code, { filename: cellFileName(cell) });
       } catch (err) {
-        throw new DefinitionError("SYNTAX", (err as Error).message, { cell, line: syntaxLine(err) + lineOffset });
+        throw new DefinitionError("SYNTAX", (err as Error).message, { cell, line: js.originalLine(syntaxLine(err)) });
       }
       try {
         return await script.runInContext(this.context, { timeout: 10_000 });
       } catch (err) {
         if (err instanceof DefinitionError) throw err;
         const e = err as Error;
-        const at = locateInStack(e?.stack, cell, lineOffset);
+        const at = locate(e?.stack);
         throw new DefinitionError("CELL_FAILED", `${e?.name ?? "Error"}: ${e?.message ?? String(err)}`, at);
       }
     });
@@ -66,29 +67,60 @@ function syntaxLine(err: unknown): number {
   return m ? Number(m[1]) : 1;
 }
 
-export function locateInStack(stack: string | undefined, cell: string, lineOffset = 0): SourceLocation {
+export function locateInStack(stack: string | undefined, cell: string, originalLine: (line: number) => number = (l) => l): SourceLocation {
   const name = cellFileName(cell).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const m = new RegExp(`${name}:(\\d+)`).exec(stack ?? "");
-  return { cell, line: m ? Math.max(1, Number(m[1]) + lineOffset) : 1 };
+  return { cell, line: m ? originalLine(Number(m[1])) : 1 };
 }
 
 /** TypeScript to a script: imports become `require`, comments go, top-level await is wrapped. */
-export function transpileCell(cell: string, source: string): { code: string; wrapped: boolean } {
+export interface TranspiledCell {
+  code: string;
+  wrapped: boolean;
+  /** The cell's line (1-based) of a line of `code`. */
+  originalLine(line: number): number;
+}
+
+export function transpileCell(cell: string, source: string): TranspiledCell {
   const out = ts.transpileModule(source, {
     fileName: `${cell}.ts`,
     reportDiagnostics: true,
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, removeComments: true, esModuleInterop: false, sourceMap: false },
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, removeComments: true, esModuleInterop: false, sourceMap: true },
   });
   const error = out.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
   if (error) {
     const line = error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start).line + 1 : 1;
     throw new DefinitionError("SYNTAX", ts.flattenDiagnosticMessageText(error.messageText, "\n"), { cell, line });
   }
-  // transpileModule keeps each statement on its line; only the CommonJS preamble it
-  // adds at the top must go for line numbers to match the cell's.
-  const code = out.outputText.replace(/^"use strict";\n/, "").replace(/^Object\.defineProperty\(exports, "__esModule".*\n/m, "");
-  if (!hasTopLevelAwait(source)) return { code: returnLastExpression(code), wrapped: false };
-  return { code: `(async () => {\n${returnLastExpression(code, true)}\n})()`, wrapped: true };
+  const lineMap = lineMapOf((JSON.parse(out.sourceMapText ?? "{}") as { mappings?: string }).mappings ?? "");
+  const code = redeclarable(out.outputText.replace(/\n\/\/# sourceMappingURL=.*$/, ""));
+  const wrapped = hasTopLevelAwait(source);
+  const shift = wrapped ? 1 : 0;
+  const originalLine = (line: number) => {
+    const generated = line - 1 - shift;
+    for (let l = generated; l >= 0; l--) if (lineMap[l] !== undefined) return lineMap[l]! + 1;
+    return 1;
+  };
+  if (!wrapped) return { code, wrapped, originalLine };
+  return { code: `(async () => {\n${returnLastExpression(code, true)}\n})()`, wrapped, originalLine };
+}
+
+/**
+ * Top-level `const`/`let` become `var`, so running a cell again (or redefining a name in
+ * a later cell) replaces the binding instead of failing, as in a notebook.
+ */
+function redeclarable(code: string): string {
+  const file = ts.createSourceFile("cell.js", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  let out = code;
+  for (const statement of [...file.statements].reverse()) {
+    if (!ts.isVariableStatement(statement)) continue;
+    const list = statement.declarationList;
+    if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) continue;
+    const start = list.getStart();
+    const keyword = list.flags & ts.NodeFlags.Const ? "const" : "let";
+    out = out.slice(0, start) + "var" + out.slice(start + keyword.length);
+  }
+  return out;
 }
 
 function hasTopLevelAwait(source: string): boolean {
