@@ -7,6 +7,8 @@ export interface CommandContext {
   args: string[];
   /** The lake from --lake or LAKELOOP_LAKE (default file://./.lakeloop/lake), opened on first use. */
   openLake(): Promise<ObjectStore>;
+  /** The lake was chosen (--lake or LAKELOOP_LAKE), not the embedded default. */
+  lakeGiven: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;

@@ -2,7 +2,7 @@
 // subcommand, prints help, and turns user errors into one clear line and exit code.
 import { commands } from "./commands/index.js";
 import { UsageError, type Command, type CommandContext } from "./command.js";
-import { resolveLakeLocation } from "./lake-location.js";
+import { DEFAULT_LAKE, resolveLakeLocation } from "./lake-location.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
 
 const GLOBAL_HELP = `Global options:
@@ -47,6 +47,7 @@ export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "
   const ctx: CommandContext = {
     ...io,
     args,
+    lakeGiven: location.uri !== DEFAULT_LAKE,
     openLake: async () => {
       if (!store) {
         const { openStore } = await import("../lake/store/open-store.js");

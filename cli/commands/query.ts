@@ -1,9 +1,11 @@
 // `lakeloop query "SQL"`: ad hoc SQL over lake tables, through the same planner and
 // worker as models (so it reads only the columns it uses, through the cache).
-import { Session } from "../../engine/session.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
 import { formatTable, formatValue } from "../render-run.js";
+
+// The engine (and the TypeScript compiler it carries) loads only when the command runs.
+const loadEngine = () => import("../../engine/session.js");
 
 export const queryCommand: Command = {
   name: "query",
@@ -19,6 +21,7 @@ planned like a SQL model: only the columns it uses are scanned, through the cach
   async run(ctx) {
     const { values, positionals } = parseCommandArgs("query", ctx.args, { json: { type: "boolean" }, csv: { type: "boolean" }, limit: { type: "string" } });
     if (positionals.length !== 1) throw new UsageError('query needs one SQL string: lakeloop query "SELECT ..."');
+    const { Session } = await loadEngine();
     const session = await Session.open({ lake: (await ctx.openLake()).root, env: ctx.env });
     try {
       await session.applyCell("query", `%%sql query\n${positionals[0]}`);

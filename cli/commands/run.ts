@@ -2,12 +2,14 @@
 // or cached; `--dry-run` prints the plan's three views; `--json` prints per node what
 // ran or was reused and the bytes fetched from object storage.
 import * as path from "node:path";
-import { loadProject, readProjectConfig } from "../../engine/project/load-project.js";
-import { Session } from "../../engine/session.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
 import { resolveLakeLocation } from "../lake-location.js";
+import { ensureSampleOnDefaultLake } from "../sample-on-first-use.js";
 import { formatEvent, formatTable, summarize } from "../render-run.js";
+
+// The engine (and the TypeScript compiler it carries) loads only when the command runs.
+const loadEngine = async () => ({ ...(await import("../../engine/session.js")), ...(await import("../../engine/project/load-project.js")) });
 
 export const runCommand: Command = {
   name: "run",
@@ -27,9 +29,11 @@ run, else every model.
       target: { type: "string", multiple: true }, "dry-run": { type: "boolean" }, json: { type: "boolean" }, worker: { type: "string" },
     });
     if (positionals.length !== 1) throw new UsageError("run needs one project folder: lakeloop run <dir>");
+    const { Session, loadProject, readProjectConfig } = await loadEngine();
     const dir = path.resolve(positionals[0]!);
     const config = await readProjectConfig(dir);
     const lake = config.lake && !ctx.env.LAKELOOP_LAKE ? config.lake : resolveLakeLocation([], ctx.env).uri;
+    await ensureSampleOnDefaultLake(ctx, ctx.lakeGiven || Boolean(config.lake));
     const session = await Session.open({ lake: (await ctx.openLake()).root ?? lake, worker: values.worker, env: ctx.env });
     try {
       await loadProject(session, dir, config);
