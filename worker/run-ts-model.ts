@@ -1,12 +1,14 @@
 // Running one TypeScript model in its own worker thread, with a heap limit (memoryMb)
 // and a wall-clock limit (timeoutMs): a model that throws, hangs or runs out of memory
 // fails alone, with an error that names it, and the worker process keeps serving.
-// Inputs cross as Arrow IPC bytes for now (the sandbox issue makes this zero-copy).
+// Inputs reach the thread as shared memory (the same buffers, no copy) and outputs come
+// back by transfer; only the schema is serialized.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
+import type { Table } from "apache-arrow";
+import { describeTable, shareTable, tableFromDescription, type TableDescription } from "../columnar/share.js";
 import type { TsSpec } from "./plan.js";
 
 export class ModelError extends Error {
@@ -35,12 +37,11 @@ function modelStack(stack: string): string {
 export function runTsModel(spec: TsSpec, inputs: Record<string, Table>, signal?: AbortSignal, log?: (line: string) => void): Promise<Table> {
   const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const memoryMb = spec.memoryMb ?? DEFAULT_MEMORY_MB;
-  const encoded: Record<string, Uint8Array> = {};
-  for (const [name, table] of Object.entries(inputs)) encoded[name] = tableToIPC(table, "stream");
+  const described: Record<string, TableDescription> = {};
+  for (const [name, table] of Object.entries(inputs)) described[name] = describeTable(shareTable(table));
   return new Promise<Table>((resolve, reject) => {
     const worker = new Worker(threadFile(), {
-      workerData: { code: spec.code, inputs: encoded },
-      transferList: Object.values(encoded).map((b) => b.buffer as ArrayBuffer),
+      workerData: { code: spec.code, inputs: described },
       resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, memoryMb / 8)) },
       stdout: false,
     });
@@ -56,9 +57,9 @@ export function runTsModel(spec: TsSpec, inputs: Record<string, Table>, signal?:
     const timer = setTimeout(() => finish(() => reject(new ModelError("MODEL_TIMEOUT", `model "${spec.name}" ran longer than its ${timeoutMs} ms limit (timeoutMs) and was stopped`))), timeoutMs);
     const onAbort = () => finish(() => reject(new ModelError("MODEL_CANCELLED", `model "${spec.name}" was cancelled`)));
     signal?.addEventListener("abort", onAbort, { once: true });
-    worker.on("message", (message: { ok?: Uint8Array; error?: { message: string; stack: string; code?: string }; log?: string }) => {
+    worker.on("message", (message: { ok?: TableDescription; error?: { message: string; stack: string; code?: string }; log?: string }) => {
       if (message.log !== undefined) return log?.(message.log);
-      if (message.ok) return finish(() => resolve(tableFromIPC(message.ok!)));
+      if (message.ok) return finish(() => resolve(tableFromDescription(message.ok!)));
       if (message.error) {
         const code = message.error.code === "MODEL_BAD_OUTPUT" ? "MODEL_BAD_OUTPUT" : "MODEL_THREW";
         const stack = modelStack(message.error.stack);

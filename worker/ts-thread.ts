@@ -1,18 +1,20 @@
 // The body of the worker thread that runs one TypeScript model: it rebuilds the input
-// tables, imports the model's module, calls it with the inputs and `{ arrow, log }`,
-// and sends the output back as Arrow IPC with its buffer transferred.
+// tables over the parent's shared memory (no copy), imports the model's module, calls
+// it with the inputs and `{ arrow, log }`, and moves the output's buffers back to the
+// parent by transfer.
 import { parentPort, workerData } from "node:worker_threads";
 import * as arrow from "apache-arrow";
+import { describeTable, tableFromDescription, transferablesOf, type TableDescription } from "../columnar/share.js";
 
 interface Job {
   code: string;
-  inputs: Record<string, Uint8Array>;
+  inputs: Record<string, TableDescription>;
 }
 
 async function main(): Promise<void> {
   const job = workerData as Job;
   const inputs: Record<string, arrow.Table> = {};
-  for (const [name, bytes] of Object.entries(job.inputs)) inputs[name] = arrow.tableFromIPC(bytes);
+  for (const [name, description] of Object.entries(job.inputs)) inputs[name] = tableFromDescription(description);
   const mod = (await import(`data:text/javascript;base64,${Buffer.from(job.code).toString("base64")}`)) as { default: unknown };
   if (typeof mod.default !== "function") throw new TypeError("the model module does not export a function");
   const log = (...args: unknown[]) => parentPort!.postMessage({ log: args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ") });
@@ -21,8 +23,8 @@ async function main(): Promise<void> {
   if (output instanceof arrow.Table) table = output;
   else if (Array.isArray(output)) table = arrow.tableFromJSON(output as Record<string, unknown>[]);
   else throw Object.assign(new TypeError(`the model returned ${output === null ? "null" : typeof output}; return an Arrow Table or an array of row objects`), { code: "MODEL_BAD_OUTPUT" });
-  const bytes = arrow.tableToIPC(table, "stream");
-  parentPort!.postMessage({ ok: bytes }, [bytes.buffer as ArrayBuffer]);
+  const description = describeTable(table);
+  parentPort!.postMessage({ ok: description }, transferablesOf(description));
 }
 
 main().catch((err: unknown) => {
