@@ -50,6 +50,15 @@ export interface RunReport extends RunOutcome {
   planned: PlannedRun;
 }
 
+/** The cell line of the first frame of a model's stack ("model:3:11" in the worker). */
+function mapModelStack(planned: PlannedRun, key: string, stack: string | undefined): string | undefined {
+  const node = planned.graph.nodes.get(key);
+  const frame = stack ? /\bmodel:(\d+):(\d+)/.exec(stack) : null;
+  if (!node || node.kind !== "ts" || !frame) return undefined;
+  const d = node.definition;
+  return `${d.at.cell}:${(d.sourceLine ?? d.at.line) + Number(frame[1]) - 1}`;
+}
+
 export class Session {
   readonly #cells = new Map<string, ModelDefinition[]>();
   readonly #context = new TsCellContext();
@@ -158,7 +167,8 @@ export class Session {
         const p = byId.get(e.node)!;
         this.#previous.set(p.key, p.parts);
       } else if (e.type === "node-failed") {
-        Object.assign(r, { action: "failed", ms: e.ms, error: e.error.message });
+        const where = mapModelStack(planned, byId.get(e.node)!.key, e.error.stack);
+        Object.assign(r, { action: "failed", ms: e.ms, error: where ? `${e.error.message}\n    at ${where}` : e.error.message });
       }
     }
     for (const p of planned.plan.nodes) if (p.node.kind !== "scan" && planned.plan.targets.includes(p.key)) this.#seen.add(p.node.name);

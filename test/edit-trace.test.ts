@@ -123,7 +123,7 @@ model("euro", { w: Model("window") }, ({ w }, { arrow }) => {
     const report = await session.run(["broken", "by_country"]);
     const broken = report.nodes.find((n) => n.name === "broken")!;
     expect(broken.action).toBe("failed");
-    expect(broken.error).toMatch(/model "broken" threw: no rows for you true/);
+    expect(broken.error).toMatch(/model "broken" threw: no rows for you true\n    at bad:3$/);
     expect(report.nodes.find((n) => n.name === "by_country")!.action).not.toBe("failed");
     session.removeCell("bad");
   });

@@ -49,8 +49,9 @@ export function addReadStats(into: ReadStats, more: ReadStats): void {
 }
 
 function defaultDescribeError(err: unknown): ErrorInfo {
-  const e = err as Error & { code?: unknown };
-  return { code: typeof e?.code === "string" ? e.code : "NODE_FAILED", message: e?.message ?? String(err), stack: e?.stack };
+  // A model's error carries the stack of the model's own code; anything else, its own.
+  const e = err as Error & { code?: unknown; modelStack?: string };
+  return { code: typeof e?.code === "string" ? e.code : "NODE_FAILED", message: e?.message ?? String(err), stack: e?.modelStack ?? e?.stack };
 }
 
 /** Which nodes must run and which are reused, walking back from the targets. */

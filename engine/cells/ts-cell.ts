@@ -54,6 +54,10 @@ export class TsCellContext {
         throw new DefinitionError("CELL_FAILED", `${e?.name ?? "Error"}: ${e?.message ?? String(err)}`, at);
       }
     });
+    for (const d of definitions) {
+      const at = js.code.indexOf(d.source);
+      if (at >= 0) d.sourceLine = js.originalLine(js.code.slice(0, at).split("\n").length + (js.wrapped ? 1 : 0));
+    }
     return { definitions, value };
   }
 }

@@ -30,6 +30,8 @@ export interface TsModelDefinition {
   inputs: Record<string, InputRef>;
   /** The function's JavaScript source (transpiled, comments removed). */
   source: string;
+  /** The cell line where the function's source begins (for mapping its stack traces). */
+  sourceLine?: number;
   options: ModelOptions;
   at: SourceLocation;
 }
