@@ -25,6 +25,8 @@ export interface SessionOptions {
   /** A running worker's endpoint; without one a local worker is spawned. */
   worker?: string;
   env?: NodeJS.ProcessEnv;
+  /** Globals of the cells' context besides the API (a front end's console, display helpers). */
+  cellGlobals?: Record<string, unknown>;
 }
 
 export interface PlannedRun {
@@ -61,7 +63,7 @@ function mapModelStack(planned: PlannedRun, key: string, stack: string | undefin
 
 export class Session {
   readonly #cells = new Map<string, ModelDefinition[]>();
-  readonly #context = new TsCellContext();
+  readonly #context: TsCellContext;
   /** What each node was when it last ran, to say why it runs again. */
   readonly #previous = new Map<string, NodeParts>();
   /** Models whose outputs the user has seen in this session. */
@@ -74,7 +76,19 @@ export class Session {
     readonly duck: Duck,
     readonly worker: WorkerClient,
     readonly local: LocalWorker | undefined,
-  ) {}
+    cellGlobals: Record<string, unknown> = {},
+  ) {
+    this.#context = new TsCellContext(cellGlobals);
+  }
+
+  /** Names defined in the cells' context (for completion). */
+  contextNames(): string[] {
+    return Object.keys(this.#context.context);
+  }
+
+  contextValue(name: string): unknown {
+    return (this.#context.context as Record<string, unknown>)[name];
+  }
 
   static async open(options: SessionOptions = {}): Promise<Session> {
     const env = options.env ?? process.env;
@@ -84,7 +98,7 @@ export class Session {
     const duck = await Duck.open({ threads: 1 });
     const local = options.worker ? undefined : await spawnLocalWorker(store.root, env);
     const worker = await WorkerClient.connect(options.worker ?? local!.endpoint);
-    return new Session(store.root, store, catalog, duck, worker, local);
+    return new Session(store.root, store, catalog, duck, worker, local, options.cellGlobals);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 import type { Command } from "../command.js";
 import { describeCommand } from "./describe.js";
 import { importCommand } from "./import.js";
+import { kernelCommand } from "./kernel.js";
 import { queryCommand } from "./query.js";
 import { runCommand } from "./run.js";
 import { sampleCommand } from "./sample.js";
@@ -9,4 +10,4 @@ import { tablesCommand } from "./tables.js";
 import { tourCommand } from "./tour.js";
 import { workerCommand } from "./worker.js";
 
-export const commands: Command[] = [tourCommand, runCommand, queryCommand, sampleCommand, tablesCommand, describeCommand, importCommand, workerCommand];
+export const commands: Command[] = [tourCommand, runCommand, queryCommand, sampleCommand, tablesCommand, describeCommand, importCommand, kernelCommand, workerCommand];

@@ -1,0 +1,238 @@
+// What the kernel does with a cell: `%` line magics, `%%sql` and TypeScript cells run
+// through the session (models it defines run, with live progress updated in place),
+// console output as streams, display helpers, values as execute_result, errors as
+// error messages. Also completion and inspection over the session's names.
+import { randomUUID } from "node:crypto";
+import { inspect as inspectValue } from "node:util";
+import type { NodeEvent, Reply } from "../worker/protocol.js";
+
+type WorkerStatus = Extract<Reply, { type: "status" }>;
+import { Session, type RunReport } from "../engine/session.js";
+import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
+import { formatEvent, summarize } from "../cli/render-run.js";
+import { tableBundle, valueBundle, type MimeBundle } from "./render.js";
+import type { Header, Message } from "./wire.js";
+
+export type Publish = (type: string, content: unknown, parent: Partial<Header>, metadata?: Record<string, unknown>) => Promise<void>;
+
+export interface ExecuteOutcome {
+  error?: { ename: string; evalue: string; traceback: string[] };
+  plainResult?: string;
+  payload?: unknown[];
+}
+
+const HELP = `lakeloop magics:
+  %help              this list
+  %plan [models]     the plan's logical, physical and worker views (nothing runs)
+  %run [models]      bring models up to date (default: all)
+  %dag               models and what they read
+  %models            models and the cells that define them
+  %tables            the lake's tables
+  %describe <table>  a table's schema, partitioning, snapshots, files
+  %worker            outputs resident on the worker
+  %cache             the worker's cache statistics
+Cells: TypeScript (model(...), Model(...), display(...)), or '%%sql name [--materialize]'.`;
+
+/** Code-point offset to UTF-16 index (Jupyter counts cursor positions in code points). */
+export function codePointToIndex(text: string, cursor: number): number {
+  let index = 0;
+  for (let n = 0; n < cursor && index < text.length; n++) index += text.codePointAt(index)! > 0xffff ? 2 : 1;
+  return index;
+}
+
+function indexToCodePoint(text: string, index: number): number {
+  return [...text.slice(0, index)].length;
+}
+
+export class Executor {
+  #parent: Message | undefined;
+  #runId: string | undefined;
+  #tableNames: string[] = [];
+
+  private constructor(readonly session: Session, readonly publish: Publish) {}
+
+  get currentRequest(): Message | undefined {
+    return this.#parent;
+  }
+
+  static async create(options: { lake?: string; env?: NodeJS.ProcessEnv; publish: Publish; input: (prompt: string, password: boolean, parent: Message) => Promise<string> }): Promise<Executor> {
+    let executor: Executor | undefined;
+    const stream = (name: "stdout" | "stderr") => (...args: unknown[]) => executor?.stream(name, args.map((a) => (typeof a === "string" ? a : inspectValue(a, { colors: false }))).join(" ") + "\n");
+    const console = { log: stream("stdout"), info: stream("stdout"), debug: stream("stdout"), error: stream("stderr"), warn: stream("stderr") };
+    const display = Object.assign((value: unknown, options: { id?: string } = {}) => executor?.display(valueBundle(value), options.id), {
+      html: (html: string, options: { id?: string } = {}) => executor?.display({ "text/html": html, "text/plain": html.replace(/<[^>]+>/g, "") }, options.id),
+      markdown: (md: string) => executor?.display({ "text/markdown": md, "text/plain": md }),
+      vegalite: (spec: Record<string, unknown>, data?: unknown) => {
+        const values = data && typeof data === "object" && "toArray" in (data as object)
+          ? (data as { toArray(): unknown[] }).toArray().map((r) => JSON.parse(JSON.stringify((r as { toJSON(): unknown }).toJSON(), (_k, v) => (typeof v === "bigint" ? Number(v) : v))))
+          : data;
+        const full = values ? { ...spec, data: { values } } : spec;
+        return executor?.display({ "application/vnd.vegalite.v5+json": full, "text/plain": `<VegaLite chart: ${String(spec.mark ?? "")}>` });
+      },
+      update: (id: string, value: unknown) => executor?.display(valueBundle(value), id, true),
+      clear: (wait = false) => executor && void executor.publish("clear_output", { wait }, executor.#parent!.header),
+    });
+    const input = async (prompt = "") => {
+      const parent = executor?.currentRequest;
+      return parent ? options.input(String(prompt), false, parent) : "";
+    };
+    const session = await Session.open({ lake: options.lake, env: options.env, cellGlobals: { console, display, input } });
+    executor = new Executor(session, options.publish);
+    executor.#tableNames = (await session.catalog.listTables().catch(() => [])).map((t) => (t.startsWith("default.") ? t.slice(8) : t));
+    return executor;
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+
+  stream(name: "stdout" | "stderr", text: string): void {
+    if (this.#parent) void this.publish("stream", { name, text }, this.#parent.header);
+  }
+
+  display(data: MimeBundle, id?: string, update = false): string {
+    const displayId = id ?? randomUUID();
+    if (this.#parent) void this.publish(update ? "update_display_data" : "display_data", { data, metadata: {}, transient: { display_id: displayId } }, this.#parent.header);
+    return displayId;
+  }
+
+  interrupt(): void {
+    if (this.#runId) void this.session.worker.cancel(this.#runId).catch(() => {});
+  }
+
+  async execute(code: string, parent: Message, options: { silent: boolean; executionCount: number; allowStdin: boolean }): Promise<ExecuteOutcome> {
+    this.#parent = parent;
+    try {
+      const trimmed = code.trim();
+      if (trimmed.startsWith("%") && !trimmed.startsWith("%%sql")) {
+        for (const line of trimmed.split("\n").map((l) => l.trim()).filter(Boolean)) await this.#magic(line);
+        return {};
+      }
+      const cell = `cell[${options.executionCount}]`;
+      const progress = new Map<string, string>();
+      let displayId: string | undefined;
+      const onEvent = (e: NodeEvent) => {
+        const line = formatEvent(e);
+        if (!line || !("node" in e)) return;
+        progress.set(e.node, line.trim());
+        const html = `<pre class="lakeloop-progress">${[...progress.values()].join("\n").replace(/</g, "&lt;")}</pre>`;
+        const data = { "text/html": html, "text/plain": [...progress.values()].join("\n") };
+        if (!displayId) displayId = this.display(data);
+        else this.display(data, displayId, true);
+      };
+      const { value, report } = await this.session.runCell(cell, code, onEvent);
+      if (report) return this.#showRun(report, options.executionCount);
+      if (value !== undefined) {
+        const data = valueBundle(value);
+        await this.publish("execute_result", { data, metadata: {}, execution_count: options.executionCount }, parent.header);
+        return { plainResult: String(data["text/plain"]) };
+      }
+      return {};
+    } catch (err) {
+      const e = err as Error;
+      const error = { ename: e?.name ?? "Error", evalue: e?.message ?? String(err), traceback: [`${e?.name ?? "Error"}: ${e?.message ?? String(err)}`] };
+      await this.publish("error", error, parent.header);
+      return { error };
+    }
+  }
+
+  async #showRun(report: RunReport, executionCount: number): Promise<ExecuteOutcome> {
+    const parent = this.#parent!;
+    for (const preview of report.previews) {
+      await this.publish("display_data", { data: tableBundle(preview.table, preview.name, preview.rows), metadata: {}, transient: {} }, parent.header);
+    }
+    const summary = summarize(report);
+    await this.publish("execute_result", { data: { "text/plain": summary }, metadata: {}, execution_count: executionCount }, parent.header);
+    const failed = report.nodes.filter((n) => n.action === "failed");
+    if (failed.length) {
+      const evalue = failed.map((n) => n.error).join("\n");
+      const error = { ename: "ModelError", evalue, traceback: failed.map((n) => `ModelError: ${n.error}`) };
+      await this.publish("error", error, parent.header);
+      return { error, plainResult: summary };
+    }
+    return { plainResult: summary };
+  }
+
+  async #magic(line: string): Promise<void> {
+    const [name, ...args] = line.slice(1).split(/\s+/);
+    const out = (text: string) => this.stream("stdout", text.endsWith("\n") ? text : text + "\n");
+    switch (name) {
+      case "help": return out(HELP);
+      case "plan": return out(await this.session.explain(args.length ? args : undefined));
+      case "run": {
+        const report = await this.session.run(args.length ? args : undefined, (e) => { const l = formatEvent(e); if (l) out(l); }, { onStart: (id) => { this.#runId = id; } });
+        await this.#showRun(report, 0);
+        return;
+      }
+      case "dag": {
+        const planned = await this.session.plan();
+        return out((await import("../engine/plan/format-plan.js")).formatLogicalPlan(planned.graph, planned.plan));
+      }
+      case "models": return out(this.session.definitions().map((d) => `${d.name.padEnd(24)} ${d.kind}  ${d.at.cell}:${d.at.line}`).join("\n") || "no models yet");
+      case "tables": {
+        this.#tableNames = (await this.session.catalog.listTables()).map((t) => (t.startsWith("default.") ? t.slice(8) : t));
+        return out(this.#tableNames.join("\n") || "the lake has no tables yet");
+      }
+      case "describe": {
+        if (!args[0]) throw new Error("%describe needs a table name");
+        return out(formatTableDescription(await describeTable(await this.session.catalog.loadTable(args[0]))));
+      }
+      case "worker": {
+        const status = await this.session.worker.request<WorkerStatus>({ type: "status" });
+        return out([`resident outputs: ${status.resident.length}, ${(status.memoryBytes / 1e6).toFixed(1)} of ${(status.memoryBudget / 1e6).toFixed(0)} MB`,
+          ...status.resident.map((r) => `  ${r.name}: ${r.rows.toLocaleString("en-US")} rows, ${(r.bytes / 1e6).toFixed(1)} MB`)].join("\n"));
+      }
+      case "cache": {
+        const status = await this.session.worker.request<WorkerStatus>({ type: "status" });
+        return out(JSON.stringify(status.cache, null, 2));
+      }
+      default:
+        throw new Error(`unknown magic %${name}; %help lists them`);
+    }
+  }
+
+  /** Names for completion: the cells' globals, models, tables and columns. */
+  async complete(code: string, cursorPos: number): Promise<{ matches: string[]; cursor_start: number; cursor_end: number }> {
+    const index = codePointToIndex(code, cursorPos);
+    const before = code.slice(0, index);
+    const word = /[A-Za-z_$][\w$]*$/.exec(before)?.[0] ?? "";
+    const start = index - word.length;
+    const inString = /(["'`])[^"'`]*$/.test(before);
+    const candidates = new Set<string>();
+    const models = this.session.definitions().map((d) => d.name);
+    if (inString) {
+      for (const n of [...models, ...this.#tableNames]) candidates.add(n);
+      for (const t of this.#tableNames) {
+        const table = await this.session.catalog.loadTable(t).catch(() => undefined);
+        table?.schema().fields.forEach((f) => candidates.add(f.name));
+      }
+    } else {
+      for (const n of this.session.contextNames()) if (!n.startsWith("_") && !["exports", "module", "require"].includes(n)) candidates.add(n);
+      for (const n of ["model", "Model", "display", "await", "const", "let", "function", "return", "async"]) candidates.add(n);
+    }
+    const matches = [...candidates].filter((c) => c.startsWith(word) && c !== word).sort();
+    return { matches, cursor_start: indexToCodePoint(code, start), cursor_end: cursorPos };
+  }
+
+  /** What the name under the cursor is: a table, a model, or a value of the cells. */
+  async inspect(code: string, cursorPos: number): Promise<{ found: boolean; data: MimeBundle }> {
+    const index = codePointToIndex(code, cursorPos);
+    const left = /[\w$]*$/.exec(code.slice(0, index))?.[0] ?? "";
+    const right = /^[\w$]*/.exec(code.slice(index))?.[0] ?? "";
+    const name = left + right || code.trim();
+    const model = this.session.definitions().find((d) => d.name === name);
+    if (model) {
+      const text = `model ${model.name} (${model.kind}), defined at ${model.at.cell}:${model.at.line}` +
+        (model.kind === "ts" ? `\ninputs: ${Object.entries(model.inputs).map(([p, r]) => `${p} <- ${r.name}${r.columns ? `[${r.columns.join(", ")}]` : ""}${r.filter ? ` where ${r.filter}` : ""}`).join("; ")}` : `\n${model.sql}`);
+      return { found: true, data: { "text/plain": text } };
+    }
+    if (await this.session.catalog.tableExists(name).catch(() => false)) {
+      return { found: true, data: { "text/plain": formatTableDescription(await describeTable(await this.session.catalog.loadTable(name))) } };
+    }
+    if (this.session.contextNames().includes(name)) {
+      const value = this.session.contextValue(name);
+      return { found: true, data: { "text/plain": `${name}: ${typeof value}\n${inspectValue(value, { depth: 2, colors: false }).slice(0, 2000)}` } };
+    }
+    return { found: false, data: {} };
+  }
+}
