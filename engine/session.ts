@@ -27,6 +27,11 @@ export interface SessionOptions {
   env?: NodeJS.ProcessEnv;
   /** Globals of the cells' context besides the API (a front end's console, display helpers). */
   cellGlobals?: Record<string, unknown>;
+  /**
+   * A model defined again in another cell: "replace" moves it there (notebooks and the
+   * REPL, where a new cell is how one edits), "error" refuses it (project files).
+   */
+  redefine?: "replace" | "error";
 }
 
 export interface PlannedRun {
@@ -77,6 +82,7 @@ export class Session {
     readonly worker: WorkerClient,
     readonly local: LocalWorker | undefined,
     cellGlobals: Record<string, unknown> = {},
+    readonly redefine: "replace" | "error" = "error",
   ) {
     this.#context = new TsCellContext(cellGlobals);
   }
@@ -98,7 +104,7 @@ export class Session {
     const duck = await Duck.open({ threads: 1 });
     const local = options.worker ? undefined : await spawnLocalWorker(store.root, env);
     const worker = await WorkerClient.connect(options.worker ?? local!.endpoint);
-    return new Session(store.root, store, catalog, duck, worker, local, options.cellGlobals);
+    return new Session(store.root, store, catalog, duck, worker, local, options.cellGlobals, options.redefine);
   }
 
   async close(): Promise<void> {
@@ -113,15 +119,23 @@ export class Session {
   }
 
   /** Replaces the definitions a cell made before; returns the cell's value and models. */
-  async applyCell(cell: string, source: string): Promise<{ models: string[]; value: unknown }> {
-    if (isSqlCell(source)) {
-      const definition = parseSqlCell(cell, source);
-      this.#cells.set(cell, [definition]);
-      return { models: [definition.name], value: undefined };
+  async applyCell(cell: string, source: string): Promise<{ models: string[]; value: unknown; moved: string[] }> {
+    const definitions = isSqlCell(source) ? [parseSqlCell(cell, source)] : undefined;
+    const result = definitions ? { definitions, value: undefined } : await this.#context.evaluate(cell, source);
+    const moved: string[] = [];
+    if (this.redefine === "replace") {
+      const names = new Set(result.definitions.map((d) => d.name));
+      for (const [other, list] of this.#cells) {
+        if (other === cell) continue;
+        const kept = list.filter((d) => !names.has(d.name));
+        if (kept.length !== list.length) {
+          moved.push(...list.filter((d) => names.has(d.name)).map((d) => `${d.name} (from ${other})`));
+          this.#cells.set(other, kept);
+        }
+      }
     }
-    const result = await this.#context.evaluate(cell, source);
     if (result.definitions.length > 0 || this.#cells.has(cell)) this.#cells.set(cell, result.definitions);
-    return { models: result.definitions.map((d) => d.name), value: result.value };
+    return { models: result.definitions.map((d) => d.name), value: result.value, moved };
   }
 
   removeCell(cell: string): void {

@@ -76,7 +76,7 @@ export class Executor {
       const parent = executor?.currentRequest;
       return parent ? options.input(String(prompt), false, parent) : "";
     };
-    const session = await Session.open({ lake: options.lake, env: options.env, cellGlobals: { console, display, input } });
+    const session = await Session.open({ lake: options.lake, env: options.env, cellGlobals: { console, display, input }, redefine: "replace" });
     executor = new Executor(session, options.publish);
     executor.#tableNames = (await session.catalog.listTables().catch(() => [])).map((t) => (t.startsWith("default.") ? t.slice(8) : t));
     return executor;
