@@ -84,7 +84,8 @@ export class Session {
     cellGlobals: Record<string, unknown> = {},
     readonly redefine: "replace" | "error" = "error",
   ) {
-    this.#context = new TsCellContext(cellGlobals);
+    // `result(name)`: a model's output in a cell (brought up to date first), e.g. for a chart.
+    this.#context = new TsCellContext({ result: (name: string) => this.result(name), ...cellGlobals });
   }
 
   /** Names defined in the cells' context (for completion). */
@@ -222,6 +223,18 @@ export class Session {
   }
 
   /** A whole result, streamed from the worker. */
+  /** A model's output as one Arrow table, running what it needs first (reusing what is resident). */
+  async result(model: string): Promise<import("apache-arrow").Table> {
+    if (!this.definitions().some((d) => d.name === model)) throw new Error(`result("${model}"): no model of that name; defined: ${this.definitions().map((d) => d.name).join(", ") || "none"}`);
+    const report = await this.run([model]);
+    const failed = report.nodes.find((n) => n.action === "failed");
+    if (failed) throw new Error(`result("${model}"): ${failed.name} failed: ${failed.error}`);
+    const batches = await this.fetch(model);
+    const [first, ...rest] = batches;
+    if (!first) throw new Error(`result("${model}"): the worker returned no table`);
+    return rest.length ? first.concat(...rest) : first;
+  }
+
   async fetch(model: string): Promise<import("apache-arrow").Table[]> {
     const planned = await this.plan([model]);
     return this.worker.fetch(planned.parts.get(`model:${model}`)!.fingerprint);

@@ -11,6 +11,10 @@ import { Session, type RunReport } from "../engine/session.js";
 import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
 import { formatEvent, summarize } from "../cli/render-run.js";
 import { tableBundle, valueBundle, type MimeBundle } from "./render.js";
+import { layoutDag } from "../engine/plan/layout-dag.js";
+import { dagBundle } from "./render-dag.js";
+import { CellLanguage } from "../engine/complete/ts-language.js";
+import { completeCell, type LakeNames } from "../engine/complete/complete-cell.js";
 import type { Header, Message } from "./wire.js";
 
 export type Publish = (type: string, content: unknown, parent: Partial<Header>, metadata?: Record<string, unknown>) => Promise<void>;
@@ -25,12 +29,13 @@ const HELP = `lakeloop magics:
   %help              this list
   %plan [models]     the plan's logical, physical and worker views (nothing runs)
   %run [models]      bring models up to date (default: all)
-  %dag               models and what they read
+  %dag [models]      the DAG as a drawing: what reads what, run or reuse and why
   %models            models and the cells that define them
   %tables            the lake's tables
   %describe <table>  a table's schema, partitioning, snapshots, files
   %worker            outputs resident on the worker
   %cache             the worker's cache statistics
+  ?name, name?       a table's, model's or value's description in the pager
 Cells: TypeScript (model(...), Model(...), display(...)), or '%%sql name [--materialize]'.`;
 
 /** Code-point offset to UTF-16 index (Jupyter counts cursor positions in code points). */
@@ -44,8 +49,25 @@ function indexToCodePoint(text: string, index: number): number {
   return [...text.slice(0, index)].length;
 }
 
+// The kernel's own cell globals, for the language service.
+const KERNEL_GLOBALS = `
+declare const display: {
+  /** Shows a value: an Arrow table as an HTML table, anything else as text. Returns its display id. */
+  (value: unknown, options?: { id?: string }): string;
+  html(html: string, options?: { id?: string }): string;
+  markdown(markdown: string): string;
+  /** A Vega-Lite v5 chart; \`data\` (an Arrow table or rows) becomes the spec's inline values. */
+  vegalite(spec: Record<string, unknown>, data?: unknown): string;
+  update(id: string, value: unknown): void;
+  clear(wait?: boolean): void;
+};
+/** Asks the notebook's user for a line of text. */
+declare function input(prompt?: string): Promise<string>;
+`;
+
 export class Executor {
   #parent: Message | undefined;
+  readonly #language = new CellLanguage(KERNEL_GLOBALS);
   #runId: string | undefined;
   #tableNames: string[] = [];
 
@@ -104,6 +126,13 @@ export class Executor {
     this.#parent = parent;
     try {
       const trimmed = code.trim();
+      // `?name` or `name?` pages what inspect knows of a name (IPython's convention).
+      const asked = /^\?\s*([\w$.]+)$/.exec(trimmed) ?? /^([\w$.]+)\?$/.exec(trimmed);
+      if (asked) {
+        const found = await this.inspect(asked[1]!, asked[1]!.length);
+        if (!found.found) throw new Error(`nothing is known of ${asked[1]}: not a table, model or name of the cells`);
+        return { payload: [{ source: "page", data: found.data, start: 0 }] };
+      }
       if (trimmed.startsWith("%") && !trimmed.startsWith("%%sql")) {
         for (const line of trimmed.split("\n").map((l) => l.trim()).filter(Boolean)) await this.#magic(line);
         return {};
@@ -121,6 +150,7 @@ export class Executor {
         else this.display(data, displayId, true);
       };
       const { value, report } = await this.session.runCell(cell, code, onEvent);
+      if (!/^\s*%%sql\b/.test(code)) this.#language.remember(code);
       if (report) return this.#showRun(report, options.executionCount);
       if (value !== undefined) {
         const data = valueBundle(value);
@@ -165,8 +195,10 @@ export class Executor {
         return;
       }
       case "dag": {
-        const planned = await this.session.plan();
-        return out((await import("../engine/plan/format-plan.js")).formatLogicalPlan(planned.graph, planned.plan));
+        const planned = await this.session.plan(args.length ? args : undefined);
+        if (planned.plan.nodes.length === 0) return out("no models yet");
+        this.display(dagBundle(layoutDag(planned.graph, planned.plan)));
+        return;
       }
       case "models": return out(this.session.definitions().map((d) => `${d.name.padEnd(24)} ${d.kind}  ${d.at.cell}:${d.at.line}`).join("\n") || "no models yet");
       case "tables": {
@@ -191,27 +223,23 @@ export class Executor {
     }
   }
 
-  /** Names for completion: the cells' globals, models, tables and columns. */
+  /** Completion: lakeloop names in Model(...), filters and SQL; TypeScript's elsewhere. */
   async complete(code: string, cursorPos: number): Promise<{ matches: string[]; cursor_start: number; cursor_end: number }> {
     const index = codePointToIndex(code, cursorPos);
-    const before = code.slice(0, index);
-    const word = /[A-Za-z_$][\w$]*$/.exec(before)?.[0] ?? "";
-    const start = index - word.length;
-    const inString = /(["'`])[^"'`]*$/.test(before);
-    const candidates = new Set<string>();
-    const models = this.session.definitions().map((d) => d.name);
-    if (inString) {
-      for (const n of [...models, ...this.#tableNames]) candidates.add(n);
-      for (const t of this.#tableNames) {
-        const table = await this.session.catalog.loadTable(t).catch(() => undefined);
-        table?.schema().fields.forEach((f) => candidates.add(f.name));
-      }
-    } else {
-      for (const n of this.session.contextNames()) if (!n.startsWith("_") && !["exports", "module", "require"].includes(n)) candidates.add(n);
-      for (const n of ["model", "Model", "display", "await", "const", "let", "function", "return", "async"]) candidates.add(n);
-    }
-    const matches = [...candidates].filter((c) => c.startsWith(word) && c !== word).sort();
-    return { matches, cursor_start: indexToCodePoint(code, start), cursor_end: cursorPos };
+    const found = await completeCell(code, index, this.#names(), this.#language);
+    return { matches: found.matches, cursor_start: indexToCodePoint(code, found.start), cursor_end: indexToCodePoint(code, found.end) };
+  }
+
+  #names(): LakeNames {
+    const shortName = (t: string) => (t.startsWith("default.") ? t.slice(8) : t);
+    return {
+      tables: async () => (this.#tableNames = (await this.session.catalog.listTables().catch(() => [] as string[])).map(shortName)),
+      models: () => this.session.definitions().map((d) => d.name),
+      columns: async (table) => {
+        const loaded = await this.session.catalog.loadTable(table).catch(() => undefined);
+        return loaded ? loaded.schema().fields.map((f) => f.name) : [];
+      },
+    };
   }
 
   /** What the name under the cursor is: a table, a model, or a value of the cells. */
@@ -229,10 +257,13 @@ export class Executor {
     if (await this.session.catalog.tableExists(name).catch(() => false)) {
       return { found: true, data: { "text/plain": formatTableDescription(await describeTable(await this.session.catalog.loadTable(name))) } };
     }
+    const info = this.#language.quickInfo(code, index);
     if (this.session.contextNames().includes(name)) {
       const value = this.session.contextValue(name);
-      return { found: true, data: { "text/plain": `${name}: ${typeof value}\n${inspectValue(value, { depth: 2, colors: false }).slice(0, 2000)}` } };
+      const type = info ? `${info.signature}\n${info.documentation}`.trim() : `${name}: ${typeof value}`;
+      return { found: true, data: { "text/plain": `${type}\n\n${inspectValue(value, { depth: 2, colors: false }).slice(0, 2000)}` } };
     }
+    if (info) return { found: true, data: { "text/plain": `${info.signature}${info.documentation ? `\n\n${info.documentation}` : ""}` } };
     return { found: false, data: {} };
   }
 }

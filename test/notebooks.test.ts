@@ -41,7 +41,7 @@ afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
 describe("example notebooks, executed by nbclient", () => {
   it("seed-pipeline: two models, a preview table, a materialized Iceberg table", async () => {
-    const [euro, sql, describeCell] = await execute("seed-pipeline.ipynb");
+    const [euro, sql, describeCell, dag, chart] = await execute("seed-pipeline.ipynb");
     expect(kinds(euro!)).toContain("display_data");
     expect(text(euro!)).toMatch(/euro_selection \([\d,]+ rows × 3 columns\)/);
     expect(text(euro!)).toMatch(/0 reused, 2 ran/);
@@ -49,6 +49,15 @@ describe("example notebooks, executed by nbclient", () => {
     expect(html).toMatch(/<b>usd_by_country<\/b> <small>20 rows × 3 columns<\/small>/);
     expect(text(sql!)).toMatch(/1 reused, 1 ran/);
     expect(text(describeCell!)).toMatch(/default\.usd_by_country .*\n20 rows in 1 files/);
+    const svg = joined(dag!.outputs?.[0]?.data?.["image/svg+xml"]);
+    expect(svg).toMatch(/^<svg /);
+    for (const name of ["transactions[id, usd, country]", "euro_selection", "usd_by_country"]) expect(svg).toContain(`>${name}</text>`);
+    expect(svg).toContain("reuse (resident)");
+    expect(text(dag!)).toMatch(/usd_by_country \[sql, reuse: resident\] <- euro_selection/);
+    const spec = chart!.outputs?.[0]?.data?.["application/vnd.vegalite.v5+json"] as { mark: string; data: { values: Array<{ country: string; usd: number }> } };
+    expect(spec.mark).toBe("bar");
+    expect(spec.data.values).toHaveLength(20);
+    expect(typeof spec.data.values[0]!.usd).toBe("number");
   }, 300_000);
 
   it("time-window: widening fetches only the new month, a new column only its chunks", async () => {

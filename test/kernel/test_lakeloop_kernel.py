@@ -20,6 +20,8 @@ class LakeloopKernelTests(jupyter_kernel_test.KernelTests):
     completion_samples = [
         {"text": "Mod", "matches": {"Model"}},
         {"text": "const tx = Model(\"transa", "matches": {"transactions"}},
+        {"text": "Model(\"transactions\", { filter: \"coun", "matches": {"country"}},
+        {"text": "arrow.tableFromA", "matches": {"tableFromArrays"}},
     ]
 
     complete_code_samples = ["1 + 1", "const xs = [1, 2, 3]", "%%sql totals\nSELECT count(*) AS n FROM transactions", "%help"]
@@ -45,6 +47,8 @@ class LakeloopKernelTests(jupyter_kernel_test.KernelTests):
     code_inspect_sample = "transactions"
 
     code_clear_output = "display.clear()"
+
+    code_page_something = "?transactions"
 
 
 if __name__ == "__main__":
