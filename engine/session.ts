@@ -16,8 +16,9 @@ import { fingerprintAll, type NodeParts } from "./plan/fingerprint.js";
 import { formatLogicalPlan, formatPhysicalPlan, formatWorkerPlan } from "./plan/format-plan.js";
 import { planRun, type Plan } from "./plan/plan-run.js";
 import { toWorkerPlan } from "./plan/to-worker-plan.js";
-import { spawnLocalWorker, type LocalWorker } from "./worker/local-worker.js";
-import { WorkerClient, type RunOutcome } from "./worker/worker-client.js";
+import type { LocalWorker } from "./worker/local-worker.js";
+import type { WorkerClient, RunOutcome } from "./worker/worker-client.js";
+import { WorkerLink } from "./worker/worker-link.js";
 
 export interface SessionOptions {
   /** Lake URI (default $LAKELOOP_LAKE or file://./.lakeloop/lake). */
@@ -32,6 +33,8 @@ export interface SessionOptions {
    * REPL, where a new cell is how one edits), "error" refuses it (project files).
    */
   redefine?: "replace" | "error";
+  /** Things a user should know that are not errors (the worker was lost and replaced). */
+  onNotice?: (message: string) => void;
 }
 
 export interface PlannedRun {
@@ -71,6 +74,8 @@ export class Session {
   readonly #context: TsCellContext;
   /** What each node was when it last ran, to say why it runs again. */
   readonly #previous = new Map<string, NodeParts>();
+  /** Ids of the worker runs in flight, for cancel(). */
+  readonly #running = new Set<string>();
   /** Models whose outputs the user has seen in this session. */
   readonly #seen = new Set<string>();
 
@@ -79,10 +84,10 @@ export class Session {
     readonly store: ObjectStore,
     readonly catalog: Catalog,
     readonly duck: Duck,
-    readonly worker: WorkerClient,
-    readonly local: LocalWorker | undefined,
+    private readonly link: WorkerLink,
     cellGlobals: Record<string, unknown> = {},
     readonly redefine: "replace" | "error" = "error",
+    readonly onNotice: (message: string) => void = () => {},
   ) {
     // `result(name)`: a model's output in a cell (brought up to date first), e.g. for a chart.
     this.#context = new TsCellContext({ result: (name: string) => this.result(name), ...cellGlobals });
@@ -103,14 +108,21 @@ export class Session {
     const store = await openStore(lake, env);
     const catalog = await Catalog.open(store);
     const duck = await Duck.open({ threads: 1 });
-    const local = options.worker ? undefined : await spawnLocalWorker(store.root, env);
-    const worker = await WorkerClient.connect(options.worker ?? local!.endpoint);
-    return new Session(store.root, store, catalog, duck, worker, local, options.cellGlobals, options.redefine);
+    const link = await WorkerLink.open(options.worker, store.root, env);
+    return new Session(store.root, store, catalog, duck, link, options.cellGlobals, options.redefine, options.onNotice);
+  }
+
+  /** The current worker connection (a new one after the worker was lost). */
+  get worker(): WorkerClient {
+    return this.link.client;
+  }
+
+  get local(): LocalWorker | undefined {
+    return this.link.local;
   }
 
   async close(): Promise<void> {
-    await this.worker.close();
-    await this.local?.stop();
+    await this.link.close();
     this.duck.close();
     await this.store.close();
   }
@@ -152,6 +164,8 @@ export class Session {
     }
     const parts = fingerprintAll(graph);
     const keys = names.map((n) => `model:${n}`);
+    const { notice } = await this.link.ready();
+    if (notice) this.onNotice(notice);
     const all = graph.topological(keys);
     const reply = await this.worker.request<Extract<Reply, { type: "has" }>>({ type: "has", nodes: all.map((k) => parts.get(k)!.fingerprint) });
     const resident = new Set(reply.resident);
@@ -178,7 +192,10 @@ export class Session {
     const planned = await this.plan(targets);
     const workerPlan = toWorkerPlan(planned.plan, planned.parts);
     const events: NodeEvent[] = [];
-    const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, options);
+    let runId: string | undefined;
+    const started = (id: string) => { runId = id; this.#running.add(id); options.onStart?.(id); };
+    const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, { ...options, onStart: started })
+      .finally(() => { if (runId) this.#running.delete(runId); });
     const byId = new Map(planned.plan.nodes.map((p) => [p.parts.fingerprint, p]));
     const nodes: NodeReport[] = planned.plan.nodes.map((p) => ({
       name: p.node.name, kind: p.node.kind, action: p.action === "reuse" ? "reused" : "skipped", reason: p.reason, objectStoreBytes: 0, cacheBytes: 0,
@@ -223,6 +240,13 @@ export class Session {
   }
 
   /** A whole result, streamed from the worker. */
+  /** Cancels the runs in flight (a front end's interrupt); true when there was one. */
+  async cancel(): Promise<boolean> {
+    const runs = [...this.#running];
+    await Promise.all(runs.map((id) => this.worker.cancel(id).catch(() => {})));
+    return runs.length > 0;
+  }
+
   /** A model's output as one Arrow table, running what it needs first (reusing what is resident). */
   async result(model: string): Promise<import("apache-arrow").Table> {
     if (!this.definitions().some((d) => d.name === model)) throw new Error(`result("${model}"): no model of that name; defined: ${this.definitions().map((d) => d.name).join(", ") || "none"}`);

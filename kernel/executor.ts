@@ -4,10 +4,13 @@
 // error messages. Also completion and inspection over the session's names.
 import { randomUUID } from "node:crypto";
 import { inspect as inspectValue } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import type { NodeEvent, Reply } from "../worker/protocol.js";
 
 type WorkerStatus = Extract<Reply, { type: "status" }>;
 import { Session, type RunReport } from "../engine/session.js";
+import { DefinitionError } from "../engine/model/definition.js";
 import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
 import { formatEvent, summarize } from "../cli/render-run.js";
 import { tableBundle, valueBundle, type MimeBundle } from "./render.js";
@@ -35,6 +38,7 @@ const HELP = `lakeloop magics:
   %describe <table>  a table's schema, partitioning, snapshots, files
   %worker            outputs resident on the worker
   %cache             the worker's cache statistics
+  %memory            the kernel process's memory, after a full garbage collection
   ?name, name?       a table's, model's or value's description in the pager
 Cells: TypeScript (model(...), Model(...), display(...)), or '%%sql name [--materialize]'.`;
 
@@ -65,10 +69,34 @@ declare const display: {
 declare function input(prompt?: string): Promise<string>;
 `;
 
+// What a cell throws comes from the cells' own realm (node:vm), where `instanceof Error` fails.
+const isErrorLike = (value: unknown): value is Error =>
+  typeof value === "object" && value !== null && typeof (value as Error).message === "string" && typeof (value as Error).name === "string";
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+
+/** The process's memory after a full collection, so what it shows is what is still held. */
+function measureMemory(): NodeJS.MemoryUsage {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+  return process.memoryUsage();
+}
+
+/** A cell's failure as Jupyter shows it: what the cell threw, and where in the cell. */
+function errorContent(err: unknown): { ename: string; evalue: string; traceback: string[] } {
+  const e = err as Error;
+  if (e instanceof DefinitionError && e.code === "CELL_FAILED" && isErrorLike(e.cause)) {
+    const where = e.at ? [`    at ${e.at.cell}, line ${e.at.line}`] : [];
+    return { ename: e.cause.name, evalue: e.cause.message, traceback: [`${e.cause.name}: ${e.cause.message}`, ...where] };
+  }
+  const ename = e?.name ?? "Error";
+  const evalue = e?.message ?? String(err);
+  return { ename, evalue, traceback: [`${ename}: ${evalue}`] };
+}
+
 export class Executor {
   #parent: Message | undefined;
   readonly #language = new CellLanguage(KERNEL_GLOBALS);
-  #runId: string | undefined;
   #tableNames: string[] = [];
 
   private constructor(readonly session: Session, readonly publish: Publish) {}
@@ -98,7 +126,8 @@ export class Executor {
       const parent = executor?.currentRequest;
       return parent ? options.input(String(prompt), false, parent) : "";
     };
-    const session = await Session.open({ lake: options.lake, env: options.env, cellGlobals: { console, display, input }, redefine: "replace" });
+    const session = await Session.open({ lake: options.lake, env: options.env, cellGlobals: { console, display, input }, redefine: "replace",
+      onNotice: (message) => executor?.stream("stderr", `lakeloop: ${message}\n`) });
     executor = new Executor(session, options.publish);
     executor.#tableNames = (await session.catalog.listTables().catch(() => [])).map((t) => (t.startsWith("default.") ? t.slice(8) : t));
     return executor;
@@ -119,7 +148,7 @@ export class Executor {
   }
 
   interrupt(): void {
-    if (this.#runId) void this.session.worker.cancel(this.#runId).catch(() => {});
+    void this.session.cancel();
   }
 
   async execute(code: string, parent: Message, options: { silent: boolean; executionCount: number; allowStdin: boolean }): Promise<ExecuteOutcome> {
@@ -159,8 +188,7 @@ export class Executor {
       }
       return {};
     } catch (err) {
-      const e = err as Error;
-      const error = { ename: e?.name ?? "Error", evalue: e?.message ?? String(err), traceback: [`${e?.name ?? "Error"}: ${e?.message ?? String(err)}`] };
+      const error = errorContent(err);
       await this.publish("error", error, parent.header);
       return { error };
     }
@@ -190,7 +218,7 @@ export class Executor {
       case "help": return out(HELP);
       case "plan": return out(await this.session.explain(args.length ? args : undefined));
       case "run": {
-        const report = await this.session.run(args.length ? args : undefined, (e) => { const l = formatEvent(e); if (l) out(l); }, { onStart: (id) => { this.#runId = id; } });
+        const report = await this.session.run(args.length ? args : undefined, (e) => { const l = formatEvent(e); if (l) out(l); });
         await this.#showRun(report, 0);
         return;
       }
@@ -213,6 +241,10 @@ export class Executor {
         const status = await this.session.worker.request<WorkerStatus>({ type: "status" });
         return out([`resident outputs: ${status.resident.length}, ${(status.memoryBytes / 1e6).toFixed(1)} of ${(status.memoryBudget / 1e6).toFixed(0)} MB`,
           ...status.resident.map((r) => `  ${r.name}: ${r.rows.toLocaleString("en-US")} rows, ${(r.bytes / 1e6).toFixed(1)} MB`)].join("\n"));
+      }
+      case "memory": {
+        const m = measureMemory();
+        return out(`kernel memory after a full garbage collection: heap used ${mb(m.heapUsed)} MB of ${mb(m.heapTotal)} MB, resident ${mb(m.rss)} MB, external ${mb(m.external)} MB`);
       }
       case "cache": {
         const status = await this.session.worker.request<WorkerStatus>({ type: "status" });

@@ -31,6 +31,19 @@ install            write the kernelspec (default: the user's Jupyter data dir,
     await kernel.start();
     // Jupyter may interrupt by signal as well as by message.
     process.on("SIGINT", () => kernel.interrupt());
+    // A kernel whose Jupyter is gone (killed, crashed) would live on as an orphan with
+    // its worker; Jupyter names itself in JPY_PARENT_PID, so the kernel watches it.
+    const parent = Number(ctx.env.JPY_PARENT_PID);
+    if (parent > 1) {
+      setInterval(() => {
+        try {
+          process.kill(parent, 0);
+        } catch {
+          setTimeout(() => process.exit(1), 5000).unref();
+          void kernel.close().finally(() => process.exit(0));
+        }
+      }, 2000).unref();
+    }
     await kernel.finished;
     return 0;
   },

@@ -51,7 +51,7 @@ export class TsCellContext {
         if (err instanceof DefinitionError) throw err;
         const e = err as Error;
         const at = locate(e?.stack);
-        throw new DefinitionError("CELL_FAILED", `${e?.name ?? "Error"}: ${e?.message ?? String(err)}`, at);
+        throw new DefinitionError("CELL_FAILED", `${e?.name ?? "Error"}: ${e?.message ?? String(err)}`, at, err);
       }
     });
     for (const d of definitions) {

@@ -48,7 +48,8 @@ export type ModelDefinition = TsModelDefinition | SqlModelDefinition;
 
 export class DefinitionError extends Error {
   override name = "DefinitionError";
-  constructor(readonly code: string, message: string, readonly at?: SourceLocation) {
-    super(at ? `${at.cell}:${at.line}: ${message}` : message);
+  /** `cause`: what the cell threw, when a cell failed as it ran (code CELL_FAILED). */
+  constructor(readonly code: string, message: string, readonly at?: SourceLocation, cause?: unknown) {
+    super(at ? `${at.cell}:${at.line}: ${message}` : message, cause === undefined ? undefined : { cause });
   }
 }

@@ -44,7 +44,7 @@ export async function spawnLocalWorker(lake: string, env: NodeJS.ProcessEnv = pr
     endpoint,
     process: child,
     stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(); // already gone (a signal leaves exitCode null)
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
       setTimeout(() => child.kill("SIGKILL"), 3000).unref();

@@ -47,6 +47,7 @@ export class WorkerClient {
   #sendQueue: Promise<void> = Promise.resolve();
   #loop: Promise<void> | undefined;
   #closed = false;
+  #lost: string | undefined;
 
   private constructor(readonly endpoint: string, readonly options: WorkerClientOptions) {}
 
@@ -65,6 +66,19 @@ export class WorkerClient {
     for (const pending of this.#pending.values()) pending.reject(new WorkerError("WORKER_CLOSED", "the worker connection was closed"));
     this.#pending.clear();
     await this.#loop?.catch(() => {});
+  }
+
+  /** Why the worker counts as gone (its process exited, it stopped answering), if it does. */
+  get lost(): string | undefined {
+    return this.#lost;
+  }
+
+  /** The worker is gone: every request in flight fails now, and later ones at once. */
+  markLost(reason: string): void {
+    if (this.#lost || this.#closed) return;
+    this.#lost = reason;
+    for (const pending of this.#pending.values()) pending.reject(new WorkerError("WORKER_LOST", `the worker was lost: ${reason}`));
+    this.#pending.clear();
   }
 
   /** One request, one reply (any `error` reply rejects). */
@@ -131,8 +145,8 @@ export class WorkerClient {
   }
 
   #dispatch(body: RequestBody, pending: Pending): string {
-    if (this.#closed) {
-      pending.reject(new WorkerError("WORKER_CLOSED", "the worker connection is closed"));
+    if (this.#closed || this.#lost) {
+      pending.reject(this.#lost ? new WorkerError("WORKER_LOST", `the worker was lost: ${this.#lost}`) : new WorkerError("WORKER_CLOSED", "the worker connection is closed"));
       return "";
     }
     const id = `r${++this.#next}`;
