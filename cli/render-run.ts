@@ -16,6 +16,9 @@ export function formatEvent(e: NodeEvent): string | undefined {
     }
     case "node-failed": return `  ✗ ${e.name}: ${e.error.message}${e.error.stack ? "\n" + e.error.stack.split("\n").slice(0, 6).map((l) => "      " + l.trim()).join("\n") : ""}`;
     case "node-skipped": return `  - ${e.name}: skipped (${e.because})`;
+    case "install": return e.cached
+      ? `  + ${e.package}@${e.version}: from the package store`
+      : `  + ${e.package}@${e.version}: fetched ${formatBytesShort(e.bytes)} in ${e.ms.toFixed(0)} ms`;
     default: return undefined;
   }
 }

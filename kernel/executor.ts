@@ -172,7 +172,7 @@ export class Executor {
       const onEvent = (e: NodeEvent) => {
         const line = formatEvent(e);
         if (!line || !("node" in e)) return;
-        progress.set(e.node, line.trim());
+        progress.set(e.type === "install" ? `${e.node} ${e.package}` : e.node, line.trim());
         const html = `<pre class="lakeloop-progress">${[...progress.values()].join("\n").replace(/</g, "&lt;")}</pre>`;
         const data = { "text/html": html, "text/plain": [...progress.values()].join("\n") };
         if (!displayId) displayId = this.display(data);

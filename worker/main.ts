@@ -3,6 +3,7 @@
 // ready, and exits cleanly on SIGINT/SIGTERM — or when the session that spawned it dies.
 import * as os from "node:os";
 import { ColumnCache, defaultCacheDir } from "../cache/column-cache.js";
+import { defaultPackagesDir, Environments } from "../sandbox/environments.js";
 import { Duck } from "../columnar/duckdb.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { openStore } from "../lake/store/open-store.js";
@@ -15,6 +16,8 @@ export interface WorkerOptions {
   listen: string;
   lake: string;
   cacheDir?: string;
+  /** The package store and environments of TypeScript models (default: LAKELOOP_PACKAGES). */
+  packagesDir?: string;
   /** Bytes for resident outputs (default a quarter of this machine's memory). */
   memoryBudget?: number;
   parentPid?: number;
@@ -32,7 +35,7 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
     memoryBudget: options.memoryBudget ?? Math.floor(os.totalmem() / 4),
     log: options.log,
     services: {
-      runNode: createNodeRunner({ catalog, cache, duck }),
+      runNode: createNodeRunner({ catalog, cache, duck, environments: new Environments(options.packagesDir ?? defaultPackagesDir(options.env)) }),
       diff: async (scans) => Promise.all(scans.map(async (s) => {
         const plan = await planScan(catalog, { table: s.table, columns: s.columns, filter: s.filter, ...(s.snapshotId !== null ? { snapshotId: s.snapshotId } : {}) });
         const diff = await cache.diff(plan);

@@ -31,3 +31,15 @@ describe("runTsModel", () => {
     await expect(runTsModel(spec(`() => 42`), {})).rejects.toThrow(/model "m" returned a bad value: the model returned number/);
   });
 });
+
+describe("runTsModel limits and isolation", () => {
+  it("stops an endless loop at its wall-clock limit with a clear error", async () => {
+    await expect(runTsModel(spec(`() => { for (;;) {} }`, { timeoutMs: 500 }), {})).rejects.toThrow(/model "m" ran longer than its 500 ms limit \(timeoutMs\) and was stopped/);
+  });
+
+  it("gives the model no environment variables (no credentials)", async () => {
+    process.env.AWS_SECRET_ACCESS_KEY ??= "test-secret-for-isolation";
+    const out = await runTsModel(spec(`() => [{ keys: Object.keys(process.env).length, secret: process.env.AWS_SECRET_ACCESS_KEY ?? "none" }]`), {});
+    expect(out.toArray().map((r) => ({ ...r }))).toEqual([{ keys: 0, secret: "none" }]);
+  });
+});

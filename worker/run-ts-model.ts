@@ -31,17 +31,21 @@ export const DEFAULT_MEMORY_MB = 4096;
 
 /** Keeps only the stack lines inside the model's own code, with its lines. */
 function modelStack(stack: string): string {
-  return stack.split("\n").filter((line) => !line.includes("ts-thread") && !line.includes("node:")).map((l) => l.replace(/data:text\/javascript;base64,[A-Za-z0-9+/=]+/, "model")).join("\n");
+  return stack.split("\n").filter((line) => !line.includes("ts-thread") && !line.includes("node:"))
+    .map((l) => l.replace(/data:text\/javascript;base64,[A-Za-z0-9+/=]+/, "model").replace(/file:\/\/\S+\/models\/[0-9a-f]+\.mjs/, "model")).join("\n");
 }
 
-export function runTsModel(spec: TsSpec, inputs: Record<string, Table>, signal?: AbortSignal, log?: (line: string) => void): Promise<Table> {
+/** `moduleUrl`: the model's module in its environment, when it imports packages. */
+export function runTsModel(spec: TsSpec, inputs: Record<string, Table>, signal?: AbortSignal, log?: (line: string) => void, moduleUrl?: string): Promise<Table> {
   const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const memoryMb = spec.memoryMb ?? DEFAULT_MEMORY_MB;
   const described: Record<string, TableDescription> = {};
   for (const [name, table] of Object.entries(inputs)) described[name] = describeTable(shareTable(table));
   return new Promise<Table>((resolve, reject) => {
     const worker = new Worker(threadFile(), {
-      workerData: { code: spec.code, inputs: described },
+      workerData: { code: spec.code, inputs: described, moduleUrl },
+      // The model sees no environment variables: no S3 credentials, no worker keys.
+      env: {},
       resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, memoryMb / 8)) },
       stdout: false,
     });

@@ -8,6 +8,8 @@ import { describeTable, tableFromDescription, transferablesOf, type TableDescrip
 
 interface Job {
   code: string;
+  /** The model as a module file in its environment (when it has packages). */
+  moduleUrl?: string;
   inputs: Record<string, TableDescription>;
 }
 
@@ -15,7 +17,7 @@ async function main(): Promise<void> {
   const job = workerData as Job;
   const inputs: Record<string, arrow.Table> = {};
   for (const [name, description] of Object.entries(job.inputs)) inputs[name] = tableFromDescription(description);
-  const mod = (await import(`data:text/javascript;base64,${Buffer.from(job.code).toString("base64")}`)) as { default: unknown };
+  const mod = (await import(job.moduleUrl ?? `data:text/javascript;base64,${Buffer.from(job.code).toString("base64")}`)) as { default: unknown };
   if (typeof mod.default !== "function") throw new TypeError("the model module does not export a function");
   const log = (...args: unknown[]) => parentPort!.postMessage({ log: args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ") });
   const output = await (mod.default as (i: unknown, c: unknown) => unknown)(inputs, { arrow, log });

@@ -86,10 +86,13 @@ export interface TranspiledCell {
 }
 
 export function transpileCell(cell: string, source: string): TranspiledCell {
+  // As a .cts file under NodeNext: static imports become `require` (the cell is a
+  // script), while a model's `await import("pkg")` stays a real dynamic import for its
+  // thread to resolve in its environment (plain CommonJS output would turn it into require).
   const out = ts.transpileModule(source, {
-    fileName: `${cell}.ts`,
+    fileName: `${cell}.cts`,
     reportDiagnostics: true,
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, removeComments: true, esModuleInterop: false, sourceMap: true },
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, removeComments: true, esModuleInterop: false, sourceMap: true },
   });
   const error = out.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
   if (error) {
