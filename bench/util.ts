@@ -21,3 +21,11 @@ export function printTable(title: string, header: string[], rows: (string | numb
   process.stdout.write(text + "\n");
   return text;
 }
+
+/** Bytes with a unit that keeps small figures readable (B, KB, MB, GB). */
+export function bytes(n: number): string {
+  if (n < 1e3) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} KB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
+}

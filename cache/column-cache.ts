@@ -26,6 +26,11 @@ export interface ColumnCacheOptions {
   /** Directory of the disk tier (default $LAKELOOP_CACHE or ./.lakeloop/cache). */
   diskDir?: string;
   fetchConcurrency?: number;
+  /**
+   * False turns the memory and disk tiers off: every scan fetches everything (the
+   * benchmarks' "cache off" baseline; default from $LAKELOOP_CACHE_OFF=1).
+   */
+  enabled?: boolean;
 }
 
 export interface ScanStats {
@@ -78,8 +83,10 @@ export class ColumnCache {
   readonly #inflight = new Map<FragmentKey, Promise<Fragment>>();
   #duck: Promise<Duck> | undefined;
   #decodeQueue: Promise<unknown> = Promise.resolve();
+  readonly #enabled: boolean;
 
   constructor(options: ColumnCacheOptions) {
+    this.#enabled = options.enabled ?? process.env.LAKELOOP_CACHE_OFF !== "1";
     this.#store = options.store;
     this.memory = new MemoryTier(options.memoryBytes ?? defaultMemoryBytes());
     this.disk = new DiskTier(options.diskDir ?? defaultCacheDir());
@@ -96,7 +103,8 @@ export class ColumnCache {
   async diff(plan: ScanPlan): Promise<CacheDiff> {
     await loadHasher();
     const classified = await Promise.all(fragmentRefs(plan).map(async (ref) => {
-      const hit = this.memory.get(ref.key);
+      if (!this.#enabled) return { ref, tier: "fetch" as Tier };
+      const hit = this.#enabled ? this.memory.get(ref.key) : undefined;
       if (hit) return { ref, tier: "memory" as Tier, memoryBytes: hit.bytes };
       return { ref, tier: (this.#inflight.has(ref.key) || (await this.disk.has(ref.key)) ? "disk" : "fetch") as Tier };
     }));
@@ -116,7 +124,7 @@ export class ColumnCache {
     // Memory, then fragments another scan is already bringing in.
     for (const ref of refs) {
       if (found.has(ref.key)) continue;
-      const hit = this.memory.get(ref.key);
+      const hit = this.#enabled ? this.memory.get(ref.key) : undefined;
       if (hit) {
         found.set(ref.key, hit);
         stats.fragments.memory++;
@@ -143,7 +151,7 @@ export class ColumnCache {
     try {
       const toFetch: FragmentRef[] = [];
       await Promise.all(missing.map(async (ref) => {
-        const read = await this.disk.read(ref.key);
+        const read = this.#enabled ? await this.disk.read(ref.key) : { fragment: undefined, fileBytes: 0 };
         if (read.fragment) {
           stats.fragments.disk++;
           stats.bytes.disk += read.fileBytes;
@@ -186,7 +194,7 @@ export class ColumnCache {
   }
 
   #settle(key: FragmentKey, fragment: Fragment, found: Map<FragmentKey, Fragment>, claims: Map<FragmentKey, { resolve(f: Fragment): void }>): void {
-    this.memory.set(fragment);
+    if (this.#enabled) this.memory.set(fragment);
     found.set(key, fragment);
     this.#inflight.delete(key);
     claims.get(key)?.resolve(fragment);
@@ -207,7 +215,7 @@ export class ColumnCache {
         const data = decoded.get(part.range.ref.chunk.column)!;
         const fragment: Fragment = { key: part.range.ref.key, data, bytes: decodedBytes(data) };
         stats.fragments.fetched++;
-        writes.push(this.disk.write(fragment));
+        if (this.#enabled) writes.push(this.disk.write(fragment));
         this.#settle(fragment.key, fragment, found, claims);
       }
       await Promise.all(writes);
