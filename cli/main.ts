@@ -16,7 +16,7 @@ AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (any S3-compatible endpoint
 export function formatHelp(list: Command[]): string {
   const width = Math.max(...list.map((c) => c.name.length));
   const lines = list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return `lakeloop — iterate on data pipelines over an Iceberg lake\n\nUsage: lakeloop <command> [options]\n\nCommands:\n${lines.join("\n")}\n\n${GLOBAL_HELP}\n`;
+  return `lakeloop — iterate on data pipelines over an Iceberg lake\n\nUsage: lakeloop [command] [options]   (no command: the REPL)\n\nCommands:\n${lines.join("\n")}\n\n${GLOBAL_HELP}\n`;
 }
 
 export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "stderr" | "env"> = {
@@ -29,8 +29,9 @@ export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "
     io.stderr.write(`lakeloop: ${(err as Error).message}\n`);
     return 2;
   }
-  const [name, ...args] = location.rest;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  // `lakeloop` alone opens the REPL (the README's main job).
+  const [name = "repl", ...args] = location.rest;
+  if (name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(formatHelp(commands));
     return 0;
   }

@@ -6,18 +6,19 @@ import { randomUUID } from "node:crypto";
 import { inspect as inspectValue } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { NodeEvent, Reply } from "../worker/protocol.js";
+import type { NodeEvent } from "../worker/protocol.js";
 
-type WorkerStatus = Extract<Reply, { type: "status" }>;
 import { Session, type RunReport } from "../engine/session.js";
-import { DefinitionError } from "../engine/model/definition.js";
+import { cellErrorOf } from "../engine/cells/cell-error.js";
 import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
 import { formatEvent, summarize } from "../cli/render-run.js";
 import { tableBundle, valueBundle, type MimeBundle } from "./render.js";
 import { layoutDag } from "../engine/plan/layout-dag.js";
 import { dagBundle } from "./render-dag.js";
+import { describeCache, describeModels, describeTables, describeWorker, listTableNames } from "../engine/commands/describe-session.js";
 import { CellLanguage } from "../engine/complete/ts-language.js";
-import { completeCell, type LakeNames } from "../engine/complete/complete-cell.js";
+import { completeCell } from "../engine/complete/complete-cell.js";
+import { lakeNamesOf } from "../engine/complete/session-names.js";
 import type { Header, Message } from "./wire.js";
 
 export type Publish = (type: string, content: unknown, parent: Partial<Header>, metadata?: Record<string, unknown>) => Promise<void>;
@@ -69,10 +70,6 @@ declare const display: {
 declare function input(prompt?: string): Promise<string>;
 `;
 
-// What a cell throws comes from the cells' own realm (node:vm), where `instanceof Error` fails.
-const isErrorLike = (value: unknown): value is Error =>
-  typeof value === "object" && value !== null && typeof (value as Error).message === "string" && typeof (value as Error).name === "string";
-
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 /** The process's memory after a full collection, so what it shows is what is still held. */
@@ -84,14 +81,9 @@ function measureMemory(): NodeJS.MemoryUsage {
 
 /** A cell's failure as Jupyter shows it: what the cell threw, and where in the cell. */
 function errorContent(err: unknown): { ename: string; evalue: string; traceback: string[] } {
-  const e = err as Error;
-  if (e instanceof DefinitionError && e.code === "CELL_FAILED" && isErrorLike(e.cause)) {
-    const where = e.at ? [`    at ${e.at.cell}, line ${e.at.line}`] : [];
-    return { ename: e.cause.name, evalue: e.cause.message, traceback: [`${e.cause.name}: ${e.cause.message}`, ...where] };
-  }
-  const ename = e?.name ?? "Error";
-  const evalue = e?.message ?? String(err);
-  return { ename, evalue, traceback: [`${ename}: ${evalue}`] };
+  const e = cellErrorOf(err);
+  const where = e.at && e.name !== "DefinitionError" ? [`    at ${e.at.cell}, line ${e.at.line}`] : [];
+  return { ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`, ...where] };
 }
 
 export class Executor {
@@ -228,28 +220,21 @@ export class Executor {
         this.display(dagBundle(layoutDag(planned.graph, planned.plan)));
         return;
       }
-      case "models": return out(this.session.definitions().map((d) => `${d.name.padEnd(24)} ${d.kind}  ${d.at.cell}:${d.at.line}`).join("\n") || "no models yet");
+      case "models": return out(describeModels(this.session));
       case "tables": {
-        this.#tableNames = (await this.session.catalog.listTables()).map((t) => (t.startsWith("default.") ? t.slice(8) : t));
-        return out(this.#tableNames.join("\n") || "the lake has no tables yet");
+        this.#tableNames = await listTableNames(this.session);
+        return out(await describeTables(this.session));
       }
       case "describe": {
         if (!args[0]) throw new Error("%describe needs a table name");
         return out(formatTableDescription(await describeTable(await this.session.catalog.loadTable(args[0]))));
       }
-      case "worker": {
-        const status = await this.session.worker.request<WorkerStatus>({ type: "status" });
-        return out([`resident outputs: ${status.resident.length}, ${(status.memoryBytes / 1e6).toFixed(1)} of ${(status.memoryBudget / 1e6).toFixed(0)} MB`,
-          ...status.resident.map((r) => `  ${r.name}: ${r.rows.toLocaleString("en-US")} rows, ${(r.bytes / 1e6).toFixed(1)} MB`)].join("\n"));
-      }
+      case "worker": return out(await describeWorker(this.session));
       case "memory": {
         const m = measureMemory();
         return out(`kernel memory after a full garbage collection: heap used ${mb(m.heapUsed)} MB of ${mb(m.heapTotal)} MB, resident ${mb(m.rss)} MB, external ${mb(m.external)} MB`);
       }
-      case "cache": {
-        const status = await this.session.worker.request<WorkerStatus>({ type: "status" });
-        return out(JSON.stringify(status.cache, null, 2));
-      }
+      case "cache": return out(await describeCache(this.session));
       default:
         throw new Error(`unknown magic %${name}; %help lists them`);
     }
@@ -258,20 +243,8 @@ export class Executor {
   /** Completion: lakeloop names in Model(...), filters and SQL; TypeScript's elsewhere. */
   async complete(code: string, cursorPos: number): Promise<{ matches: string[]; cursor_start: number; cursor_end: number }> {
     const index = codePointToIndex(code, cursorPos);
-    const found = await completeCell(code, index, this.#names(), this.#language);
+    const found = await completeCell(code, index, lakeNamesOf(this.session), this.#language);
     return { matches: found.matches, cursor_start: indexToCodePoint(code, found.start), cursor_end: indexToCodePoint(code, found.end) };
-  }
-
-  #names(): LakeNames {
-    const shortName = (t: string) => (t.startsWith("default.") ? t.slice(8) : t);
-    return {
-      tables: async () => (this.#tableNames = (await this.session.catalog.listTables().catch(() => [] as string[])).map(shortName)),
-      models: () => this.session.definitions().map((d) => d.name),
-      columns: async (table) => {
-        const loaded = await this.session.catalog.loadTable(table).catch(() => undefined);
-        return loaded ? loaded.schema().fields.map((f) => f.name) : [];
-      },
-    };
   }
 
   /** What the name under the cursor is: a table, a model, or a value of the cells. */

@@ -1,6 +1,6 @@
 // The DAG for a notebook: an SVG drawing of the laid-out plan (boxes per node, colored
 // by run or reuse, arrows from inputs to readers), with a text form for plain clients.
-import type { DagLayout } from "../engine/plan/layout-dag.js";
+import { dagAsText, type DagLayout } from "../engine/plan/layout-dag.js";
 import type { MimeBundle } from "./render.js";
 
 const BOX = { height: 62, gapX: 50, gapY: 18, pad: 12, charWidth: 7.4 };
@@ -11,7 +11,7 @@ const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export function dagBundle(layout: DagLayout): MimeBundle {
-  return { "image/svg+xml": dagSvg(layout), "text/plain": dagText(layout) };
+  return { "image/svg+xml": dagSvg(layout), "text/plain": dagAsText(layout) };
 }
 
 /** A node's title and, for a scan, its filter on a line of its own. */
@@ -49,12 +49,4 @@ export function dagSvg(layout: DagLayout): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">` +
     `<defs><marker id="arrow" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#777"/></marker></defs>` +
     edges.join("") + boxes.join("") + `</svg>`;
-}
-
-export function dagText(layout: DagLayout): string {
-  const byKey = new Map(layout.nodes.map((n) => [n.key, n]));
-  return layout.nodes.map((n) => {
-    const inputs = layout.edges.filter((e) => e.to === n.key).map((e) => byKey.get(e.from)!.name);
-    return `${"  ".repeat(n.layer)}${n.name} [${n.kind}, ${n.action}: ${n.reason}]${inputs.length ? ` <- ${inputs.join(", ")}` : ""}`;
-  }).join("\n");
 }

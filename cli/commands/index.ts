@@ -4,10 +4,11 @@ import { describeCommand } from "./describe.js";
 import { importCommand } from "./import.js";
 import { kernelCommand } from "./kernel.js";
 import { queryCommand } from "./query.js";
+import { replCommand } from "./repl.js";
 import { runCommand } from "./run.js";
 import { sampleCommand } from "./sample.js";
 import { tablesCommand } from "./tables.js";
 import { tourCommand } from "./tour.js";
 import { workerCommand } from "./worker.js";
 
-export const commands: Command[] = [tourCommand, runCommand, queryCommand, sampleCommand, tablesCommand, describeCommand, importCommand, kernelCommand, workerCommand];
+export const commands: Command[] = [replCommand, tourCommand, runCommand, queryCommand, sampleCommand, tablesCommand, describeCommand, importCommand, kernelCommand, workerCommand];

@@ -100,7 +100,10 @@ export function transpileCell(cell: string, source: string): TranspiledCell {
     throw new DefinitionError("SYNTAX", ts.flattenDiagnosticMessageText(error.messageText, "\n"), { cell, line });
   }
   const lineMap = lineMapOf((JSON.parse(out.sourceMapText ?? "{}") as { mappings?: string }).mappings ?? "");
-  const code = redeclarable(out.outputText.replace(/\n\/\/# sourceMappingURL=.*$/, ""));
+  // A .cts file is always a strict module: drop the `__esModule` marker and the "use
+  // strict" directive (either would become the value of a cell that only declares; cells
+  // stay sloppy scripts as before) but keep their lines, so the source map holds.
+  const code = redeclarable(out.outputText.replace(/\n\/\/# sourceMappingURL=.*$/, "").replace(/^Object\.defineProperty\(exports, "__esModule", \{ value: true \}\);$/m, "").replace(/^"use strict";$/m, ""));
   const wrapped = hasTopLevelAwait(source);
   const shift = wrapped ? 1 : 0;
   const originalLine = (line: number) => {

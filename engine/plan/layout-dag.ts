@@ -47,3 +47,12 @@ export function layoutDag(graph: Graph, plan: Plan): DagLayout {
   });
   return { nodes, edges, layers: Math.max(0, ...layerOf.values()) + 1 };
 }
+
+/** The layout as indented text: each node, its kind, run or reuse and why, and its inputs. */
+export function dagAsText(layout: DagLayout): string {
+  const byKey = new Map(layout.nodes.map((n) => [n.key, n]));
+  return layout.nodes.map((n) => {
+    const inputs = layout.edges.filter((e) => e.to === n.key).map((e) => byKey.get(e.from)!.name);
+    return `${"  ".repeat(n.layer)}${n.name} [${n.kind}, ${n.action}: ${n.reason}]${inputs.length ? ` <- ${inputs.join(", ")}` : ""}`;
+  }).join("\n");
+}

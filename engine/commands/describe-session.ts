@@ -1,0 +1,32 @@
+// What a session holds, as text for any front end: its models, the lake's tables, what
+// the worker keeps resident, the cache's statistics. The kernel's `%` magics and the
+// REPL's `.` commands print these.
+import type { Reply } from "../../worker/protocol.js";
+import type { Session } from "../session.js";
+
+type WorkerStatus = Extract<Reply, { type: "status" }>;
+
+const shortName = (t: string) => (t.startsWith("default.") ? t.slice(8) : t);
+
+export function describeModels(session: Session): string {
+  return session.definitions().map((d) => `${d.name.padEnd(24)} ${d.kind}  ${d.at.cell}:${d.at.line}`).join("\n") || "no models yet";
+}
+
+export async function listTableNames(session: Session): Promise<string[]> {
+  return (await session.catalog.listTables()).map(shortName);
+}
+
+export async function describeTables(session: Session): Promise<string> {
+  return (await listTableNames(session)).join("\n") || "the lake has no tables yet";
+}
+
+export async function describeWorker(session: Session): Promise<string> {
+  const status = await session.worker.request<WorkerStatus>({ type: "status" });
+  return [`resident outputs: ${status.resident.length}, ${(status.memoryBytes / 1e6).toFixed(1)} of ${(status.memoryBudget / 1e6).toFixed(0)} MB`,
+    ...status.resident.map((r) => `  ${r.name}: ${r.rows.toLocaleString("en-US")} rows, ${(r.bytes / 1e6).toFixed(1)} MB`)].join("\n");
+}
+
+export async function describeCache(session: Session): Promise<string> {
+  const status = await session.worker.request<WorkerStatus>({ type: "status" });
+  return JSON.stringify(status.cache, null, 2);
+}

@@ -1,0 +1,15 @@
+// The names a session can offer for completion: its lake's tables and their columns,
+// and the models defined so far.
+import type { Session } from "../session.js";
+import type { LakeNames } from "./complete-cell.js";
+
+export function lakeNamesOf(session: Session): LakeNames {
+  return {
+    tables: async () => (await session.catalog.listTables().catch(() => [] as string[])).map((t) => (t.startsWith("default.") ? t.slice(8) : t)),
+    models: () => session.definitions().map((d) => d.name),
+    columns: async (table) => {
+      const loaded = await session.catalog.loadTable(table).catch(() => undefined);
+      return loaded ? loaded.schema().fields.map((f) => f.name) : [];
+    },
+  };
+}

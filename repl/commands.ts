@@ -1,0 +1,47 @@
+// The REPL's `.commands` (the kernel's `%` magics under the names a terminal user
+// expects): each returns text for the output log, or asks the app to clear or exit.
+import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
+import { describeCache, describeModels, describeTables, describeWorker } from "../engine/commands/describe-session.js";
+import { dagAsText, layoutDag } from "../engine/plan/layout-dag.js";
+import type { Session } from "../engine/session.js";
+import type { Outcome } from "./evaluate.js";
+
+export const HELP = `Cells: TypeScript (model(...), Model(...), await result("m")) or '%%sql name [--materialize]'
+(SQL cells run on an empty line). Enter runs a complete cell, otherwise adds a line.
+Tab completes; Up/Down walk the history; Ctrl-C cancels a run (twice on an empty line: exit).
+  .help               this list
+  .plan [models]      the logical, physical and worker views of the plan (nothing runs)
+  .run [models]       bring models up to date (default: all)
+  .dag [models]       the DAG: what reads what, run or reuse and why
+  .models             models and the cells that define them
+  .tables             the lake's tables
+  .describe <table>   a table's schema, partitioning, snapshots, files
+  .cache              the worker's cache statistics
+  .worker             outputs resident on the worker
+  .more               the next rows of the last result
+  .clear              clear the screen
+  .exit               leave`;
+
+export async function runCommand(session: Session, line: string): Promise<Outcome> {
+  const [name, ...args] = line.trim().split(/\s+/);
+  const targets = args.length ? args : undefined;
+  switch (name) {
+    case "help": return { kind: "text", text: HELP };
+    case "plan": return { kind: "text", text: await session.explain(targets) };
+    case "run": return { kind: "run", report: await session.run(targets) };
+    case "dag": {
+      const planned = await session.plan(targets);
+      return { kind: "text", text: planned.plan.nodes.length ? dagAsText(layoutDag(planned.graph, planned.plan)) : "no models yet" };
+    }
+    case "models": return { kind: "text", text: describeModels(session) };
+    case "tables": return { kind: "text", text: await describeTables(session) };
+    case "describe":
+      if (!args[0]) return { kind: "error", message: ".describe needs a table name", source: line };
+      return { kind: "text", text: formatTableDescription(await describeTable(await session.catalog.loadTable(args[0]))) };
+    case "cache": return { kind: "text", text: await describeCache(session) };
+    case "worker": return { kind: "text", text: await describeWorker(session) };
+    case "clear": return { kind: "clear" };
+    case "exit": case "quit": return { kind: "exit" };
+    default: return { kind: "error", message: `unknown command .${name}; .help lists them`, source: line };
+  }
+}

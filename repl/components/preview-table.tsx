@@ -1,0 +1,46 @@
+// A result that fits the terminal: as many columns as the width allows (the rest
+// counted), each headed by its name and Arrow type, one page of rows, and the row count.
+import { Box, Text } from "ink";
+import type { Table } from "apache-arrow";
+import { formatValue } from "../../cli/render-run.js";
+
+export const PAGE_ROWS = 10;
+
+export function PreviewTable({ name, table, totalRows, offset = 0, width }: { name: string; table: Table; totalRows: number; offset?: number; width: number }) {
+  const fields = table.schema.fields;
+  const end = Math.min(table.numRows, offset + PAGE_ROWS);
+  const cells = (i: number) => fields.map((f) => {
+    const v = table.getChild(f.name)!.get(i);
+    return String(f.type).startsWith("Timestamp") && typeof v === "number" ? new Date(v).toISOString() : formatValue(v);
+  });
+  const rows = Array.from({ length: end - offset }, (_, k) => cells(offset + k));
+  const types = fields.map((f) => shortType(String(f.type)));
+  const widths = fields.map((f, c) => Math.min(32, Math.max(f.name.length, types[c]!.length, ...rows.map((r) => r[c]!.length))));
+  // Keep the columns that fit, two spaces between.
+  let used = 0;
+  let shown = 0;
+  for (const w of widths) {
+    if (used + w + (shown ? 2 : 0) > width) break;
+    used += w + (shown ? 2 : 0);
+    shown++;
+  }
+  shown = Math.max(1, shown);
+  const line = (values: string[]) => values.slice(0, shown).map((v, i) => (v.length > widths[i]! ? `${v.slice(0, widths[i]! - 1)}…` : v.padEnd(widths[i]!))).join("  ");
+  const hidden = fields.length - shown;
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold>{name}</Text>
+        <Text color="gray">{`  ${totalRows.toLocaleString("en-US")} rows × ${fields.length} columns${hidden ? ` (${hidden} not shown: ${fields.slice(shown).map((f) => f.name).join(", ")})` : ""}`}</Text>
+      </Text>
+      <Text bold>{line(fields.map((f) => f.name))}</Text>
+      <Text color="gray">{line(types)}</Text>
+      {rows.map((r, i) => <Text key={i}>{line(r)}</Text>)}
+      {end < totalRows ? <Text color="gray">{`rows ${offset + 1}–${end} of ${totalRows.toLocaleString("en-US")}${end < table.numRows ? "; .more for the next page" : ""}`}</Text> : null}
+    </Box>
+  );
+}
+
+function shortType(type: string): string {
+  return type.replace(/^Timestamp<MICROSECOND.*>$/, "timestamp").replace(/^Dictionary<.*, (\w+)>$/, "$1").toLowerCase();
+}

@@ -1,0 +1,28 @@
+// One cell through the session, as the REPL (interactive or piped) needs it: a run with
+// its report, a value, a command's text, or an error with where it happened in the cell.
+import { inspect } from "node:util";
+import type { RunReport, Session } from "../engine/session.js";
+import type { NodeEvent } from "../worker/protocol.js";
+import { runCommand } from "./commands.js";
+import { cellErrorOf } from "../engine/cells/cell-error.js";
+
+export type Outcome =
+  | { kind: "run"; report: RunReport }
+  | { kind: "value"; text: string }
+  | { kind: "text"; text: string }
+  | { kind: "error"; message: string; source: string; line?: number }
+  | { kind: "exit" }
+  | { kind: "clear" };
+
+export async function evaluateCell(session: Session, cellId: string, source: string, onEvent: (e: NodeEvent) => void): Promise<Outcome> {
+  const trimmed = source.trim();
+  try {
+    if (/^[.%](?!%)/.test(trimmed)) return await runCommand(session, trimmed.replace(/^[.%]/, ""));
+    const { value, report } = await session.runCell(cellId, source, onEvent);
+    if (report) return { kind: "run", report };
+    return value === undefined ? { kind: "text", text: "" } : { kind: "value", text: inspect(value, { depth: 2, colors: false, maxArrayLength: 20 }) };
+  } catch (err) {
+    const e = cellErrorOf(err);
+    return { kind: "error", message: `${e.name}: ${e.message}`, source, line: e.at?.cell === cellId ? e.at.line : undefined };
+  }
+}

@@ -1,0 +1,36 @@
+// Piped input (not a terminal): the script runs cell by cell (cells separated by blank
+// lines) and prints plain text, so the REPL is scriptable. The exit code is 1 when a
+// cell failed.
+import type { Session } from "../engine/session.js";
+import { formatEvent, formatTable, summarize } from "../cli/render-run.js";
+import { splitScript } from "./cell-input.js";
+import { evaluateCell } from "./evaluate.js";
+
+export async function runScript(session: Session, script: string, out: (text: string) => void): Promise<number> {
+  let failed = 0;
+  const cells = splitScript(script);
+  for (const [i, source] of cells.entries()) {
+    out(`lakeloop> ${source.split("\n").join("\n        | ")}\n`);
+    const outcome = await evaluateCell(session, `cell[${i + 1}]`, source, (e) => { const line = formatEvent(e); if (line) out(line + "\n"); });
+    switch (outcome.kind) {
+      case "run":
+        for (const p of outcome.report.previews) out(`${p.name} (${p.rows.toLocaleString("en-US")} rows)\n${formatTable(p.table)}\n`);
+        out(summarize(outcome.report) + "\n");
+        if (outcome.report.nodes.some((n) => n.action === "failed")) failed++;
+        break;
+      case "value": case "text": if (outcome.text) out(outcome.text + "\n"); break;
+      case "error": {
+        failed++;
+        out(`${outcome.message}\n`);
+        if (outcome.line) {
+          const lines = source.split("\n");
+          for (let n = Math.max(1, outcome.line - 2); n <= Math.min(lines.length, outcome.line + 2); n++) out(`${n === outcome.line ? ">" : " "} ${n} | ${lines[n - 1]}\n`);
+        }
+        break;
+      }
+      case "exit": return failed ? 1 : 0;
+      case "clear": break;
+    }
+  }
+  return failed ? 1 : 0;
+}
