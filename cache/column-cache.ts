@@ -13,6 +13,7 @@ import type { ObjectStore } from "../lake/store/object-store.js";
 import { decodeRowGroup } from "./decode/decode-row-group.js";
 import { fragmentRefs, summarizeDiff, type CacheDiff, type FragmentRef, type Tier } from "./diff.js";
 import { DiskTier } from "./disk-tier.js";
+import { ProgressMap } from "./progress-map.js";
 import { fetchRanges } from "./fetch-ranges.js";
 import type { FragmentKey } from "./fragment-key.js";
 import { decodedBytes, type Fragment } from "./fragment.js";
@@ -111,12 +112,13 @@ export class ColumnCache {
     return summarizeDiff(plan, classified);
   }
 
-  async scan(plan: ScanPlan): Promise<ScanResult> {
+  /** `onProgress`: fragments in hand of the scan's total, as they arrive. */
+  async scan(plan: ScanPlan, onProgress?: (done: number, total: number) => void): Promise<ScanResult> {
     const started = performance.now();
     await loadHasher();
     const stats = emptyScanStats();
     const refs = fragmentRefs(plan);
-    const found = new Map<FragmentKey, Fragment>();
+    const found = new ProgressMap(new Set(refs.map((r) => r.key)).size, onProgress);
     const waiting: [FragmentKey, Promise<Fragment>][] = [];
     const missing: FragmentRef[] = [];
     const claimed = new Set<FragmentKey>();

@@ -19,11 +19,12 @@ import { toWorkerPlan } from "./plan/to-worker-plan.js";
 import type { LocalWorker } from "./worker/local-worker.js";
 import type { WorkerClient, RunOutcome } from "./worker/worker-client.js";
 import { WorkerLink } from "./worker/worker-link.js";
+import { remoteWorkerFrom } from "./worker/remote-worker.js";
 
 export interface SessionOptions {
   /** Lake URI (default $LAKELOOP_LAKE or file://./.lakeloop/lake). */
   lake?: string;
-  /** A running worker's endpoint; without one a local worker is spawned. */
+  /** A running worker's endpoint (default $LAKELOOP_WORKER); without one a local worker is spawned. */
   worker?: string;
   env?: NodeJS.ProcessEnv;
   /** Globals of the cells' context besides the API (a front end's console, display helpers). */
@@ -108,7 +109,8 @@ export class Session {
     const store = await openStore(lake, env);
     const catalog = await Catalog.open(store);
     const duck = await Duck.open({ threads: 1 });
-    const link = await WorkerLink.open(options.worker, store.root, env);
+    const remote = await remoteWorkerFrom(options.worker, env);
+    const link = await WorkerLink.open(remote?.endpoint, store.root, env, remote?.options);
     return new Session(store.root, store, catalog, duck, link, options.cellGlobals, options.redefine, options.onNotice);
   }
 

@@ -162,7 +162,8 @@ export class Executor {
       const progress = new Map<string, string>();
       let displayId: string | undefined;
       const onEvent = (e: NodeEvent) => {
-        const line = formatEvent(e);
+        // Progress of a long scan updates its node's line in place.
+        const line = e.type === "node-progress" ? `  … ${e.name}: ${Math.round((100 * e.done) / e.total)}% (${e.done} of ${e.total} ${e.unit})` : formatEvent(e);
         if (!line || !("node" in e)) return;
         progress.set(e.type === "install" ? `${e.node} ${e.package}` : e.node, line.trim());
         const html = `<pre class="lakeloop-progress">${[...progress.values()].join("\n").replace(/</g, "&lt;")}</pre>`;

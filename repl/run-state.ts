@@ -11,6 +11,8 @@ export interface NodeRow {
   fetchedBytes: number;
   cachedBytes: number;
   error?: string;
+  /** Progress of a long node (a scan's fragments in hand of its total). */
+  progress?: { done: number; total: number; unit: string };
   /** "simple-statistics@7.8.3 (fetched 290 KB)" and the like. */
   installs: string[];
 }
@@ -21,6 +23,7 @@ export function applyEvent(rows: NodeRow[], e: NodeEvent): NodeRow[] {
   let next: NodeRow;
   switch (e.type) {
     case "node-started": next = { ...current, state: "running" }; break;
+    case "node-progress": next = { ...current, progress: { done: e.done, total: e.total, unit: e.unit } }; break;
     case "node-reused": next = { ...current, state: "reused", rows: e.rows }; break;
     case "node-finished": next = { ...current, state: "done", rows: e.rows, ms: e.ms, fetchedBytes: e.read.objectStoreBytes, cachedBytes: e.read.memoryBytes + e.read.diskBytes }; break;
     case "node-failed": next = { ...current, state: "failed", ms: e.ms, error: e.error.message }; break;

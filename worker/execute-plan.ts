@@ -5,6 +5,7 @@
 // A node is "needed" when a target depends on it through nodes that must run: a node
 // whose output is resident is reused and its own inputs are not needed at all. A node
 // the planner marked "reuse" whose output was evicted since planning simply runs.
+import { redact, secretsOf } from "./redact.js";
 import type { Table } from "apache-arrow";
 import type { ErrorInfo, NodeEvent, ReadStats, RunSummary } from "./protocol.js";
 import type { PlanNode, WorkerPlan } from "./plan.js";
@@ -50,8 +51,11 @@ export function addReadStats(into: ReadStats, more: ReadStats): void {
 
 function defaultDescribeError(err: unknown): ErrorInfo {
   // A model's error carries the stack of the model's own code; anything else, its own.
+  // What leaves the worker never carries a credential (an S3 error may quote one).
   const e = err as Error & { code?: unknown; modelStack?: string };
-  return { code: typeof e?.code === "string" ? e.code : "NODE_FAILED", message: e?.message ?? String(err), stack: e?.modelStack ?? e?.stack };
+  const secrets = secretsOf(process.env);
+  const stack = e?.modelStack ?? e?.stack;
+  return { code: typeof e?.code === "string" ? e.code : "NODE_FAILED", message: redact(e?.message ?? String(err), secrets), stack: stack === undefined ? undefined : redact(stack, secrets) };
 }
 
 /** Which nodes must run and which are reused, walking back from the targets. */

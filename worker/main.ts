@@ -4,6 +4,7 @@
 import * as os from "node:os";
 import { ColumnCache, defaultCacheDir } from "../cache/column-cache.js";
 import { defaultPackagesDir, Environments } from "../sandbox/environments.js";
+import { redact, secretsOf } from "./redact.js";
 import { Duck } from "../columnar/duckdb.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { openStore } from "../lake/store/open-store.js";
@@ -23,6 +24,9 @@ export interface WorkerOptions {
   parentPid?: number;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
+  /** CurveZMQ: the worker's key pair and the client public keys it accepts. */
+  curve?: { secretKey: string; allow: Set<string> };
+  clientTimeoutMs?: number;
 }
 
 export async function startWorker(options: WorkerOptions): Promise<{ server: WorkerServer; endpoint: string; stop(): Promise<void> }> {
@@ -33,7 +37,9 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
   const server = new WorkerServer({
     listen: options.listen,
     memoryBudget: options.memoryBudget ?? Math.floor(os.totalmem() / 4),
-    log: options.log,
+    log: options.log && ((line) => options.log!(redact(line, secretsOf(options.env ?? process.env, options.curve ? [options.curve.secretKey] : [])))),
+    curve: options.curve,
+    clientTimeoutMs: options.clientTimeoutMs,
     services: {
       runNode: createNodeRunner({ catalog, cache, duck, environments: new Environments(options.packagesDir ?? defaultPackagesDir(options.env)) }),
       diff: async (scans) => Promise.all(scans.map(async (s) => {

@@ -47,7 +47,7 @@ export function createNodeRunner(services: NodeServices): RunNode {
       const scan = node.scan!;
       const { table, stats } = await scanTable(services.catalog, services.cache, {
         table: scan.table, columns: scan.columns, filter: scan.filter, ...(scan.snapshotId !== null ? { snapshotId: scan.snapshotId } : {}),
-      });
+      }, (done, total) => ctx.emit({ type: "node-progress", node: node.id, name: node.name, done, total, unit: "fragments" }));
       result = { table, read: readStatsOf(stats) };
     } else if (node.kind === "sql") {
       result = { table: await runSql(services.duck, node.sql!.query, inputs) };

@@ -9,6 +9,7 @@ import { executePlan, type RunNode } from "./execute-plan.js";
 import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "./protocol.js";
 import { ResidentStore } from "./resident.js";
 import { decodeRequest, encodeMessage } from "./wire.js";
+import { startZapHandler, type ZapHandler } from "./zap.js";
 
 export interface WorkerServices {
   runNode: RunNode;
@@ -27,12 +28,20 @@ export interface WorkerServerOptions {
   previewRows?: number;
   concurrency?: number;
   log?: (line: string) => void;
+  /** CurveZMQ: the worker's secret key and the public keys of the clients it accepts. */
+  curve?: { secretKey: string; allow: Set<string> };
+  /** A client silent this long (no request, no ping) is gone: its runs are cancelled. */
+  clientTimeoutMs?: number;
 }
 
 export class WorkerServer {
   readonly resident: ResidentStore;
-  #router = new Router({ linger: 0 });
-  #runs = new Map<string, AbortController>();
+  #router: Router;
+  #runs = new Map<string, { abort: AbortController; client: string }>();
+  /** When each client (by routing id) was last heard from. */
+  #lastSeen = new Map<string, number>();
+  #sweep: NodeJS.Timeout | undefined;
+  #zap: ZapHandler | undefined;
   #sendQueue: Promise<void> = Promise.resolve();
   #endpoint = "";
   #closed = false;
@@ -40,6 +49,9 @@ export class WorkerServer {
 
   constructor(readonly options: WorkerServerOptions) {
     this.resident = new ResidentStore(options.memoryBudget);
+    this.#router = options.curve
+      ? new Router({ linger: 0, curveServer: true, curveSecretKey: options.curve.secretKey, zapDomain: "lakeloop" })
+      : new Router({ linger: 0 });
   }
 
   get endpoint(): string {
@@ -48,7 +60,14 @@ export class WorkerServer {
 
   /** Binds and starts serving; resolves with the bound endpoint (the real port when 0 was asked). */
   async start(): Promise<string> {
+    if (this.options.curve) {
+      this.#zap = await startZapHandler(this.options.curve.allow, (line) => this.#log(line));
+      void this.#watchHandshakes();
+    }
     await this.#router.bind(this.options.listen);
+    const timeout = this.options.clientTimeoutMs ?? 10_000;
+    this.#sweep = setInterval(() => this.#dropSilentClients(timeout), Math.min(2000, timeout / 2));
+    this.#sweep.unref();
     this.#endpoint = this.#router.lastEndpoint ?? this.options.listen;
     this.#loop = this.#serve();
     return this.#endpoint;
@@ -57,8 +76,10 @@ export class WorkerServer {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const run of this.#runs.values()) run.abort();
+    if (this.#sweep) clearInterval(this.#sweep);
+    for (const run of this.#runs.values()) run.abort.abort();
     this.#router.close();
+    this.#zap?.close();
     await this.#loop?.catch(() => {});
     await this.options.services.close?.();
   }
@@ -67,6 +88,7 @@ export class WorkerServer {
     try {
       for await (const [client, ...frames] of this.#router) {
         if (!client) continue;
+        this.#lastSeen.set(client.toString("hex"), Date.now());
         const decoded = decodeRequest(frames);
         if (!decoded.ok) {
           this.#log(`rejected a message: ${decoded.error.message}`);
@@ -100,26 +122,58 @@ export class WorkerServer {
           v: 1, type: "status", id: request.id,
           resident: this.resident.list().map((o) => ({ node: o.node, name: o.name, rows: o.table.numRows, bytes: o.bytes })),
           memoryBytes: this.resident.bytes, memoryBudget: this.resident.budgetBytes, cache: this.options.services.cacheStats?.() ?? null,
+          runs: this.#runs.size, clients: this.#lastSeen.size,
         });
       case "diff": {
         const diffs = this.options.services.diff ? await this.options.services.diff(request.scans) : [];
         return reply({ v: 1, type: "diff", id: request.id, diffs });
       }
       case "cancel":
-        this.#runs.get(request.run)?.abort();
+        this.#runs.get(`${client.toString("hex")}/${request.run}`)?.abort.abort();
         return reply({ v: 1, type: "ok", id: request.id });
       case "fetch":
         return this.#fetch(request, reply);
       case "run":
-        return this.#run(request, reply);
+        return this.#run(request, reply, client.toString("hex"));
       case "bye":
+        this.#forget(client.toString("hex"), "said bye");
         return reply({ v: 1, type: "ok", id: request.id });
     }
   }
 
-  async #run(request: Extract<Request, { type: "run" }>, reply: (m: Reply, d?: Uint8Array[]) => void): Promise<void> {
+  /** Cancels the runs of clients not heard from within `timeoutMs` (they vanished). */
+  #dropSilentClients(timeoutMs: number): void {
+    const now = Date.now();
+    for (const [client, seen] of this.#lastSeen) if (now - seen > timeoutMs) this.#forget(client, `silent for ${((now - seen) / 1000).toFixed(0)} s`);
+  }
+
+  #forget(client: string, why: string): void {
+    this.#lastSeen.delete(client);
+    let cancelled = 0;
+    for (const run of this.#runs.values()) {
+      if (run.client !== client) continue;
+      run.abort.abort();
+      cancelled++;
+    }
+    if (cancelled) this.#log(`client ${client.slice(0, 8)} ${why}: cancelled its ${cancelled} run(s)`);
+  }
+
+  /** Handshakes that fail (no CURVE, bad keys) never reach the ZAP handler: log them too. */
+  async #watchHandshakes(): Promise<void> {
+    try {
+      for await (const event of this.#router.events) {
+        if (event.type.startsWith("handshake:error")) this.#log(`refused a connection from ${"address" in event ? event.address : "?"}: ${event.type} (${"error" in event ? (event.error as Error).message : ""})`);
+      }
+    } catch {
+      // socket closed
+    }
+  }
+
+  async #run(request: Extract<Request, { type: "run" }>, reply: (m: Reply, d?: Uint8Array[]) => void, client: string): Promise<void> {
     const abort = new AbortController();
-    this.#runs.set(request.id, abort);
+    // Run ids are chosen by clients: keyed with the client, two sessions never collide.
+    const key = `${client}/${request.id}`;
+    this.#runs.set(key, { abort, client });
     try {
       const summary = await executePlan(request.plan, {
         resident: this.resident,
@@ -140,7 +194,7 @@ export class WorkerServer {
       const { cancelled, ...rest } = summary;
       reply({ v: 1, type: "run-finished", id: request.id, summary: rest, cancelled });
     } finally {
-      this.#runs.delete(request.id);
+      this.#runs.delete(key);
     }
   }
 

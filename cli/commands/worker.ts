@@ -1,34 +1,73 @@
-// `lakeloop worker`: the data-plane process, on a zeromq endpoint.
+// `lakeloop worker`: the data-plane process, on a zeromq endpoint; `worker keygen`
+// writes a CurveZMQ key pair. A worker on anything but loopback requires CURVE.
 import { resolveLakeLocation } from "../lake-location.js";
 import { parseCommandArgs, parsePositiveInt } from "../args.js";
 import { UsageError, type Command } from "../command.js";
 
+/** Loopback (or a local ipc:// socket) is the only place a worker may listen without CURVE. */
+export function isLoopbackEndpoint(endpoint: string): boolean {
+  if (endpoint.startsWith("ipc://")) return true;
+  const host = /^tcp:\/\/(\[[^\]]+\]|[^:]+):/.exec(endpoint)?.[1] ?? "";
+  return host === "localhost" || host === "[::1]" || /^127\./.test(host);
+}
+
 export const workerCommand: Command = {
   name: "worker",
-  summary: "run a worker (the data plane) on a zeromq endpoint",
-  usage: `Usage: lakeloop worker [--listen tcp://HOST:PORT] [--cache DIR] [--memory BYTES]
+  summary: "run a worker (the data plane) on a zeromq endpoint; `worker keygen` makes CURVE keys",
+  usage: `Usage: lakeloop worker [--listen tcp://HOST:PORT] [--key FILE --allow FILE] [--cache DIR] [--memory BYTES]
+       lakeloop worker keygen [--dir DIR] [--name NAME]
 
 Serves lakeloop's worker protocol. Sessions spawn a local worker themselves; run this
-to share one worker or to put it on a bigger machine (see the README).
+to share one worker or to put it on a bigger machine (see the README, "Run the worker
+on EC2").
 
   --listen   endpoint to bind (default tcp://127.0.0.1:0, a free port; printed once ready)
+  --key      the worker's key file (from keygen): turns on CurveZMQ encryption and
+             authentication; required on any address but loopback
+  --allow    file of client public keys (one per line) the worker accepts
   --cache    directory of the disk cache (default $LAKELOOP_CACHE or ./.lakeloop/cache)
-  --memory   bytes for resident outputs (default a quarter of the machine's memory)`,
+  --memory   bytes for resident outputs (default a quarter of the machine's memory)
+  --client-timeout MS  a client silent this long has vanished: its runs are cancelled
+             (default 10000; clients ping every 2 s)
+
+keygen writes DIR/NAME.key (secret, mode 600) and DIR/NAME.pub (default ./.lakeloop/keys,
+name worker). Clients connect with LAKELOOP_WORKER=tcp://HOST:PORT,
+LAKELOOP_WORKER_KEY=<the worker's .pub> and LAKELOOP_CLIENT_KEY=<their own .key>.`,
   async run(ctx) {
+    if (ctx.args[0] === "keygen") {
+      const { values } = parseCommandArgs("worker keygen", ctx.args.slice(1), { dir: { type: "string" }, name: { type: "string" } });
+      const { writeKeyPair } = await import("../../worker/curve-keys.js");
+      const { secretFile, publicFile, keys } = await writeKeyPair(values.dir ?? "./.lakeloop/keys", values.name ?? "worker");
+      ctx.stdout.write(`wrote ${secretFile} (secret, keep it on this machine) and ${publicFile}\npublic key: ${keys.publicKey}\n`);
+      return 0;
+    }
     const { values } = parseCommandArgs("worker", ctx.args, {
       listen: { type: "string" }, cache: { type: "string" }, memory: { type: "string" }, "parent-pid": { type: "string" },
+      key: { type: "string" }, allow: { type: "string" }, "client-timeout": { type: "string" },
     });
     const listen = values.listen ?? "tcp://127.0.0.1:0";
     if (!/^(tcp|ipc):\/\//.test(listen)) throw new UsageError(`--listen needs a zeromq endpoint like tcp://127.0.0.1:5555, got '${listen}'`);
+    if (!values.key && !isLoopbackEndpoint(listen)) {
+      throw new UsageError(`a worker listening on ${listen} (not loopback) must use CURVE: run 'lakeloop worker keygen', then pass --key .lakeloop/keys/worker.key --allow <file of client public keys>`);
+    }
+    if (Boolean(values.key) !== Boolean(values.allow)) throw new UsageError("--key and --allow go together: the worker's key pair and the clients it accepts");
+    let curve: { secretKey: string; allow: Set<string> } | undefined;
+    if (values.key && values.allow) {
+      const { readAllowList, readKeyPair } = await import("../../worker/curve-keys.js");
+      const pair = await readKeyPair(values.key);
+      curve = { secretKey: pair.secretKey, allow: await readAllowList(values.allow) };
+      if (curve.allow.size === 0) throw new UsageError(`${values.allow} lists no client keys: no client could connect`);
+    }
     const lake = resolveLakeLocation([], ctx.env).uri;
     const { startWorker } = await import("../../worker/main.js");
     const worker = await startWorker({
-      listen, lake: (await ctx.openLake()).root ?? lake, cacheDir: values.cache, env: ctx.env,
+      listen, lake: (await ctx.openLake()).root ?? lake, cacheDir: values.cache, env: ctx.env, curve,
+      clientTimeoutMs: values["client-timeout"] ? parsePositiveInt("client-timeout", values["client-timeout"], 100) : undefined,
       memoryBudget: values.memory ? parsePositiveInt("memory", values.memory, 0) : undefined,
       parentPid: values["parent-pid"] ? Number(values["parent-pid"]) : undefined,
       log: (line) => ctx.stderr.write(`[worker] ${line}\n`),
     });
-    ctx.stdout.write(`lakeloop worker listening on ${worker.endpoint}\n`);
+    ctx.stdout.write(`lakeloop worker listening on ${worker.endpoint}${curve ? ` (CURVE, ${curve.allow.size} client key(s) allowed)` : ""}\n`);
     await new Promise<void>((resolve) => {
       const stop = () => void worker.stop().then(resolve);
       process.once("SIGINT", stop);

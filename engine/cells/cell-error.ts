@@ -1,6 +1,7 @@
 // A cell's failure as a front end shows it: what the cell threw (its own name and
 // message, not the wrapper's), and where in which cell.
 import { DefinitionError, type SourceLocation } from "../model/definition.js";
+import { redact, secretsOf } from "../../worker/redact.js";
 
 export interface CellError {
   name: string;
@@ -12,7 +13,13 @@ export interface CellError {
 const isErrorLike = (value: unknown): value is Error =>
   typeof value === "object" && value !== null && typeof (value as Error).message === "string" && typeof (value as Error).name === "string";
 
+/** What a cell's failure says, with credential-like environment values redacted. */
 export function cellErrorOf(err: unknown): CellError {
+  const e = rawCellError(err);
+  return { ...e, message: redact(e.message, secretsOf(process.env)) };
+}
+
+function rawCellError(err: unknown): CellError {
   if (err instanceof DefinitionError) {
     if (err.code === "CELL_FAILED" && isErrorLike(err.cause)) return { name: err.cause.name, message: err.cause.message, at: err.at };
     return { name: err.name, message: err.message, at: err.at };

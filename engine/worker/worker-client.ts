@@ -36,12 +36,18 @@ export interface RunOutcome {
 }
 
 export interface WorkerClientOptions {
-  /** Milliseconds without any answer to a ping before the worker counts as lost. */
+  /** Milliseconds without any answer (to anything, heartbeats included) before the worker counts as lost. */
   timeoutMs?: number;
+  /** How often to ping the worker, which also tells it this client is alive. */
+  heartbeatMs?: number;
+  /** CurveZMQ: the worker's public key (pinned) and this client's key pair. */
+  curve?: { serverKey: string; publicKey: string; secretKey: string };
 }
 
 export class WorkerClient {
-  #socket = new Dealer({ linger: 0 });
+  #socket: Dealer;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #lastHeard = Date.now();
   #pending = new Map<string, Pending>();
   #next = 0;
   #sendQueue: Promise<void> = Promise.resolve();
@@ -49,19 +55,57 @@ export class WorkerClient {
   #closed = false;
   #lost: string | undefined;
 
-  private constructor(readonly endpoint: string, readonly options: WorkerClientOptions) {}
+  private constructor(readonly endpoint: string, readonly options: WorkerClientOptions) {
+    const curve = options.curve;
+    this.#socket = curve
+      ? new Dealer({ linger: 0, curveServerKey: curve.serverKey, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey })
+      : new Dealer({ linger: 0 });
+  }
 
   static async connect(endpoint: string, options: WorkerClientOptions = {}): Promise<WorkerClient> {
     const client = new WorkerClient(endpoint, options);
     client.#socket.connect(endpoint);
     client.#loop = client.#receive();
-    await client.request({ type: "hello", session: `${process.pid}-${Date.now()}` });
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new WorkerError("WORKER_UNREACHABLE",
+        `no answer from the worker at ${endpoint} within ${timeoutMs / 1000} s: it is not running or not reachable, or it refused this client ` +
+        `(a remote worker needs CURVE keys: LAKELOOP_WORKER_KEY with its public key, LAKELOOP_CLIENT_KEY with a key pair it allows)`)), timeoutMs);
+    });
+    try {
+      await Promise.race([client.request({ type: "hello", session: `${process.pid}-${Date.now()}` }), silent]);
+    } catch (err) {
+      await client.close();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+    client.#startHeartbeat(options.heartbeatMs ?? 2000, timeoutMs);
     return client;
+  }
+
+  /** Pings on a timer; a worker that answers nothing for `timeoutMs` is lost. */
+  #startHeartbeat(everyMs: number, timeoutMs: number): void {
+    // Lost means: a ping went out and nothing at all came back for `timeoutMs` since. (Not
+    // "nothing heard lately": a busy client's own event loop may have kept it from listening.)
+    let unanswered: number | undefined;
+    this.#heartbeat = setInterval(() => {
+      if (this.#closed || this.#lost) return;
+      const now = Date.now();
+      if (unanswered !== undefined && this.#lastHeard < unanswered && now - unanswered > timeoutMs) {
+        return this.markLost(`no answer to heartbeats for ${(timeoutMs / 1000).toFixed(0)} s`);
+      }
+      if (unanswered === undefined || this.#lastHeard >= unanswered) unanswered = now;
+      this.request({ type: "ping" }).catch(() => {});
+    }, everyMs);
+    this.#heartbeat.unref();
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
     this.#socket.close();
     for (const pending of this.#pending.values()) pending.reject(new WorkerError("WORKER_CLOSED", "the worker connection was closed"));
     this.#pending.clear();
@@ -164,6 +208,7 @@ export class WorkerClient {
   async #receive(): Promise<void> {
     try {
       for await (const frames of this.#socket) {
+        this.#lastHeard = Date.now();
         const decoded = decodeReply(frames);
         if (!decoded.ok) {
           const pending = this.#pending.get(decoded.id);

@@ -4,22 +4,22 @@
 // session re-plans against the new worker's (empty) memory. Outputs it held run again,
 // cheaply, because the scans they read come from the disk cache.
 import { spawnLocalWorker, type LocalWorker } from "./local-worker.js";
-import { WorkerClient } from "./worker-client.js";
+import { WorkerClient, type WorkerClientOptions } from "./worker-client.js";
 
 export class WorkerLink {
   #client: WorkerClient;
   #local: LocalWorker | undefined;
 
-  private constructor(client: WorkerClient, local: LocalWorker | undefined, readonly remote: string | undefined, readonly lake: string, readonly env: NodeJS.ProcessEnv) {
+  private constructor(client: WorkerClient, local: LocalWorker | undefined, readonly remote: string | undefined, readonly lake: string, readonly env: NodeJS.ProcessEnv, readonly clientOptions: WorkerClientOptions) {
     this.#client = client;
     this.#local = local;
   }
 
   /** Connects to `remote`, or spawns a local worker for `lake` when there is none. */
-  static async open(remote: string | undefined, lake: string, env: NodeJS.ProcessEnv): Promise<WorkerLink> {
+  static async open(remote: string | undefined, lake: string, env: NodeJS.ProcessEnv, clientOptions: WorkerClientOptions = {}): Promise<WorkerLink> {
     const local = remote ? undefined : await spawnLocalWorker(lake, env);
-    const client = await WorkerClient.connect(remote ?? local!.endpoint);
-    const link = new WorkerLink(client, local, remote, lake, env);
+    const client = await WorkerClient.connect(remote ?? local!.endpoint, remote ? clientOptions : {});
+    const link = new WorkerLink(client, local, remote, lake, env, clientOptions);
     link.#watch();
     return link;
   }
@@ -39,7 +39,7 @@ export class WorkerLink {
     await this.#client.close();
     await this.#local?.stop();
     this.#local = this.remote ? undefined : await spawnLocalWorker(this.lake, this.env);
-    this.#client = await WorkerClient.connect(this.remote ?? this.#local!.endpoint);
+    this.#client = await WorkerClient.connect(this.remote ?? this.#local!.endpoint, this.remote ? this.clientOptions : {});
     this.#watch();
     const what = this.remote ? `reconnected to ${this.remote}` : "started a new local worker";
     return { client: this.#client, notice: `the worker was lost (${lost}); ${what} and re-planned: what it held runs again, its scans from the disk cache` };

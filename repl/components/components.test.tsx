@@ -72,8 +72,11 @@ describe("DagPanel", () => {
     rows = applyEvent(rows, { type: "node-started", node: "a", name: "transactions[id]", at: 0 });
     rows = applyEvent(rows, { type: "node-reused", node: "b", name: "euro", rows: 1200 });
     rows = applyEvent(rows, { type: "node-started", node: "c", name: "by_country", at: 0 });
-    const running = render(<DagPanel rows={rows} />).lastFrame()!;
+    let running = render(<DagPanel rows={rows} />).lastFrame()!;
     expect(running).toMatch(/… transactions\[id\]\s+running/);
+    rows = applyEvent(rows, { type: "node-progress", node: "a", name: "transactions[id]", done: 6, total: 24, unit: "fragments" });
+    running = render(<DagPanel rows={rows} />).lastFrame()!;
+    expect(running).toMatch(/… transactions\[id\]\s+\[█████░{15}\] 6\/24 fragments/);
     expect(running).toMatch(/= euro\s+reused, 1,200 rows/);
     rows = applyEvent(rows, { type: "node-finished", node: "a", name: "transactions[id]", rows: 5000, ms: 42, read: { memoryBytes: 600_000, diskBytes: 0, objectStoreBytes: 184_000, memoryFragments: 3, diskFragments: 0, fetchedFragments: 3 } });
     rows = applyEvent(rows, { type: "node-failed", node: "c", name: "by_country", ms: 3, error: { code: "SQL", message: "no column usdd" } });

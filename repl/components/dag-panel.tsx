@@ -30,10 +30,16 @@ export function DagPanel({ rows }: { rows: NodeRow[] }) {
 }
 
 function describe(r: NodeRow): string {
-  if (r.state === "running") return "  running";
+  if (r.state === "running") return r.progress ? `  ${bar(r.progress.done / r.progress.total)} ${r.progress.done}/${r.progress.total} ${r.progress.unit}` : "  running";
   if (r.state === "reused") return `  reused, ${(r.rows ?? 0).toLocaleString("en-US")} rows`;
   if (r.state === "failed") return `  failed: ${r.error ?? ""}`;
   if (r.state === "skipped") return `  skipped (${r.error ?? ""})`;
   const io = r.fetchedBytes || r.cachedBytes ? `, ${formatBytesShort(r.fetchedBytes)} fetched, ${formatBytesShort(r.cachedBytes)} from cache` : "";
   return `  ${(r.rows ?? 0).toLocaleString("en-US")} rows in ${(r.ms ?? 0).toFixed(0)} ms${io}`;
+}
+
+/** A 20-cell progress bar. */
+export function bar(fraction: number): string {
+  const filled = Math.round(Math.max(0, Math.min(1, fraction)) * 20);
+  return `[${"█".repeat(filled)}${"░".repeat(20 - filled)}]`;
 }
