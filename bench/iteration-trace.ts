@@ -16,7 +16,7 @@ import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { planScan } from "../lake/scan/plan-scan.js";
 import { FileStore } from "../lake/store/file-store.js";
-import { bytes as mb, printTable, timeIt } from "./util.js";
+import { bytes as mb, median, printTable, timeIt } from "./util.js";
 
 interface Step {
   what: string;
@@ -68,7 +68,7 @@ async function bytesReadByThisProcess(): Promise<number> {
   return Number(/rchar: (\d+)/.exec(io)![1]);
 }
 
-export async function run(options: { rows: number }): Promise<string> {
+export async function run(options: { rows: number; repeats: number }): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "lakeloop-bench-trace-"));
   try {
     const store = await FileStore.open(path.join(dir, "lake"));
@@ -80,20 +80,30 @@ export async function run(options: { rows: number }): Promise<string> {
 
     const open = (name: string, extra: NodeJS.ProcessEnv = {}) =>
       Session.open({ lake: store.root, env: { ...process.env, LAKELOOP_CACHE: path.join(dir, `cache-${name}`), ...extra }, redefine: "replace" });
-    const withCache = await open("on");
-    const lakeloop = await runTrace(withCache).finally(() => withCache.close());
-    const cacheOff = await open("off", { LAKELOOP_CACHE_OFF: "1" });
-    const uncached = await runTrace(cacheOff).finally(() => cacheOff.close());
-
+    // Each repeat starts from nothing: a new session, worker and cache directory.
+    const lakeloopRuns: { ms: number; bytes: number }[][] = [];
+    const uncachedRuns: { ms: number; bytes: number }[][] = [];
+    const duckRuns: { ms: number; bytes: number }[][] = [];
     const duck = await Duck.open({ threads: 2 });
     const list = `[${files.map((f) => quoteLiteral(fileURLToPath(f.path))).join(", ")}]`;
-    const duckdb: { ms: number; bytes: number }[] = [];
-    for (const step of TRACE) {
-      const before = await bytesReadByThisProcess();
-      const r = await timeIt(() => duck.rows(`SELECT ${step.group}, count(*) AS n, ${step.aggregate} AS usd FROM read_parquet(${list}) WHERE ${step.filter} GROUP BY ${step.group} ORDER BY ${step.group}`));
-      duckdb.push({ ms: r.ms, bytes: (await bytesReadByThisProcess()) - before });
+    for (let r = 0; r < options.repeats; r++) {
+      const withCache = await open(`on-${r}`);
+      lakeloopRuns.push(await runTrace(withCache).finally(() => withCache.close()));
+      const cacheOff = await open(`off-${r}`, { LAKELOOP_CACHE_OFF: "1" });
+      uncachedRuns.push(await runTrace(cacheOff).finally(() => cacheOff.close()));
+      const steps: { ms: number; bytes: number }[] = [];
+      for (const step of TRACE) {
+        const before = await bytesReadByThisProcess();
+        const q = await timeIt(() => duck.rows(`SELECT ${step.group}, count(*) AS n, ${step.aggregate} AS usd FROM read_parquet(${list}) WHERE ${step.filter} GROUP BY ${step.group} ORDER BY ${step.group}`));
+        steps.push({ ms: q.ms, bytes: (await bytesReadByThisProcess()) - before });
+      }
+      duckRuns.push(steps);
     }
     duck.close();
+    const medianOf = (runs: { ms: number; bytes: number }[][]) => TRACE.map((_, i) => ({ ms: median(runs.map((run) => run[i]!.ms)), bytes: median(runs.map((run) => run[i]!.bytes)) }));
+    const lakeloop = medianOf(lakeloopRuns);
+    const uncached = medianOf(uncachedRuns);
+    const duckdb = medianOf(duckRuns);
 
     // Ideal: each distinct column chunk the trace touches, counted once.
     const chunks = new Map<string, number>();
@@ -119,7 +129,7 @@ export async function run(options: { rows: number }): Promise<string> {
     rows.push(["total", sum(lakeloop, "ms").toFixed(0), mb(sum(lakeloop, "bytes")), sum(uncached, "ms").toFixed(0), mb(sum(uncached, "bytes")),
       sum(duckdb, "ms").toFixed(0), mb(sum(duckdb, "bytes")), mb([...chunks.values()].reduce((s, n) => s + n, 0))]);
     const saved = (sum(uncached, "bytes") / Math.max(1, sum(lakeloop, "bytes"))).toFixed(1);
-    return printTable(`Iteration trace: ${TRACE.length} edits on ${options.rows.toLocaleString("en-US")} rows (${files.length} files, ${mb(lakeBytes)}); wall ms and bytes read per step. lakeloop read ${saved}x fewer bytes than with its cache off.`,
+    return printTable(`Iteration trace: ${TRACE.length} edits on ${options.rows.toLocaleString("en-US")} rows (${files.length} files, ${mb(lakeBytes)}); wall ms and bytes read per step, medians of ${options.repeats} runs from a cold start. lakeloop read ${saved}x fewer bytes than with its cache off.`,
       ["step", "lakeloop ms", "lakeloop bytes", "cache off ms", "cache off bytes", "DuckDB ms", "DuckDB bytes", "ideal new bytes"], rows);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -27,11 +27,11 @@ const BENCHES: Record<string, { about: string; run: () => Promise<string> }> = {
   },
   "iteration-trace": {
     about: "A scripted session of edits on `transactions` through the session and a local worker, with the differential cache, with it off, and DuckDB re-running equivalent SQL over the same Parquet files; ideal = the distinct column chunks the trace needs, counted the first time they are needed.",
-    run: () => iterationTrace({ rows: size(100_000, 5_000_000) }),
+    run: () => iterationTrace({ rows: size(100_000, 5_000_000), repeats: size(1, 3) }),
   },
   "package-add": {
     about: "The first use of an npm package in a model and the cached reuse (the seed's Table 2), against the real npm registry.",
-    run: () => packageAdd(),
+    run: () => packageAdd(size(1, 3)),
   },
   replan: {
     about: "Planning and running a 20-model DAG through the session: a no-op re-run and a one-node edit.",

@@ -11,7 +11,9 @@ const GLOBAL_HELP = `Global options:
   -h, --help   show help (also after a command: lakeloop <command> --help)
 
 Environment: LAKELOOP_LAKE, LAKELOOP_CACHE (cache dir), LAKELOOP_S3_ENDPOINT,
-AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (any S3-compatible endpoint).`;
+AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (any S3-compatible endpoint);
+LAKELOOP_PACKAGES (models' npm package store), LAKELOOP_NPM_REGISTRY;
+LAKELOOP_WORKER, LAKELOOP_WORKER_KEY, LAKELOOP_CLIENT_KEY (a remote worker over CURVE).`;
 
 export function formatHelp(list: Command[]): string {
   const width = Math.max(...list.map((c) => c.name.length));
