@@ -2,11 +2,15 @@
 // `transactions` — widen and narrow the time window, add and drop columns, change the
 // filter, edit the downstream SQL — run through lakeloop's session and worker with its
 // differential cache, again with the cache off (LAKELOOP_CACHE_OFF=1: every scan fetches
-// everything it needs), and as the equivalent SQL that DuckDB re-runs over the same
-// Parquet files each step. Bytes: for lakeloop, bytes read from the object store; for
+// everything it needs; outputs the worker still holds by fingerprint are reused either
+// way), and as the equivalent SQL that DuckDB re-runs over the same Parquet files each
+// step. Bytes: for lakeloop, bytes read from the object store (ranged reads coalesce
+// chunks less than 64 KB apart, so a step can read a little more than it needs); for
 // DuckDB, bytes it read from the files (/proc/self/io rchar); ideal: the distinct column
-// chunks the whole trace needs.
-import { readFile, mkdtemp, rm } from "node:fs/promises";
+// chunks (requested and filter columns, row groups left after pruning) the trace needs,
+// counted at the first step that needs them. Each step's result is checked against
+// DuckDB's (the same groups and row counts).
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +20,7 @@ import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { planScan } from "../lake/scan/plan-scan.js";
 import { FileStore } from "../lake/store/file-store.js";
-import { bytes as mb, median, printTable, timeIt } from "./util.js";
+import { bytes as mb, bytesReadByThisProcess, count, median, printTable, progress, ratio, timeIt } from "./util.js";
 
 interface Step {
   what: string;
@@ -48,9 +52,17 @@ export const TRACE: Step[] = [
 const windowCell = (s: Step) => `model("recent", { tx: Model("transactions", { columns: ${JSON.stringify(s.columns)}, filter: ${JSON.stringify(s.filter)} }) }, ({ tx }) => tx);`;
 const sqlCell = (s: Step) => `%%sql summary\nSELECT ${s.group}, count(*) AS n, ${s.aggregate} AS usd FROM recent GROUP BY ${s.group} ORDER BY ${s.group}`;
 
-async function runTrace(session: Session): Promise<{ ms: number; bytes: number; rows: number }[]> {
-  const out = [];
-  for (const step of TRACE) {
+interface StepResult {
+  ms: number;
+  bytes: number;
+  /** Groups in the step's result, and the rows they count (the window's rows). */
+  groups: number;
+  rows: number;
+}
+
+async function runTrace(label: string, session: Session): Promise<StepResult[]> {
+  const out: StepResult[] = [];
+  for (const [i, step] of TRACE.entries()) {
     const r = await timeIt(async () => {
       await session.applyCell("window", windowCell(step));
       return session.runCell("summary", sqlCell(step));
@@ -58,14 +70,14 @@ async function runTrace(session: Session): Promise<{ ms: number; bytes: number; 
     const report = r.value.report!;
     const failed = report.nodes.find((n) => n.action === "failed");
     if (failed) throw new Error(`trace step "${step.what}": ${failed.name} failed: ${failed.error}`);
-    out.push({ ms: r.ms, bytes: report.nodes.reduce((s, n) => s + n.objectStoreBytes, 0), rows: report.previews.find((p) => p.name === "summary")?.rows ?? 0 });
+    const preview = report.previews.find((p) => p.name === "summary");
+    // The preview holds the first rows; the summary has a few dozen groups, so all of them.
+    const n = preview && preview.table.numRows === preview.rows ? [...preview.table.getChild("n")!].reduce((s: number, x) => s + Number(x), 0) : NaN;
+    const result = { ms: r.ms, bytes: report.nodes.reduce((s, x) => s + x.objectStoreBytes, 0), groups: preview?.rows ?? 0, rows: n };
+    progress(`${label} ${i + 1}/${TRACE.length} ${step.what}: ${result.ms.toFixed(0)} ms, ${mb(result.bytes)} from the object store`);
+    out.push(result);
   }
   return out;
-}
-
-async function bytesReadByThisProcess(): Promise<number> {
-  const io = await readFile("/proc/self/io", "utf8");
-  return Number(/rchar: (\d+)/.exec(io)![1]);
 }
 
 export async function run(options: { rows: number; repeats: number }): Promise<string> {
@@ -76,31 +88,44 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
     const table = await writeSample(catalog, { rows: options.rows, months: 6 });
     const files = await table.dataFiles();
     const lakeBytes = files.reduce((s, f) => s + f.fileSizeBytes, 0);
-    process.stdout.write(`iteration trace: ${options.rows.toLocaleString("en-US")} rows over 6 months, ${files.length} files, ${mb(lakeBytes)}; ${TRACE.length} steps\n`);
+    progress(`sample: ${count(options.rows)} rows over 6 months, ${files.length} files, ${mb(lakeBytes)}; ${TRACE.length} steps, ${options.repeats} run(s) each`);
 
     const open = (name: string, extra: NodeJS.ProcessEnv = {}) =>
       Session.open({ lake: store.root, env: { ...process.env, LAKELOOP_CACHE: path.join(dir, `cache-${name}`), ...extra }, redefine: "replace" });
     // Each repeat starts from nothing: a new session, worker and cache directory.
-    const lakeloopRuns: { ms: number; bytes: number }[][] = [];
-    const uncachedRuns: { ms: number; bytes: number }[][] = [];
-    const duckRuns: { ms: number; bytes: number }[][] = [];
+    const lakeloopRuns: StepResult[][] = [];
+    const uncachedRuns: StepResult[][] = [];
+    const duckRuns: StepResult[][] = [];
     const duck = await Duck.open({ threads: 2 });
-    const list = `[${files.map((f) => quoteLiteral(fileURLToPath(f.path))).join(", ")}]`;
-    for (let r = 0; r < options.repeats; r++) {
-      const withCache = await open(`on-${r}`);
-      lakeloopRuns.push(await runTrace(withCache).finally(() => withCache.close()));
-      const cacheOff = await open(`off-${r}`, { LAKELOOP_CACHE_OFF: "1" });
-      uncachedRuns.push(await runTrace(cacheOff).finally(() => cacheOff.close()));
-      const steps: { ms: number; bytes: number }[] = [];
-      for (const step of TRACE) {
-        const before = await bytesReadByThisProcess();
-        const q = await timeIt(() => duck.rows(`SELECT ${step.group}, count(*) AS n, ${step.aggregate} AS usd FROM read_parquet(${list}) WHERE ${step.filter} GROUP BY ${step.group} ORDER BY ${step.group}`));
-        steps.push({ ms: q.ms, bytes: (await bytesReadByThisProcess()) - before });
+    try {
+      const list = `[${files.map((f) => quoteLiteral(fileURLToPath(f.path))).join(", ")}]`;
+      for (let r = 0; r < options.repeats; r++) {
+        const withCache = await open(`on-${r}`);
+        lakeloopRuns.push(await runTrace(`run ${r + 1}, lakeloop:`, withCache).finally(() => withCache.close()));
+        const cacheOff = await open(`off-${r}`, { LAKELOOP_CACHE_OFF: "1" });
+        uncachedRuns.push(await runTrace(`run ${r + 1}, cache off:`, cacheOff).finally(() => cacheOff.close()));
+        const steps: StepResult[] = [];
+        for (const step of TRACE) {
+          const before = await bytesReadByThisProcess();
+          const q = await timeIt(() => duck.rows(`SELECT ${step.group}, count(*) AS n, ${step.aggregate} AS usd FROM read_parquet(${list}) WHERE ${step.filter} GROUP BY ${step.group} ORDER BY ${step.group}`));
+          steps.push({ ms: q.ms, bytes: (await bytesReadByThisProcess()) - before, groups: q.value.length, rows: q.value.reduce((s, x) => s + Number(x.n), 0) });
+        }
+        progress(`run ${r + 1}, DuckDB: ${steps.reduce((s, x) => s + x.ms, 0).toFixed(0)} ms for ${TRACE.length} steps`);
+        duckRuns.push(steps);
+        // Every system answered every step the same way (groups and the rows they count).
+        for (const [i, step] of TRACE.entries()) {
+          const want = steps[i]!;
+          for (const [who, got] of [["lakeloop", lakeloopRuns[r]![i]!], ["cache off", uncachedRuns[r]![i]!]] as const) {
+            if (got.groups !== want.groups || (!Number.isNaN(got.rows) && got.rows !== want.rows)) {
+              throw new Error(`trace step "${step.what}": ${who} gave ${got.groups} groups over ${got.rows} rows, DuckDB ${want.groups} over ${want.rows}`);
+            }
+          }
+        }
       }
-      duckRuns.push(steps);
+    } finally {
+      duck.close();
     }
-    duck.close();
-    const medianOf = (runs: { ms: number; bytes: number }[][]) => TRACE.map((_, i) => ({ ms: median(runs.map((run) => run[i]!.ms)), bytes: median(runs.map((run) => run[i]!.bytes)) }));
+    const medianOf = (runs: StepResult[][]) => TRACE.map((_, i) => ({ ms: median(runs.map((run) => run[i]!.ms)), bytes: median(runs.map((run) => run[i]!.bytes)) }));
     const lakeloop = medianOf(lakeloopRuns);
     const uncached = medianOf(uncachedRuns);
     const duckdb = medianOf(duckRuns);
@@ -118,19 +143,26 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
       perStepIdeal.push(fresh);
     }
 
+    const windowRows = duckRuns[0]!.map((x) => x.rows);
     const rows = TRACE.map((step, i) => [
       `${i + 1}. ${step.what}`,
+      count(windowRows[i]!),
       lakeloop[i]!.ms.toFixed(0), mb(lakeloop[i]!.bytes),
       uncached[i]!.ms.toFixed(0), mb(uncached[i]!.bytes),
       duckdb[i]!.ms.toFixed(0), mb(duckdb[i]!.bytes),
       mb(perStepIdeal[i]!),
     ]);
     const sum = (xs: { ms?: number; bytes?: number }[], k: "ms" | "bytes") => xs.reduce((s, x) => s + (x[k] ?? 0), 0);
-    rows.push(["total", sum(lakeloop, "ms").toFixed(0), mb(sum(lakeloop, "bytes")), sum(uncached, "ms").toFixed(0), mb(sum(uncached, "bytes")),
-      sum(duckdb, "ms").toFixed(0), mb(sum(duckdb, "bytes")), mb([...chunks.values()].reduce((s, n) => s + n, 0))]);
-    const saved = (sum(uncached, "bytes") / Math.max(1, sum(lakeloop, "bytes"))).toFixed(1);
-    return printTable(`Iteration trace: ${TRACE.length} edits on ${options.rows.toLocaleString("en-US")} rows (${files.length} files, ${mb(lakeBytes)}); wall ms and bytes read per step, medians of ${options.repeats} runs from a cold start. lakeloop read ${saved}x fewer bytes than with its cache off.`,
-      ["step", "lakeloop ms", "lakeloop bytes", "cache off ms", "cache off bytes", "DuckDB ms", "DuckDB bytes", "ideal new bytes"], rows);
+    const idealTotal = [...chunks.values()].reduce((s, n) => s + n, 0);
+    rows.push(["total", count(windowRows.reduce((s, n) => s + n, 0)), sum(lakeloop, "ms").toFixed(0), mb(sum(lakeloop, "bytes")), sum(uncached, "ms").toFixed(0), mb(sum(uncached, "bytes")),
+      sum(duckdb, "ms").toFixed(0), mb(sum(duckdb, "bytes")), mb(idealTotal)]);
+    const title = `Iteration trace: ${TRACE.length} steps (a first run and ${TRACE.length - 1} edits) on ${count(options.rows)} rows (${files.length} files, ${mb(lakeBytes)} of Parquet); ` +
+      `rows = the rows in the step's window after its filter; wall ms and bytes read per step, medians of ${options.repeats} runs, each from a cold start (new worker, empty cache). ` +
+      `Ratios in this run: lakeloop read ${ratio(sum(uncached, "bytes"), sum(lakeloop, "bytes"))} fewer bytes than with its cache off and ${ratio(sum(duckdb, "bytes"), sum(lakeloop, "bytes"))} fewer than DuckDB, ` +
+      `and ${ratio(sum(lakeloop, "bytes"), idealTotal)} the ideal; total wall time with the cache off was ${ratio(sum(uncached, "ms"), sum(lakeloop, "ms"))} lakeloop's, ` +
+      `and lakeloop's was ${ratio(sum(lakeloop, "ms"), sum(duckdb, "ms"))} DuckDB's on local files (a lakeloop step plans, then runs a scan, a TypeScript model thread and a SQL node on a worker process).`;
+    return printTable(title,
+      ["step", "rows", "lakeloop ms", "lakeloop bytes", "cache off ms", "cache off bytes", "DuckDB ms", "DuckDB bytes", "ideal new bytes"], rows);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

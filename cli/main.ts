@@ -13,7 +13,8 @@ const GLOBAL_HELP = `Global options:
 Environment: LAKELOOP_LAKE, LAKELOOP_CACHE (cache dir), LAKELOOP_S3_ENDPOINT,
 AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (any S3-compatible endpoint);
 LAKELOOP_PACKAGES (models' npm package store), LAKELOOP_NPM_REGISTRY;
-LAKELOOP_WORKER, LAKELOOP_WORKER_KEY, LAKELOOP_CLIENT_KEY (a remote worker over CURVE).`;
+LAKELOOP_WORKER, LAKELOOP_WORKER_KEY, LAKELOOP_CLIENT_KEY (a remote worker over CURVE),
+LAKELOOP_WORKER_TIMEOUT_MS, LAKELOOP_WORKER_RECONNECT_MS, LAKELOOP_S3_TIMEOUT_MS.`;
 
 export function formatHelp(list: Command[]): string {
   const width = Math.max(...list.map((c) => c.name.length));

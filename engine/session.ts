@@ -20,12 +20,17 @@ import type { LocalWorker } from "./worker/local-worker.js";
 import type { WorkerClient, RunOutcome } from "./worker/worker-client.js";
 import { WorkerLink } from "./worker/worker-link.js";
 import { remoteWorkerFrom } from "./worker/remote-worker.js";
+import { retryAfterWorkerLoss } from "./worker/retry-after-loss.js";
 
 export interface SessionOptions {
   /** Lake URI (default $LAKELOOP_LAKE or file://./.lakeloop/lake). */
   lake?: string;
   /** A running worker's endpoint (default $LAKELOOP_WORKER); without one a local worker is spawned. */
   worker?: string;
+  /** The remote worker's CURVE public key, inline or a .pub file (default $LAKELOOP_WORKER_KEY): pinned. */
+  workerKey?: string;
+  /** This client's CURVE key file from `lakeloop worker keygen` (default $LAKELOOP_CLIENT_KEY). */
+  clientKey?: string;
   env?: NodeJS.ProcessEnv;
   /** Globals of the cells' context besides the API (a front end's console, display helpers). */
   cellGlobals?: Record<string, unknown>;
@@ -109,8 +114,8 @@ export class Session {
     const store = await openStore(lake, env);
     const catalog = await Catalog.open(store);
     const duck = await Duck.open({ threads: 1 });
-    const remote = await remoteWorkerFrom(options.worker, env);
-    const link = await WorkerLink.open(remote?.endpoint, store.root, env, remote?.options);
+    const remote = await remoteWorkerFrom({ endpoint: options.worker, workerKey: options.workerKey, clientKey: options.clientKey }, env);
+    const link = await WorkerLink.open(remote, store.root, env);
     return new Session(store.root, store, catalog, duck, link, options.cellGlobals, options.redefine, options.onNotice);
   }
 
@@ -191,13 +196,17 @@ export class Session {
 
   /** Runs the targets (default: every model), reusing what the worker holds. */
   async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void } = {}): Promise<RunReport> {
-    const planned = await this.plan(targets);
-    const workerPlan = toWorkerPlan(planned.plan, planned.parts);
-    const events: NodeEvent[] = [];
-    let runId: string | undefined;
-    const started = (id: string) => { runId = id; this.#running.add(id); options.onStart?.(id); };
-    const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, { ...options, onStart: started })
-      .finally(() => { if (runId) this.#running.delete(runId); });
+    // A worker lost mid-run is replaced, and the run planned and run again on the new one.
+    const { planned, events, outcome } = await retryAfterWorkerLoss(async () => {
+      const planned = await this.plan(targets);
+      const workerPlan = toWorkerPlan(planned.plan, planned.parts);
+      const events: NodeEvent[] = [];
+      let runId: string | undefined;
+      const started = (id: string) => { runId = id; this.#running.add(id); options.onStart?.(id); };
+      const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, { ...options, onStart: started })
+        .finally(() => { if (runId) this.#running.delete(runId); });
+      return { planned, events, outcome };
+    }, (err) => this.onNotice(`${err.message}; ${this.link.remote ? `reconnecting to ${this.link.remote.endpoint}` : "starting a new local worker"} to run again`));
     const byId = new Map(planned.plan.nodes.map((p) => [p.parts.fingerprint, p]));
     const nodes: NodeReport[] = planned.plan.nodes.map((p) => ({
       name: p.node.name, kind: p.node.kind, action: p.action === "reuse" ? "reused" : "skipped", reason: p.reason, objectStoreBytes: 0, cacheBytes: 0,
@@ -252,10 +261,12 @@ export class Session {
   /** A model's output as one Arrow table, running what it needs first (reusing what is resident). */
   async result(model: string): Promise<import("apache-arrow").Table> {
     if (!this.definitions().some((d) => d.name === model)) throw new Error(`result("${model}"): no model of that name; defined: ${this.definitions().map((d) => d.name).join(", ") || "none"}`);
-    const report = await this.run([model]);
-    const failed = report.nodes.find((n) => n.action === "failed");
-    if (failed) throw new Error(`result("${model}"): ${failed.name} failed: ${failed.error}`);
-    const batches = await this.fetch(model);
+    const batches = await retryAfterWorkerLoss(async () => {
+      const report = await this.run([model]);
+      const failed = report.nodes.find((n) => n.action === "failed");
+      if (failed) throw new Error(`result("${model}"): ${failed.name} failed: ${failed.error}`);
+      return this.fetch(model);
+    });
     const [first, ...rest] = batches;
     if (!first) throw new Error(`result("${model}"): the worker returned no table`);
     return rest.length ? first.concat(...rest) : first;

@@ -12,6 +12,7 @@ import { EnvironmentError } from "./errors.js";
 import { lockId, requestKey, resolveLock, type Lock } from "./lock.js";
 import { PackageStore } from "./package-store.js";
 import { registryUrl } from "./registry.js";
+import { sweepLeftovers } from "./sweep-leftovers.js";
 
 export interface InstallEvent {
   package: string;
@@ -43,6 +44,7 @@ export function defaultPackagesDir(env: NodeJS.ProcessEnv = process.env): string
 export class Environments {
   readonly store: PackageStore;
   readonly #building = new Map<string, Promise<PreparedEnvironment>>();
+  #swept: Promise<unknown> | undefined;
 
   constructor(readonly root: string, readonly registry: string = registryUrl()) {
     this.store = new PackageStore(path.join(root, "store"));
@@ -69,6 +71,8 @@ export class Environments {
   }
 
   async #build(lock: Lock, id: string, dir: string, onInstall: (event: InstallEvent) => void, t0: number): Promise<PreparedEnvironment> {
+    // Once per instance, before its first install: what killed installs left behind.
+    await (this.#swept ??= sweepLeftovers(this.root).catch(() => {}));
     const packages = Object.values(lock.packages);
     const stored = packages.filter((p) => this.store.has(p));
     const installs: InstallEvent[] = stored.map((p) => ({ package: p.name, version: p.version, bytes: 0, ms: 0, cached: true }));

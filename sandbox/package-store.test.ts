@@ -1,7 +1,7 @@
 // The store's promises where the network must misbehave on cue (a local fake registry):
-// a failed install adds nothing to the store, and two runs needing the same new
-// environment download each package once.
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+// a failed install adds nothing to the store, two runs needing the same new environment
+// download each package once, and what a killed install left behind is swept away.
+import { mkdir, mkdtemp, readdir, rm, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,5 +42,21 @@ describe("the package store", () => {
     expect(registry.downloads.get("helper-2.0.0.tgz")).toBe(1);
     const { createRequire } = await import("node:module");
     expect(createRequire(path.join(a.dir, "x.js"))("uses-helper")).toBe(3);
+  });
+
+  it("sweeps what a killed install left behind, once it is old, before the next install", async () => {
+    const killedRoot = await mkdtemp(path.join(tmpdir(), "lakeloop-killed-"));
+    try {
+      const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60_000);
+      const old = [path.join(killedRoot, "store", "staging", "old-install"), path.join(killedRoot, "environments", "abc.building-old")];
+      const fresh = path.join(killedRoot, "store", "staging", "live-install"); // perhaps another process's, still writing
+      for (const dir of [...old, fresh]) await mkdir(path.join(dir, "package"), { recursive: true });
+      for (const dir of old) await utimes(dir, twoHoursAgo, twoHoursAgo);
+      await new Environments(killedRoot, registry.url).prepare({ good: "1.0.0" });
+      expect((await readdir(path.join(killedRoot, "store", "staging"))).sort()).toEqual(["live-install"]);
+      expect((await readdir(path.join(killedRoot, "environments"))).filter((n) => n.includes(".building-"))).toEqual([]);
+    } finally {
+      await rm(killedRoot, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,10 @@
-// The benchmarks' smoke run (`npm run bench -- --quick`), so they never rot: every bench
-// runs end to end at a small size and states its rows, bytes and times. No timing is
-// asserted — only that each figure exists and is a finite number.
+// The benchmarks' smoke run (`npm run bench -- --quick`), so they never rot: the real
+// `node dist/bench/run.js --quick --out FILE` runs every bench end to end at a small
+// size, and the figures it writes are checked — every bench present, every figure with
+// its rows and bytes, every time and ratio a finite number — and bench/RESULTS.md is
+// left alone. No timing is asserted. (`npm test` compiles to dist/ first.)
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -10,56 +13,146 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const resultsFile = path.join(root, "bench", "RESULTS.md");
+const digest = async () => createHash("sha256").update(await readFile(resultsFile).catch(() => Buffer.alloc(0))).digest("hex");
 let dir: string;
 let results: string;
+let stdout: string;
+let resultsBefore: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-bench-quick-"));
   const out = path.join(dir, "quick.md");
-  await promisify(execFile)(process.execPath, ["--openssl-legacy-provider", path.join(root, "dist", "bench", "run.js"), "--quick", "--out", out], {
-    cwd: root, timeout: 240_000, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, LAKELOOP_CACHE: path.join(dir, "cache") },
+  resultsBefore = await digest();
+  // s3rver (the S3 bench) needs OpenSSL's legacy provider, as in `npm run bench`.
+  const run = await promisify(execFile)(process.execPath, ["--openssl-legacy-provider", path.join(root, "dist", "bench", "run.js"), "--quick", "--out", out], {
+    cwd: root, timeout: 170_000, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, LAKELOOP_CACHE: path.join(dir, "cache") },
+  }).catch((e: Error & { stdout?: string; stderr?: string }) => {
+    throw new Error(`the quick bench run failed: ${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
   });
+  stdout = run.stdout;
   results = await readFile(out, "utf8");
-}, 260_000);
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+}, 180_000);
+afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
 
-/** The rows of the markdown table under `## name`, as cells. */
-function table(name: string): string[][] {
-  const section = results.split(/^## /m).find((s) => s.startsWith(`${name}\n`));
-  expect(section, `no section ${name}`).toBeDefined();
-  return section!.split("\n").filter((l) => l.startsWith("| ") && !/^\| -/.test(l)).slice(1).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+const BENCHES = ["handoff", "iteration-trace", "package-add", "replan", "sql-nodes", "kernel-roundtrip", "scan"];
+
+/** The section `## name`: its title paragraph (the table's caption) and its table as cells, by header. */
+function section(name: string): { text: string; title: string; header: string[]; rows: string[][] } {
+  const text = results.split(/^(?=## )/m).find((s) => s.startsWith(`## ${name}\n`));
+  expect(text, `no section ${name} in\n${results}`).toBeDefined();
+  const lines = text!.split("\n");
+  const table = lines.filter((l) => l.startsWith("| ") && !/^\| -/.test(l)).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+  const firstTableLine = lines.findIndex((l) => l.startsWith("| "));
+  const title = firstTableLine > 0 ? lines.slice(0, firstTableLine).reverse().find((l) => l.trim() !== "") ?? "" : "";
+  return { text: text!, title, header: table[0] ?? [], rows: table.slice(1) };
 }
-const finite = (cell: string) => Number.isFinite(Number(cell.replace(/,/g, "")));
+
+const number = (cell: string) => Number(cell.replace(/,/g, ""));
+const isCount = (cell: string) => /^\d{1,3}(,\d{3})*$/.test(cell);
+const isBytes = (cell: string) => /^\d+(\.\d+)? (B|KB|MB|GB)\b/.test(cell);
+const toBytes = (cell: string) => {
+  const [, n, unit] = /^([\d.]+) (B|KB|MB|GB)/.exec(cell)!;
+  return Number(n) * { B: 1, KB: 1e3, MB: 1e6, GB: 1e9 }[unit as "B"];
+};
+const isTime = (cell: string) => /^\d+(\.\d+)?$/.test(cell) && Number.isFinite(Number(cell));
+/** Every column whose header names a time, a count of rows, or bytes, checked on every row but the parenthesized asides (start-up costs). */
+function checkFigures(name: string, columns: { rows: string[]; bytes: string[]; ms: string[] }) {
+  const s = section(name);
+  expect(s.rows.length, `${name}: no rows`).toBeGreaterThan(0);
+  const index = (h: string) => {
+    const i = s.header.indexOf(h);
+    expect(i, `${name}: no column "${h}" in ${s.header.join(" | ")}`).toBeGreaterThanOrEqual(0);
+    return i;
+  };
+  for (const row of s.rows) {
+    const where = `${name}: ${row.join(" | ")}`;
+    for (const h of columns.ms) expect(isTime(row[index(h)]!), where).toBe(true);
+    if (row[0]!.startsWith("(")) continue;
+    for (const h of columns.rows) expect(isCount(row[index(h)]!), where).toBe(true);
+    for (const h of columns.bytes) expect(isBytes(row[index(h)]!), where).toBe(true);
+  }
+  // The caption states the rows and the bytes, and its ratios are finite numbers.
+  expect(s.title, name).toMatch(/\d[\d,]*[ -](rows?|executes)\b/);
+  expect(s.title, name).toMatch(/\d+(\.\d+)? (B|KB|MB|GB)\b|bytes/);
+  for (const m of s.title.matchAll(/(\S+)x\b/g)) if (/^[\d.]+$/.test(m[1]!)) expect(Number.isFinite(Number(m[1]))).toBe(true);
+  expect(s.title, `${name}: a ratio could not be formed`).not.toMatch(/ -(?= )/);
+  return s;
+}
 
 describe("npm run bench -- --quick", () => {
-  it("states the machine", () => {
-    expect(results).toMatch(/Machine: \d+ x .+ GiB, .+ Node v20/);
+  it("states the machine and when each bench was measured, and leaves RESULTS.md alone", async () => {
+    expect(results).toMatch(/on \d+ x .+, \d+ GiB, .+, Node v\d+/);
+    for (const name of BENCHES) expect(section(name).text).toMatch(/Measured \d{4}-\d\d-\d\d \(quick run\) in [\d.]+ s on \d+ x .*; 1-minute load average [\d.]+ at the start\./);
+    expect(results).not.toMatch(/FAILED/);
+    expect(await digest()).toBe(resultsBefore);
+    expect(stdout).not.toMatch(/refreshed .* RESULTS\.md/);
   });
 
-  it("runs every bench with rows, bytes and finite times", () => {
-    const handoff = table("handoff");
-    expect(handoff.map((r) => r[0])).toEqual(expect.arrayContaining([expect.stringMatching(/zero-copy: the hand-off/), expect.stringMatching(/^Arrow IPC/), expect.stringMatching(/^Parquet on local disk/), expect.stringMatching(/^Parquet from S3/)]));
-    for (const r of handoff) expect(finite(r[2]!), r.join(" | ")).toBe(true);
-    expect(handoff.find((r) => r[0]!.startsWith("Parquet from S3"))![3]).toMatch(/[\d.]+ (KB|MB)/);
+  it("prints progress while it runs", () => {
+    for (const [i, name] of BENCHES.entries()) expect(stdout).toContain(`== [${i + 1}/${BENCHES.length}] ${name} ==`);
+    expect(stdout.match(/^ {2}· /gm)?.length ?? 0).toBeGreaterThan(20);
+  });
 
-    const trace = table("iteration-trace");
-    expect(trace).toHaveLength(13); // 12 steps and the total
-    for (const r of trace) {
-      for (const i of [1, 3, 5]) expect(finite(r[i]!), r.join(" | ")).toBe(true);
-      for (const i of [2, 4, 6, 7]) expect(r[i]).toMatch(/^[\d.]+ (B|KB|MB|GB)$/);
+  it("handoff: zero-copy, Arrow IPC, local Parquet and S3 Parquet, each with rows, bytes and a finite time", () => {
+    const s = checkFigures("handoff", { rows: ["rows"], bytes: ["bytes moved"], ms: ["ms"] });
+    const names = s.rows.map((r) => r[0]!);
+    for (const want of [/^in-worker zero-copy: post to a running thread/, /^in-worker zero-copy: a whole model thread/, /^Arrow IPC to a running process/, /^Parquet on local disk/, /^Parquet from S3/]) {
+      expect(names.some((n) => want.test(n)), `${want}`).toBe(true);
     }
+    for (const r of s.rows.filter((r) => !r[0]!.startsWith("("))) expect(number(r[1]!)).toBe(200_000);
+    expect(s.rows.find((r) => r[0]!.startsWith("in-worker zero-copy: post"))![3]).toMatch(/^0 B copied/);
+    expect(s.title).toMatch(/faster than Arrow IPC/);
+  });
 
-    const packages = table("package-add");
-    expect(packages).toHaveLength(5);
-    for (const r of packages) expect(finite(r[3]!)).toBe(true);
+  it("iteration trace: at least 10 edits, per step and in total, for lakeloop, cache off, DuckDB and the ideal", () => {
+    const s = checkFigures("iteration-trace", {
+      rows: ["rows"], bytes: ["lakeloop bytes", "cache off bytes", "DuckDB bytes", "ideal new bytes"], ms: ["lakeloop ms", "cache off ms", "DuckDB ms"],
+    });
+    expect(s.rows.length).toBeGreaterThanOrEqual(12); // a first run, at least 10 edits, the total
+    expect(s.rows.at(-1)![0]).toBe("total");
+    const steps = s.rows.slice(0, -1);
+    expect(steps.some((r) => /widen/.test(r[0]!)) && steps.some((r) => /narrow/.test(r[0]!)) && steps.some((r) => /add column/.test(r[0]!)) &&
+      steps.some((r) => /drop column/.test(r[0]!)) && steps.some((r) => /filter/.test(r[0]!)) && steps.some((r) => /downstream/.test(r[0]!))).toBe(true);
+    // Bytes, not times: lakeloop fetched something, and less than with its cache off.
+    const total = s.rows.at(-1)!;
+    expect(toBytes(total[3]!)).toBeGreaterThan(0);
+    expect(toBytes(total[3]!)).toBeLessThan(toBytes(total[5]!));
+  });
 
-    const replan = table("replan");
-    expect(replan.map((r) => r[1])).toEqual(["21", "0", "0", "1"]);
+  it("package add: the slot runs the bench when it is there, and says so when it is not", () => {
+    const s = section("package-add");
+    if (/not available/.test(s.text)) return;
+    expect(s.rows.length).toBeGreaterThan(0);
+    const ms = s.header.indexOf("ms");
+    expect(ms).toBeGreaterThanOrEqual(0);
+    for (const r of s.rows) expect(isTime(r[ms]!), r.join(" | ")).toBe(true);
+  });
 
-    for (const r of table("sql-nodes")) expect(finite(r[2]!)).toBe(true);
-    expect(table("kernel-roundtrip").map((r) => r[0])).toEqual(["median", "p90", "max"]);
-    const scan = table("scan");
-    expect(scan[0]![0]).toMatch(/^cold/);
-    for (const r of scan) expect(finite(r[2]!)).toBe(true);
+  it("re-plan: a 20-model DAG, no-op re-run and a one-node edit", () => {
+    const s = checkFigures("replan", { rows: ["rows"], bytes: ["bytes fetched"], ms: ["ms"] });
+    expect(s.rows.map((r) => r[1])).toEqual(["21", "0", "0", "1"]);
+    expect(s.rows.find((r) => r[0] === "no-op re-run")![2]).toBe("20");
+    expect(s.rows.find((r) => r[0]!.startsWith("one-node edit"))![2]).toBe("19"); // the other 19 models; the scan is not needed
+  });
+
+  it("SQL nodes: Arrow in and out of DuckDB next to the query", () => {
+    const s = checkFigures("sql-nodes", { rows: ["rows"], bytes: ["bytes moved"], ms: ["ms"] });
+    expect(s.rows).toHaveLength(5);
+    expect(s.rows[0]![1]).toBe("200,000");
+  });
+
+  it("kernel round trip: median, p90 and max over the real kernel's sockets", () => {
+    const s = checkFigures("kernel-roundtrip", { rows: ["rows"], bytes: ["bytes"], ms: ["ms"] });
+    expect(s.rows.map((r) => r[0]).slice(0, 3)).toEqual(["median", "p90", "max"]);
+    expect(number(s.rows[0]![3]!)).toBeLessThanOrEqual(number(s.rows[2]![3]!));
+  });
+
+  it("scan: cold and warm scans against DuckDB's read_parquet", () => {
+    const s = checkFigures("scan", { rows: ["rows"], bytes: ["object store"], ms: ["ms"] });
+    expect(s.rows[0]![0]).toMatch(/^cold/);
+    expect(s.rows.some((r) => /^warm: from memory/.test(r[0]!))).toBe(true);
+    expect(s.rows.some((r) => /^DuckDB read_parquet/.test(r[0]!))).toBe(true);
+    expect(new Set(s.rows.filter((r) => !/window|widened/.test(r[0]!)).map((r) => r[1]))).toEqual(new Set(["100,000"]));
   });
 });

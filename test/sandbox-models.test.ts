@@ -1,6 +1,7 @@
 // Models with npm packages, through a session and a real worker process: two versions of
-// one package in one run, installs reported as events and reused the next time, and a
-// failed install that fails its model before it runs while the worker keeps serving.
+// one package in one run, installs reported as events and reused the next time, a
+// failed install that fails its model before it runs while the worker keeps serving, an
+// undeclared import refused, and the time and heap limits ending only their own model.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -59,5 +60,31 @@ describe("models with npm packages", () => {
     expect(broken.error).toMatch(/the packages of model "broken" could not be installed: npm package "lakeloop-surely-no-such-package-4711" does not exist in the registry/);
     session.removeCell("c");
     expect((await session.run(["six"])).nodes.find((n) => n.name === "six")?.action).toBe("reused");
+  }, 60_000);
+
+  it("refuses an import the model did not declare, naming the package", async () => {
+    await session.applyCell("d", `model("sneaky", {}, async () => { await import("is-odd"); return [{ x: 1 }]; }, { runtime: { npm: { "is-number": "7.0.0" } } });`);
+    const sneaky = (await session.run(["sneaky"])).nodes.find((n) => n.name === "sneaky")!;
+    expect(sneaky.action).toBe("failed");
+    expect(sneaky.error).toMatch(/model "sneaky" threw: cannot import "is-odd": package "is-odd" is not in the model's runtime\.npm \(declared: is-number\)/);
+    session.removeCell("d");
+  }, 60_000);
+
+  it("ends an endless model and a runaway allocation at their limits, alone, and keeps serving", async () => {
+    await session.applyCell("e", `model("spin", {}, async () => { for (;;) {} }, { timeoutMs: 1000, runtime: { npm: { "is-number": "7.0.0" } } });`);
+    await session.applyCell("f", `model("hog", {}, async () => { const keep = []; for (;;) keep.push(new Array(1e6).fill(1)); }, { memoryMb: 64 });`);
+    await session.applyCell("g", `model("after", {}, async () => { const isNumber = (await import("is-number")).default; return [{ ok: isNumber(1) }]; }, { runtime: { npm: { "is-number": "7.0.0" } } });`);
+    const report = await session.run(["spin", "hog", "after"]);
+    const byName = Object.fromEntries(report.nodes.map((n) => [n.name, n]));
+    expect(byName.spin).toMatchObject({ action: "failed", error: expect.stringMatching(/model "spin" ran longer than its 1000 ms limit \(timeoutMs\) and was stopped/) });
+    expect(byName.hog).toMatchObject({ action: "failed", error: expect.stringMatching(/model "hog" ran out of memory \(limit 64 MB, memoryMb\)/) });
+    expect(byName.after?.action).toBe("ran");
+    expect((await session.result("after")).toArray().map((r) => ({ ...r }))).toEqual([{ ok: true }]);
+    // The same worker serves the next run.
+    session.removeCell("e");
+    session.removeCell("f");
+    await session.applyCell("g", `model("after", {}, async () => { const isNumber = (await import("is-number")).default; return [{ ok: isNumber("x") }]; }, { runtime: { npm: { "is-number": "7.0.0" } } });`);
+    expect((await session.run(["after"])).nodes.find((n) => n.name === "after")?.action).toBe("ran");
+    expect((await session.result("after")).toArray().map((r) => ({ ...r }))).toEqual([{ ok: false }]);
   }, 60_000);
 });

@@ -4,7 +4,7 @@
 import * as os from "node:os";
 import { ColumnCache, defaultCacheDir } from "../cache/column-cache.js";
 import { defaultPackagesDir, Environments } from "../sandbox/environments.js";
-import { redact, secretsOf } from "./redact.js";
+import { secretsOf } from "./redact.js";
 import { Duck } from "../columnar/duckdb.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { openStore } from "../lake/store/open-store.js";
@@ -30,14 +30,21 @@ export interface WorkerOptions {
 }
 
 export async function startWorker(options: WorkerOptions): Promise<{ server: WorkerServer; endpoint: string; stop(): Promise<void> }> {
-  const store = await openStore(options.lake, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  // One S3 request that hangs this long is abandoned and retried (retry.ts) like a 503.
+  const requestTimeoutMs = Number(env.LAKELOOP_S3_TIMEOUT_MS) > 0 ? Number(env.LAKELOOP_S3_TIMEOUT_MS) : undefined;
+  const store = await openStore(options.lake, env, requestTimeoutMs ? { requestTimeoutMs } : {});
   const catalog = await Catalog.open(store);
   const cache = new ColumnCache({ store, diskDir: options.cacheDir ?? defaultCacheDir(options.env) });
   const duck = await Duck.open();
   const server = new WorkerServer({
     listen: options.listen,
     memoryBudget: options.memoryBudget ?? Math.floor(os.totalmem() / 4),
-    log: options.log && ((line) => options.log!(redact(line, secretsOf(options.env ?? process.env, options.curve ? [options.curve.secretKey] : [])))),
+    log: options.log,
+    // The server redacts what it logs and sends back: the S3 credentials of this
+    // environment and the worker's own CURVE secret.
+    secrets: secretsOf(options.env ?? process.env, options.curve ? [options.curve.secretKey] : []),
+    lake: store.root,
     curve: options.curve,
     clientTimeoutMs: options.clientTimeoutMs,
     services: {

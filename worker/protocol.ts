@@ -58,7 +58,7 @@ export type Request =
 
 /** Worker -> client. A `preview` and a `batch` are followed by one Arrow IPC stream frame. */
 export type Reply =
-  | { v: 1; type: "welcome"; id: string; worker: { pid: number; version: string; memoryBudget: number } }
+  | { v: 1; type: "welcome"; id: string; worker: { pid: number; version: string; memoryBudget: number; lake?: string } }
   | { v: 1; type: "event"; id: string; event: NodeEvent }
   | { v: 1; type: "preview"; id: string; node: string; name: string; rows: number; schema: { name: string; type: string }[] }
   | { v: 1; type: "run-finished"; id: string; summary: RunSummary; cancelled: boolean }

@@ -13,7 +13,7 @@ import { materialize } from "./materialize.js";
 import type { ReadStats } from "./protocol.js";
 import { runTsModel } from "./run-ts-model.js";
 import type { Environments } from "../sandbox/environments.js";
-import { writeModelModule } from "../sandbox/model-module.js";
+import { placeModel, type ModelEnvironment } from "../sandbox/model-module.js";
 
 export interface NodeServices {
   catalog: Catalog;
@@ -53,16 +53,16 @@ export function createNodeRunner(services: NodeServices): RunNode {
       result = { table: await runSql(services.duck, node.sql!.query, inputs) };
     } else {
       const spec = node.ts!;
-      let moduleUrl: string | undefined;
+      let environment: ModelEnvironment | undefined;
       if (spec.runtime?.npm && Object.keys(spec.runtime.npm).length) {
         // The environment is ready before the model starts: a failed install fails the
         // model without running it.
-        const environment = await services.environments.prepare(spec.runtime.npm, (e) =>
+        const prepared = await services.environments.prepare(spec.runtime.npm, (e) =>
           ctx.emit({ type: "install", node: node.id, package: e.package, version: e.version, bytes: e.bytes, ms: e.ms, cached: e.cached }))
           .catch((err: Error) => { throw Object.assign(new Error(`the packages of model "${node.name}" could not be installed: ${err.message}`), { code: "ENVIRONMENT" }); });
-        moduleUrl = await writeModelModule(environment.dir, spec.code);
+        environment = await placeModel(prepared, spec.code);
       }
-      result = { table: await runTsModel(spec, inputs, ctx.signal, undefined, moduleUrl) };
+      result = { table: await runTsModel(spec, inputs, ctx.signal, undefined, environment) };
     }
     if (node.materialize) result.materialized = await materialize(services.catalog, services.duck, node.materialize.table, result.table, node.name);
     return result;

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Table } from "apache-arrow";
 import { describeTable, shareTable, tableFromDescription, type TableDescription } from "../columnar/share.js";
+import type { ModelEnvironment } from "../sandbox/model-module.js";
 import type { TsSpec } from "./plan.js";
 
 export class ModelError extends Error {
@@ -35,15 +36,15 @@ function modelStack(stack: string): string {
     .map((l) => l.replace(/data:text\/javascript;base64,[A-Za-z0-9+/=]+/, "model").replace(/file:\/\/\S+\/models\/[0-9a-f]+\.mjs/, "model")).join("\n");
 }
 
-/** `moduleUrl`: the model's module in its environment, when it imports packages. */
-export function runTsModel(spec: TsSpec, inputs: Record<string, Table>, signal?: AbortSignal, log?: (line: string) => void, moduleUrl?: string): Promise<Table> {
+/** `environment`: the model's module in its environment, when it imports packages. */
+export function runTsModel(spec: TsSpec, inputs: Record<string, Table>, signal?: AbortSignal, log?: (line: string) => void, environment?: ModelEnvironment): Promise<Table> {
   const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const memoryMb = spec.memoryMb ?? DEFAULT_MEMORY_MB;
   const described: Record<string, TableDescription> = {};
   for (const [name, table] of Object.entries(inputs)) described[name] = describeTable(shareTable(table));
   return new Promise<Table>((resolve, reject) => {
     const worker = new Worker(threadFile(), {
-      workerData: { code: spec.code, inputs: described, moduleUrl },
+      workerData: { code: spec.code, inputs: described, environment },
       // The model sees no environment variables: no S3 credentials, no worker keys.
       env: {},
       resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, memoryMb / 8)) },

@@ -78,3 +78,32 @@ describe("WorkerServer over zeromq", () => {
     await expect(client.request({ type: "ping" })).resolves.toMatchObject({ type: "pong" });
   });
 });
+
+describe("WorkerServer and secrets", () => {
+  it("redacts what it sends back (failed nodes, error replies) and what it logs", async () => {
+    const secret = "s3cr3t-v4lue-of-a-key";
+    const log: string[] = [];
+    const server = new WorkerServer({
+      listen: "tcp://127.0.0.1:0", memoryBudget: 1 << 20, secrets: [secret], log: (l) => log.push(l),
+      services: {
+        runNode: async () => { throw new Error(`S3 refused ${secret}`); },
+        diff: async () => { throw new Error(`listing with ${secret} failed`); },
+      },
+    });
+    const endpoint = await server.start();
+    closers.push(() => server.close());
+    const client = await WorkerClient.connect(endpoint);
+    closers.push(() => client.close());
+    const failures: string[] = [];
+    await client.run(plan, (e) => { if (e.type === "node-failed") failures.push(e.error.message, e.error.stack ?? ""); });
+    expect(failures.join("\n")).toContain("S3 refused [redacted]");
+    await expect(client.request({ type: "diff", scans: [{ node: "n", table: "t", snapshotId: null, columns: [] }] })).rejects.toThrow("listing with [redacted] failed");
+    const raw = new Dealer({ linger: 0 });
+    raw.connect(endpoint);
+    closers.push(async () => raw.close());
+    await raw.send([Buffer.from(`{"v":2,"type":"ping","id":"${secret}"}`)]);
+    await raw.receive();
+    expect(log.join("\n")).not.toContain(secret);
+    expect(failures.join("\n")).not.toContain(secret);
+  });
+});

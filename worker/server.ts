@@ -3,13 +3,22 @@
 // node events and previews back to the requesting client, serves fetches of resident
 // outputs as Arrow IPC record batches, and answers every malformed or foreign message
 // with an error reply while it keeps serving.
+//
+// Off loopback it speaks only CurveZMQ, to clients in its allow list. Clients are keyed
+// by their zeromq routing id: runs, cancels and liveness are per client, so sessions
+// sharing the worker never touch each other's runs, and a client silent for longer than
+// the client timeout has vanished — its runs are cancelled and it is forgotten.
 import { Router } from "zeromq";
 import { tableToIPC, type Table } from "apache-arrow";
 import { executePlan, type RunNode } from "./execute-plan.js";
+import { isLoopbackEndpoint } from "./loopback.js";
 import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "./protocol.js";
+import { redact, secretsOf } from "./redact.js";
+import { createRefusalLog, hostOf } from "./refusal-log.js";
 import { ResidentStore } from "./resident.js";
+import { shareNodeRuns } from "./share-node-runs.js";
 import { decodeRequest, encodeMessage } from "./wire.js";
-import { startZapHandler, type ZapHandler } from "./zap.js";
+import { registerAllowList, type ZapRegistration } from "./zap.js";
 
 export interface WorkerServices {
   runNode: RunNode;
@@ -28,20 +37,30 @@ export interface WorkerServerOptions {
   previewRows?: number;
   concurrency?: number;
   log?: (line: string) => void;
-  /** CurveZMQ: the worker's secret key and the public keys of the clients it accepts. */
+  /**
+   * CurveZMQ: the worker's secret key and the public keys of the clients it accepts
+   * (read at each handshake: changing the set changes who may connect next).
+   */
   curve?: { secretKey: string; allow: Set<string> };
   /** A client silent this long (no request, no ping) is gone: its runs are cancelled. */
   clientTimeoutMs?: number;
+  /** The lake this worker serves, told to clients so a session on another lake is refused. */
+  lake?: string;
+  /** Values never to let out in logs or error replies (default: credential-like environment values). */
+  secrets?: string[];
 }
 
 export class WorkerServer {
   readonly resident: ResidentStore;
-  #router: Router;
+  #router: Router | undefined;
+  #runNode: RunNode;
   #runs = new Map<string, { abort: AbortController; client: string }>();
   /** When each client (by routing id) was last heard from. */
   #lastSeen = new Map<string, number>();
   #sweep: NodeJS.Timeout | undefined;
-  #zap: ZapHandler | undefined;
+  #zap: ZapRegistration | undefined;
+  #refused: (host: string, reason: string) => void;
+  #secrets: string[];
   #sendQueue: Promise<void> = Promise.resolve();
   #endpoint = "";
   #closed = false;
@@ -49,27 +68,50 @@ export class WorkerServer {
 
   constructor(readonly options: WorkerServerOptions) {
     this.resident = new ResidentStore(options.memoryBudget);
-    this.#router = options.curve
-      ? new Router({ linger: 0, curveServer: true, curveSecretKey: options.curve.secretKey, zapDomain: "lakeloop" })
-      : new Router({ linger: 0 });
+    this.#runNode = shareNodeRuns(options.services.runNode);
+    this.#secrets = options.secrets ?? secretsOf(process.env, options.curve ? [options.curve.secretKey] : []);
+    this.#refused = createRefusalLog((line) => this.#log(line));
   }
 
   get endpoint(): string {
     return this.#endpoint;
   }
 
+  get clientTimeoutMs(): number {
+    return this.options.clientTimeoutMs ?? 10_000;
+  }
+
   /** Binds and starts serving; resolves with the bound endpoint (the real port when 0 was asked). */
   async start(): Promise<string> {
-    if (this.options.curve) {
-      this.#zap = await startZapHandler(this.options.curve.allow, (line) => this.#log(line));
-      void this.#watchHandshakes();
+    const { listen, curve } = this.options;
+    if (!curve && !isLoopbackEndpoint(listen)) {
+      throw new Error(`a worker listening on ${listen} (not loopback) must use CURVE: give it a key pair and an allow list of client keys`);
     }
-    await this.#router.bind(this.options.listen);
-    const timeout = this.options.clientTimeoutMs ?? 10_000;
+    const timeout = this.clientTimeoutMs;
+    // ZMTP heartbeats, answered by zeromq's I/O thread: a peer whose connection is dead
+    // (host gone, network cut) is dropped with everything queued for it.
+    const heartbeats = { heartbeatInterval: Math.min(2000, timeout / 2), heartbeatTimeout: timeout, heartbeatTimeToLive: timeout };
+    // Replies to a slow client wait in its queue rather than being dropped at the default
+    // 1,000 messages; a dead client's queue goes with its connection (heartbeats above).
+    const common = { linger: 0, sendHighWaterMark: 100_000, ...heartbeats };
+    if (curve) {
+      this.#zap = await registerAllowList(curve.allow, this.#refused);
+      this.#router = new Router({ ...common, curveServer: true, curveSecretKey: curve.secretKey, zapDomain: this.#zap.domain, zapEnforceDomain: true });
+      void this.#watchHandshakes(this.#router);
+    } else {
+      this.#router = new Router(common);
+    }
+    try {
+      await this.#router.bind(listen);
+    } catch (err) {
+      this.#router.close();
+      this.#zap?.close();
+      throw new Error(`cannot listen on ${listen}: ${(err as Error).message}`);
+    }
     this.#sweep = setInterval(() => this.#dropSilentClients(timeout), Math.min(2000, timeout / 2));
     this.#sweep.unref();
-    this.#endpoint = this.#router.lastEndpoint ?? this.options.listen;
-    this.#loop = this.#serve();
+    this.#endpoint = this.#router.lastEndpoint ?? listen;
+    this.#loop = this.#serve(this.#router);
     return this.#endpoint;
   }
 
@@ -78,15 +120,15 @@ export class WorkerServer {
     this.#closed = true;
     if (this.#sweep) clearInterval(this.#sweep);
     for (const run of this.#runs.values()) run.abort.abort();
-    this.#router.close();
+    this.#router?.close();
     this.#zap?.close();
     await this.#loop?.catch(() => {});
     await this.options.services.close?.();
   }
 
-  async #serve(): Promise<void> {
+  async #serve(router: Router): Promise<void> {
     try {
-      for await (const [client, ...frames] of this.#router) {
+      for await (const [client, ...frames] of router) {
         if (!client) continue;
         this.#lastSeen.set(client.toString("hex"), Date.now());
         const decoded = decodeRequest(frames);
@@ -109,7 +151,10 @@ export class WorkerServer {
     const reply = (message: Reply, data?: Uint8Array[]) => this.#send(client, message, data);
     switch (request.type) {
       case "hello":
-        return reply({ v: 1, type: "welcome", id: request.id, worker: { pid: process.pid, version: String(PROTOCOL_VERSION), memoryBudget: this.resident.budgetBytes } });
+        return reply({
+          v: 1, type: "welcome", id: request.id,
+          worker: { pid: process.pid, version: String(PROTOCOL_VERSION), memoryBudget: this.resident.budgetBytes, ...(this.options.lake ? { lake: this.options.lake } : {}) },
+        });
       case "ping":
         return reply({ v: 1, type: "pong", id: request.id });
       case "has":
@@ -158,11 +203,20 @@ export class WorkerServer {
     if (cancelled) this.#log(`client ${client.slice(0, 8)} ${why}: cancelled its ${cancelled} run(s)`);
   }
 
-  /** Handshakes that fail (no CURVE, bad keys) never reach the ZAP handler: log them too. */
-  async #watchHandshakes(): Promise<void> {
+  /**
+   * Handshakes that fail before authentication (a client without CURVE, or one that
+   * pinned another worker's key) never reach the ZAP handler: log them here. Refusals
+   * by the allow list were logged by the ZAP handler already.
+   */
+  async #watchHandshakes(router: Router): Promise<void> {
     try {
-      for await (const event of this.#router.events) {
-        if (event.type.startsWith("handshake:error")) this.#log(`refused a connection from ${"address" in event ? event.address : "?"}: ${event.type} (${"error" in event ? (event.error as Error).message : ""})`);
+      for await (const event of router.events) {
+        if (event.type === "handshake:error:protocol" || event.type === "handshake:error:other") {
+          const why = event.type === "handshake:error:protocol"
+            ? "it does not speak CURVE, or speaks it with another worker's key"
+            : "the CURVE handshake failed";
+          this.#refused(hostOf(event.address), `${why} (${event.error.message})`);
+        }
       }
     } catch {
       // socket closed
@@ -177,7 +231,7 @@ export class WorkerServer {
     try {
       const summary = await executePlan(request.plan, {
         resident: this.resident,
-        runNode: this.options.services.runNode,
+        runNode: this.#runNode,
         emit: (event) => reply({ v: 1, type: "event", id: request.id, event }),
         signal: abort.signal,
         concurrency: this.options.concurrency,
@@ -209,20 +263,36 @@ export class WorkerServer {
       reply({ v: 1, type: "batch", id: request.id, node: request.node, index }, [tableToIPC(output.table.slice(offset, offset + batchRows), "stream")]);
       index++;
       if (output.table.numRows === 0) break;
+      // A big result is many batches: let pings (and everyone else's requests) through
+      // between them, or clients would take a long fetch for a dead worker.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     reply({ v: 1, type: "fetch-finished", id: request.id, node: request.node, rows: output.table.numRows, batches: index });
   }
 
-  /** zeromq sockets allow one send at a time: sends are queued in order. */
+  /**
+   * zeromq sockets allow one send at a time: sends are queued in order. Every error
+   * that leaves (an error reply, a failed node) is redacted here, whichever path made it.
+   */
   #send(client: Buffer, message: Reply, data?: Uint8Array[]): void {
-    const frames = [client, ...encodeMessage(message, data)];
+    const frames = [client, ...encodeMessage(this.#redactReply(message), data)];
     this.#sendQueue = this.#sendQueue.then(
-      () => (this.#closed ? undefined : this.#router.send(frames)),
+      () => (this.#closed || !this.#router ? undefined : this.#router.send(frames)),
     ).catch((err: unknown) => this.#log(`could not send ${message.type}: ${(err as Error).message}`));
   }
 
+  #redactReply(message: Reply): Reply {
+    const scrub = (error: ErrorInfo): ErrorInfo => ({
+      ...error, message: redact(error.message, this.#secrets), ...(error.stack ? { stack: redact(error.stack, this.#secrets) } : {}),
+    });
+    if (message.type === "error") return { ...message, error: scrub(message.error) };
+    if (message.type === "event" && message.event.type === "node-failed") return { ...message, event: { ...message.event, error: scrub(message.event.error) } };
+    return message;
+  }
+
+  /** Everything the worker logs is redacted, whoever supplied the log function. */
   #log(line: string): void {
-    (this.options.log ?? ((l: string) => process.stderr.write(`[worker] ${l}\n`)))(line);
+    (this.options.log ?? ((l: string) => process.stderr.write(`[worker] ${l}\n`)))(redact(line, this.#secrets));
   }
 }
 

@@ -18,6 +18,16 @@ describe("wire", () => {
     expect(bad([Buffer.from('{"v":1,"type":"ping"}')])).toBe("PROTOCOL_MALFORMED");
   });
 
+  it("rejects a request whose fields are missing or of the wrong kind, naming them", () => {
+    const bad = (json: string) => { const d = decodeRequest([Buffer.from(json)]); return d.ok ? "ok" : `${d.id} ${d.error.code} ${d.error.message}`; };
+    expect(bad('{"v":1,"type":"run","id":"r1"}')).toBe("r1 PROTOCOL_MALFORMED request 'run' has a missing or malformed plan");
+    expect(bad('{"v":1,"type":"run","id":"r2","plan":{"nodes":[{"id":1}],"targets":[]}}')).toMatch(/malformed plan/);
+    expect(bad('{"v":1,"type":"has","id":"r3","nodes":"abc"}')).toMatch(/malformed nodes/);
+    expect(bad('{"v":1,"type":"fetch","id":"r4","node":"n","batchRows":-1}')).toMatch(/malformed batchRows/);
+    expect(bad('{"v":1,"type":"cancel","id":"r5"}')).toMatch(/malformed run/);
+    expect(bad('{"v":1,"type":"run","id":"r6","plan":{"protocol":1,"planId":"p","nodes":[],"targets":[]}}')).toBe("ok");
+  });
+
   it("keeps the request id in the error so the client can match the reply", () => {
     const d = decodeRequest([Buffer.from('{"v":9,"type":"ping","id":"abc"}')]);
     expect(!d.ok && d.id).toBe("abc");

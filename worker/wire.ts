@@ -2,6 +2,7 @@
 // frames are Arrow IPC bytes. Decoding validates the version and the message type so a
 // malformed or foreign message becomes an error reply, never a crash.
 import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "./protocol.js";
+import { checkRequestFields } from "./request-shape.js";
 
 const REQUEST_TYPES = new Set<Request["type"]>(["hello", "run", "cancel", "fetch", "has", "diff", "status", "ping", "release", "bye"]);
 const REPLY_TYPES = new Set<Reply["type"]>([
@@ -39,7 +40,10 @@ function decode<T extends { type: string }>(frames: Uint8Array[], types: Set<str
 }
 
 export function decodeRequest(frames: Uint8Array[]): Decoded<Request> {
-  return decode<Request>(frames, REQUEST_TYPES as Set<string>, "request");
+  const decoded = decode<Request>(frames, REQUEST_TYPES as Set<string>, "request");
+  if (!decoded.ok) return decoded;
+  const wrong = checkRequestFields(decoded.message.type, decoded.message as unknown as Record<string, unknown>);
+  return wrong ? { ok: false, id: decoded.message.id, error: { code: "PROTOCOL_MALFORMED", message: wrong } } : decoded;
 }
 
 export function decodeReply(frames: Uint8Array[]): Decoded<Reply> {

@@ -3,13 +3,7 @@
 import { resolveLakeLocation } from "../lake-location.js";
 import { parseCommandArgs, parsePositiveInt } from "../args.js";
 import { UsageError, type Command } from "../command.js";
-
-/** Loopback (or a local ipc:// socket) is the only place a worker may listen without CURVE. */
-export function isLoopbackEndpoint(endpoint: string): boolean {
-  if (endpoint.startsWith("ipc://")) return true;
-  const host = /^tcp:\/\/(\[[^\]]+\]|[^:]+):/.exec(endpoint)?.[1] ?? "";
-  return host === "localhost" || host === "[::1]" || /^127\./.test(host);
-}
+import { isLoopbackEndpoint } from "../../worker/loopback.js";
 
 export const workerCommand: Command = {
   name: "worker",
@@ -24,7 +18,8 @@ on EC2").
   --listen   endpoint to bind (default tcp://127.0.0.1:0, a free port; printed once ready)
   --key      the worker's key file (from keygen): turns on CurveZMQ encryption and
              authentication; required on any address but loopback
-  --allow    file of client public keys (one per line) the worker accepts
+  --allow    file of client public keys (one per line) the worker accepts; re-read on
+             SIGHUP (systemctl reload), so clients are added or removed without a restart
   --cache    directory of the disk cache (default $LAKELOOP_CACHE or ./.lakeloop/cache)
   --memory   bytes for resident outputs (default a quarter of the machine's memory)
   --client-timeout MS  a client silent this long has vanished: its runs are cancelled
@@ -32,7 +27,11 @@ on EC2").
 
 keygen writes DIR/NAME.key (secret, mode 600) and DIR/NAME.pub (default ./.lakeloop/keys,
 name worker). Clients connect with LAKELOOP_WORKER=tcp://HOST:PORT,
-LAKELOOP_WORKER_KEY=<the worker's .pub> and LAKELOOP_CLIENT_KEY=<their own .key>.`,
+LAKELOOP_WORKER_KEY=<the worker's .pub> and LAKELOOP_CLIENT_KEY=<their own .key>.
+
+Environment: LAKELOOP_LAKE (the lake), LAKELOOP_CACHE, LAKELOOP_CACHE_MEMORY, and
+LAKELOOP_S3_TIMEOUT_MS (an S3 request hanging this long is abandoned and retried;
+default 30000). Credentials never appear in its log or its replies.`,
   async run(ctx) {
     if (ctx.args[0] === "keygen") {
       const { values } = parseCommandArgs("worker keygen", ctx.args.slice(1), { dir: { type: "string" }, name: { type: "string" } });
@@ -68,11 +67,23 @@ LAKELOOP_WORKER_KEY=<the worker's .pub> and LAKELOOP_CLIENT_KEY=<their own .key>
       log: (line) => ctx.stderr.write(`[worker] ${line}\n`),
     });
     ctx.stdout.write(`lakeloop worker listening on ${worker.endpoint}${curve ? ` (CURVE, ${curve.allow.size} client key(s) allowed)` : ""}\n`);
+    // The ZAP handler reads the set at every handshake: refilling it in place applies
+    // the new list to the next connection (connected clients stay until they leave).
+    const reload = () => {
+      if (!curve || !values.allow) return;
+      void import("../../worker/curve-keys.js").then(({ readAllowList }) => readAllowList(values.allow!)).then((keys) => {
+        curve.allow.clear();
+        keys.forEach((k) => curve.allow.add(k));
+        ctx.stderr.write(`[worker] reloaded ${values.allow}: ${keys.size} client key(s) allowed\n`);
+      }, (err: Error) => ctx.stderr.write(`[worker] kept the previous allow list: ${err.message}\n`));
+    };
+    process.on("SIGHUP", reload);
     await new Promise<void>((resolve) => {
       const stop = () => void worker.stop().then(resolve);
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });
+    process.off("SIGHUP", reload);
     return 0;
   },
 };

@@ -1,11 +1,19 @@
 // The engine's one door to a worker, local or remote: a zeromq DEALER that sends
 // protocol requests and routes each reply and event to the request that asked,
 // by request id. Events of a run arrive on its callback as they happen.
+//
+// A worker is lost when its process exits (the link watches a local one), when the
+// connection drops after it was up, or when heartbeats go unanswered. Lost is final for
+// this client: every request in flight fails at once with WORKER_LOST, and the session
+// connects a new client (see worker-link.ts). There is no resuming on a reconnected
+// socket: the worker routes replies by the connection's routing id, which a reconnection
+// changes, so whatever was in flight on the old connection can never arrive.
 import { Dealer } from "zeromq";
 import { tableFromIPC, type Table } from "apache-arrow";
 import type { NodeEvent, Reply, Request, RunSummary } from "../../worker/protocol.js";
 import type { WorkerPlan } from "../../worker/plan.js";
 import { decodeReply, encodeMessage } from "../../worker/wire.js";
+import { startHeartbeat } from "./heartbeat.js";
 
 export class WorkerError extends Error {
   override name = "WorkerError";
@@ -16,6 +24,7 @@ export class WorkerError extends Error {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type RequestBody = DistributiveOmit<Request, "v" | "id">;
+export type Welcome = Extract<Reply, { type: "welcome" }>["worker"];
 
 interface Pending {
   onReply(reply: Reply, data: Uint8Array[]): boolean; // true when the request is complete
@@ -40,13 +49,17 @@ export interface WorkerClientOptions {
   timeoutMs?: number;
   /** How often to ping the worker, which also tells it this client is alive. */
   heartbeatMs?: number;
+  /** How long `connect` waits for the worker's welcome (default `timeoutMs`). */
+  connectTimeoutMs?: number;
   /** CurveZMQ: the worker's public key (pinned) and this client's key pair. */
   curve?: { serverKey: string; publicKey: string; secretKey: string };
 }
 
+const KEY_HELP = "a remote worker needs CURVE keys: LAKELOOP_WORKER_KEY with its public key, LAKELOOP_CLIENT_KEY with a key pair it allows";
+
 export class WorkerClient {
   #socket: Dealer;
-  #heartbeat: NodeJS.Timeout | undefined;
+  #heartbeat: { stop(): void } | undefined;
   #lastHeard = Date.now();
   #pending = new Map<string, Pending>();
   #next = 0;
@@ -54,58 +67,103 @@ export class WorkerClient {
   #loop: Promise<void> | undefined;
   #closed = false;
   #lost: string | undefined;
+  #lostListeners: ((reason: string) => void)[] = [];
+  #welcome: Welcome | undefined;
+  /** The last handshake failure zeromq reported, to say why a connect got no answer. */
+  #handshakeError: string | undefined;
+  /** Set once a connection completed its handshake: only then does a disconnect mean "lost". */
+  #connected = false;
 
   private constructor(readonly endpoint: string, readonly options: WorkerClientOptions) {
     const curve = options.curve;
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    // ZMTP heartbeats (answered by zeromq's I/O thread) close a dead connection, which
+    // surfaces as a disconnect below; the protocol's pings (heartbeat.ts) cover a worker
+    // whose connection lives but whose process no longer answers.
+    const zmtp = { heartbeatInterval: Math.min(options.heartbeatMs ?? 2000, timeoutMs / 2), heartbeatTimeout: timeoutMs, heartbeatTimeToLive: timeoutMs };
     this.#socket = curve
-      ? new Dealer({ linger: 0, curveServerKey: curve.serverKey, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey })
-      : new Dealer({ linger: 0 });
+      ? new Dealer({ linger: 0, ...zmtp, curveServerKey: curve.serverKey, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey })
+      : new Dealer({ linger: 0, ...zmtp });
   }
 
   static async connect(endpoint: string, options: WorkerClientOptions = {}): Promise<WorkerClient> {
     const client = new WorkerClient(endpoint, options);
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const connectMs = options.connectTimeoutMs ?? timeoutMs;
+    let refuse: (err: Error) => void = () => {};
+    const refused = new Promise<never>((_, reject) => { refuse = reject; });
+    client.#watchConnection((err) => refuse(err));
     client.#socket.connect(endpoint);
     client.#loop = client.#receive();
-    const timeoutMs = options.timeoutMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
     const silent = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new WorkerError("WORKER_UNREACHABLE",
-        `no answer from the worker at ${endpoint} within ${timeoutMs / 1000} s: it is not running or not reachable, or it refused this client ` +
-        `(a remote worker needs CURVE keys: LAKELOOP_WORKER_KEY with its public key, LAKELOOP_CLIENT_KEY with a key pair it allows)`)), timeoutMs);
+        `no answer from the worker at ${endpoint} within ${connectMs / 1000} s: ` +
+        (client.#handshakeError
+          ? `the secure handshake failed (${client.#handshakeError}); check that LAKELOOP_WORKER_KEY is this worker's public key`
+          : `it is not running or not reachable, or it refused this client (${KEY_HELP})`))), connectMs);
     });
     try {
-      await Promise.race([client.request({ type: "hello", session: `${process.pid}-${Date.now()}` }), silent]);
+      const welcome = await Promise.race([client.request<Extract<Reply, { type: "welcome" }>>({ type: "hello", session: `${process.pid}-${Date.now()}` }), silent, refused]);
+      client.#welcome = welcome.worker;
     } catch (err) {
       await client.close();
       throw err;
     } finally {
       clearTimeout(timer);
     }
-    client.#startHeartbeat(options.heartbeatMs ?? 2000, timeoutMs);
+    client.#heartbeat = startHeartbeat({
+      everyMs: options.heartbeatMs ?? 2000,
+      timeoutMs,
+      ping: () => void client.request({ type: "ping" }).catch(() => {}),
+      lastHeard: () => client.#lastHeard,
+      onSilent: (reason) => client.markLost(reason),
+    });
     return client;
   }
 
-  /** Pings on a timer; a worker that answers nothing for `timeoutMs` is lost. */
-  #startHeartbeat(everyMs: number, timeoutMs: number): void {
-    // Lost means: a ping went out and nothing at all came back for `timeoutMs` since. (Not
-    // "nothing heard lately": a busy client's own event loop may have kept it from listening.)
-    let unanswered: number | undefined;
-    this.#heartbeat = setInterval(() => {
-      if (this.#closed || this.#lost) return;
-      const now = Date.now();
-      if (unanswered !== undefined && this.#lastHeard < unanswered && now - unanswered > timeoutMs) {
-        return this.markLost(`no answer to heartbeats for ${(timeoutMs / 1000).toFixed(0)} s`);
-      }
-      if (unanswered === undefined || this.#lastHeard >= unanswered) unanswered = now;
-      this.request({ type: "ping" }).catch(() => {});
-    }, everyMs);
-    this.#heartbeat.unref();
+  /**
+   * zeromq reports handshakes and disconnects as socket events: a refusal by the worker
+   * ends a connect at once with the reason (rather than after the timeout), and a drop
+   * of an established connection means the worker is lost.
+   */
+  #watchConnection(refuse: (err: Error) => void): void {
+    const events = this.#socket.events;
+    events.on("handshake", () => { this.#connected = true; });
+    events.on("handshake:error:auth", (e) => {
+      refuse(new WorkerError("WORKER_REFUSED", `the worker at ${this.endpoint} refused this client's key (status ${e.error.status}): add the client's public key to the worker's allow list`));
+    });
+    events.on("handshake:error:protocol", (e) => {
+      refuse(new WorkerError("WORKER_REFUSED", `the worker at ${this.endpoint} refused the connection (${e.error.message}): ` +
+        (this.options.curve ? "it may not use CURVE, or LAKELOOP_WORKER_KEY is not its public key" : KEY_HELP)));
+    });
+    events.on("handshake:error:other", (e) => { this.#handshakeError = e.error.message; });
+    events.on("disconnect", () => {
+      if (this.#connected && this.#welcome) this.markLost(`the connection to ${this.endpoint} dropped`);
+    });
   }
 
+  /** What the worker said about itself when this client connected. */
+  get welcome(): Welcome | undefined {
+    return this.#welcome;
+  }
+
+  /**
+   * Closes the connection, first telling the worker (`bye`) so it forgets this client
+   * and cancels its runs now rather than after the client timeout.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
+    if (!this.#lost && this.#welcome) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.request({ type: "bye" }).catch(() => {}),
+        new Promise<void>((resolve) => { timer = setTimeout(resolve, 1000); }),
+      ]);
+      clearTimeout(timer);
+    }
     this.#closed = true;
-    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat?.stop();
     this.#socket.close();
     for (const pending of this.#pending.values()) pending.reject(new WorkerError("WORKER_CLOSED", "the worker connection was closed"));
     this.#pending.clear();
@@ -117,12 +175,19 @@ export class WorkerClient {
     return this.#lost;
   }
 
+  /** Called once, when the worker is found lost. */
+  onLost(listener: (reason: string) => void): void {
+    this.#lostListeners.push(listener);
+  }
+
   /** The worker is gone: every request in flight fails now, and later ones at once. */
   markLost(reason: string): void {
     if (this.#lost || this.#closed) return;
     this.#lost = reason;
+    this.#heartbeat?.stop();
     for (const pending of this.#pending.values()) pending.reject(new WorkerError("WORKER_LOST", `the worker was lost: ${reason}`));
     this.#pending.clear();
+    for (const listener of this.#lostListeners) listener(reason);
   }
 
   /** One request, one reply (any `error` reply rejects). */
@@ -164,7 +229,7 @@ export class WorkerClient {
         },
         reject,
       });
-      options.onStart?.(id);
+      if (id) options.onStart?.(id);
     });
   }
 
@@ -172,15 +237,24 @@ export class WorkerClient {
     return this.request({ type: "cancel", run: runId });
   }
 
-  /** Streams a resident output back as Arrow record batches. */
+  /**
+   * Streams a resident output back as Arrow record batches. The worker's closing count
+   * is checked: a batch that never arrived fails the fetch rather than returning a
+   * table with rows missing.
+   */
   fetch(node: string, batchRows?: number): Promise<Table[]> {
     return new Promise<Table[]>((resolve, reject) => {
       const parts: Table[] = [];
       this.#dispatch({ type: "fetch", node, batchRows }, {
         onReply: (reply, data) => {
           if (reply.type === "batch") parts.push(tableFromIPC(data[0]!));
-          else if (reply.type === "fetch-finished") { resolve(parts); return true; }
-          else if (reply.type === "error") { reject(new WorkerError(reply.error.code, reply.error.message)); return true; }
+          else if (reply.type === "fetch-finished") {
+            const rows = parts.reduce((n, t) => n + t.numRows, 0);
+            if (parts.length !== reply.batches || rows !== reply.rows) {
+              reject(new WorkerError("FETCH_INCOMPLETE", `fetching ${node}: ${parts.length} of ${reply.batches} batches (${rows} of ${reply.rows} rows) arrived; fetch it again`));
+            } else resolve(parts);
+            return true;
+          } else if (reply.type === "error") { reject(new WorkerError(reply.error.code, reply.error.message)); return true; }
           return false;
         },
         reject,
@@ -222,7 +296,7 @@ export class WorkerClient {
         if (pending && pending.onReply(decoded.message, decoded.data)) this.#pending.delete(decoded.message.id);
       }
     } catch (err) {
-      if (!this.#closed) for (const p of this.#pending.values()) p.reject(new WorkerError("WORKER_LOST", (err as Error).message));
+      if (!this.#closed) this.markLost(`the connection failed: ${(err as Error).message}`);
     }
   }
 }

@@ -48,7 +48,9 @@ export class S3Store implements ObjectStore {
       forcePathStyle: options.forcePathStyle,
       credentials: options.credentials,
       maxAttempts: 1, // retries are ours (retry.ts): one policy for every call, testable
-      requestHandler: new NodeHttpHandler({ requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 }),
+      // Without throwOnRequestTimeout the handler only warns when the timeout passes and
+      // keeps waiting: a hung request would hang its scan forever instead of being retried.
+      requestHandler: new NodeHttpHandler({ requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true }),
     });
   }
 
