@@ -34,7 +34,23 @@ interface Waiter {
   settle?: () => void;
 }
 
+/**
+ * The ports come from the OS free, but another process may take one between our probe
+ * and the kernel's bind ("Address already in use"): a kernel that exits before it
+ * answers is started again on new ports, up to three times.
+ */
 export async function run(options: { executes: number }): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runOnce(options);
+    } catch (err) {
+      if (attempt >= 3 || !/the kernel exited/.test((err as Error).message)) throw err;
+      progress(`the kernel exited before it answered (a port taken meanwhile?); starting it again on new ports`);
+    }
+  }
+}
+
+async function runOnce(options: { executes: number }): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "lakeloop-bench-kernel-"));
   const key = randomBytes(16).toString("hex");
   const ports = { shell_port: await freePort(), iopub_port: await freePort(), stdin_port: await freePort(), control_port: await freePort(), hb_port: await freePort() };
