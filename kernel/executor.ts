@@ -15,7 +15,7 @@ import { formatEvent, summarize } from "../cli/render-run.js";
 import { tableBundle, valueBundle, type MimeBundle } from "./render.js";
 import { layoutDag } from "../engine/plan/layout-dag.js";
 import { dagBundle } from "./render-dag.js";
-import { describeCache, describeModels, describeTables, describeWorker, listTableNames } from "../engine/commands/describe-session.js";
+import { describeCache, describeModels, describeTables, describeWorker } from "../engine/commands/describe-session.js";
 import { CellLanguage } from "../engine/complete/ts-language.js";
 import { completeCell } from "../engine/complete/complete-cell.js";
 import { lakeNamesOf } from "../engine/complete/session-names.js";
@@ -89,7 +89,6 @@ function errorContent(err: unknown): { ename: string; evalue: string; traceback:
 export class Executor {
   #parent: Message | undefined;
   readonly #language = new CellLanguage(KERNEL_GLOBALS);
-  #tableNames: string[] = [];
 
   private constructor(readonly session: Session, readonly publish: Publish) {}
 
@@ -121,7 +120,6 @@ export class Executor {
     const session = await Session.open({ lake: options.lake, env: options.env, cellGlobals: { console, display, input }, redefine: "replace",
       onNotice: (message) => executor?.stream("stderr", `lakeloop: ${message}\n`) });
     executor = new Executor(session, options.publish);
-    executor.#tableNames = (await session.catalog.listTables().catch(() => [])).map((t) => (t.startsWith("default.") ? t.slice(8) : t));
     return executor;
   }
 
@@ -222,10 +220,7 @@ export class Executor {
         return;
       }
       case "models": return out(describeModels(this.session));
-      case "tables": {
-        this.#tableNames = await listTableNames(this.session);
-        return out(await describeTables(this.session));
-      }
+      case "tables": return out(await describeTables(this.session));
       case "describe": {
         if (!args[0]) throw new Error("%describe needs a table name");
         return out(formatTableDescription(await describeTable(await this.session.catalog.loadTable(args[0]))));

@@ -3,8 +3,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { deflateSync } from "node:zlib";
+import { binPath } from "../engine/package-root.js";
 
 export interface InstallOptions {
   /** Install under PREFIX/share/jupyter/kernels (a virtualenv, a test's temp dir). */
@@ -13,12 +13,6 @@ export interface InstallOptions {
   name?: string;
   /** Lake URI the kernel opens (default: the kernel's own environment decides). */
   lake?: string;
-}
-
-function binPath(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const root = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, "../..") : path.resolve(here, "..");
-  return path.join(root, "bin", "lakeloop.js");
 }
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {

@@ -5,6 +5,7 @@ import { render } from "ink";
 import { createElement } from "react";
 import { Session } from "../engine/session.js";
 import { CellLanguage } from "../engine/complete/ts-language.js";
+import { listTableNames } from "../engine/commands/describe-session.js";
 import { App } from "./components/app.js";
 import { appendHistory, historyFile, loadHistory } from "./history.js";
 import { runScript } from "./run-script.js";
@@ -35,7 +36,7 @@ export async function startRepl(options: ReplOptions): Promise<number> {
     }
     const file = historyFile(options.env);
     const history = loadHistory(file);
-    const tables = (await session.catalog.listTables().catch(() => [])).map((t) => t.replace(/^default\./, ""));
+    const tables = await listTableNames(session).catch(() => [] as string[]);
     const banner = `lakeloop on ${options.lake} — tables: ${tables.join(", ") || "none"}. .help for commands; Enter runs a complete cell.`;
     const app = render(createElement(App, {
       session,

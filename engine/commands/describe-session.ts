@@ -3,17 +3,16 @@
 // REPL's `.` commands print these.
 import type { Reply } from "../../worker/protocol.js";
 import type { Session } from "../session.js";
+import { shortTableName } from "../../lake/iceberg/names.js";
 
 type WorkerStatus = Extract<Reply, { type: "status" }>;
-
-const shortName = (t: string) => (t.startsWith("default.") ? t.slice(8) : t);
 
 export function describeModels(session: Session): string {
   return session.definitions().map((d) => `${d.name.padEnd(24)} ${d.kind}  ${d.at.cell}:${d.at.line}`).join("\n") || "no models yet";
 }
 
 export async function listTableNames(session: Session): Promise<string[]> {
-  return (await session.catalog.listTables()).map(shortName);
+  return (await session.catalog.listTables()).map(shortTableName);
 }
 
 export async function describeTables(session: Session): Promise<string> {

@@ -3,6 +3,7 @@
 // language service everywhere else in TypeScript code.
 import type { CellLanguage } from "./ts-language.js";
 import { nameContextAt } from "./name-context.js";
+import { shortTableName } from "../../lake/iceberg/names.js";
 
 /** Where the names come from: the catalog and the session's definitions. */
 export interface LakeNames {
@@ -44,7 +45,7 @@ async function completeSql(source: string, index: number, names: LakeNames): Pro
   const models = names.models();
   // Columns of the tables this query names, so `SELECT cou|` offers `country`.
   const body = source.slice(firstLineEnd);
-  const used = tables.filter((t) => new RegExp(`\\b${t.replace(/^default\./, "")}\\b`).test(body));
+  const used = tables.filter((t) => new RegExp(`\\b${shortTableName(t)}\\b`).test(body));
   const columns = (await Promise.all(used.map((t) => names.columns(t)))).flat();
   const keywords = word && word === word.toUpperCase() ? SQL_KEYWORDS : SQL_KEYWORDS.map((k) => k.toLowerCase());
   return { matches: startingWith([...columns, ...models, ...tables, ...keywords], word), start: index - word.length, end: index };

@@ -2,10 +2,11 @@
 // and the models defined so far.
 import type { Session } from "../session.js";
 import type { LakeNames } from "./complete-cell.js";
+import { listTableNames } from "../commands/describe-session.js";
 
 export function lakeNamesOf(session: Session): LakeNames {
   return {
-    tables: async () => (await session.catalog.listTables().catch(() => [] as string[])).map((t) => (t.startsWith("default.") ? t.slice(8) : t)),
+    tables: () => listTableNames(session).catch(() => [] as string[]),
     models: () => session.definitions().map((d) => d.name),
     columns: async (table) => {
       const loaded = await session.catalog.loadTable(table).catch(() => undefined);

@@ -4,7 +4,7 @@
 // problem is a DefinitionError that points at the cell or file and line.
 import type { Duck } from "../../columnar/duckdb.js";
 import type { Catalog } from "../../lake/iceberg/catalog.js";
-import { nearestName } from "../../lake/iceberg/names.js";
+import { nearestName, shortTableName } from "../../lake/iceberg/names.js";
 import type { Table } from "../../lake/iceberg/table.js";
 import { FilterError } from "../../lake/filter/errors.js";
 import { parseFilter } from "../../lake/filter/parse-filter.js";
@@ -34,7 +34,7 @@ export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext
   };
   let knownTables: string[] | undefined;
   const missing = async (name: string, model: string, at: SourceLocation): Promise<never> => {
-    knownTables ??= (await ctx.catalog.listTables()).map((t) => (t.startsWith("default.") ? t.slice(8) : t));
+    knownTables ??= (await ctx.catalog.listTables()).map(shortTableName);
     const candidates = [...byName.keys(), ...knownTables];
     const suggestion = nearestName(name, candidates);
     throw new DefinitionError("MISSING_INPUT", `model "${model}" reads "${name}", which is neither a model nor a lake table` +
@@ -60,7 +60,7 @@ export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext
       }
     }
     const snapshotId = table.currentSnapshot()?.["snapshot-id"] ?? null;
-    const short = table.name.startsWith("default.") ? table.name.slice(8) : table.name;
+    const short = shortTableName(table.name);
     const node: ScanNode = {
       kind: "scan", key: `scan:${table.name}|${columns.join(",")}|${filter?.text ?? ""}`,
       name: `${short}[${columns.join(", ")}]${filter ? " where " + filter.text : ""}`,

@@ -2,21 +2,12 @@
 // free loopback port, stopped with the session (and stopping itself if the session's
 // process dies).
 import { spawn, type ChildProcess } from "node:child_process";
-import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { binPath } from "../package-root.js";
 
 export interface LocalWorker {
   endpoint: string;
   process: ChildProcess;
   stop(): Promise<void>;
-}
-
-function binPath(): string {
-  // engine/worker/local-worker.{ts,js} sits two folders below the package root, in the
-  // sources and in dist/ alike; bin/ is at the root.
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const root = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, "../../..") : path.resolve(here, "../..");
-  return path.join(root, "bin", "lakeloop.js");
 }
 
 export async function spawnLocalWorker(lake: string, env: NodeJS.ProcessEnv = process.env, extraArgs: string[] = []): Promise<LocalWorker> {

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Field, Schema } from "../schema.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { CorruptMetadataError, IcebergError, TableExistsError, TableNotFoundError } from "./errors.js";
-import { nearestName, parseTableName, qualifiedName } from "./names.js";
+import { nearestName, parseTableName, qualifiedName, shortTableName } from "./names.js";
 import { parsePartitionBy } from "./partition.js";
 import { Table } from "./table.js";
 import type { TableMetadata } from "./types.js";
@@ -74,7 +74,7 @@ export class Catalog {
     const version = (await this.#versions(`${ident.namespace}/${ident.table}/metadata/`)).get(qualified);
     if (version === undefined) {
       const existing = await this.listTables();
-      const short = existing.map((t) => (t.startsWith("default.") ? t.slice(8) : t));
+      const short = existing.map(shortTableName);
       throw new TableNotFoundError(name, short, nearestName(name, short));
     }
     const key = `${ident.namespace}/${ident.table}/metadata/v${version}.metadata.json`;

@@ -20,6 +20,11 @@ export function parseTableName(name: string): TableIdent {
   return { namespace, table };
 }
 
+/** "default.t" as users write it, "t"; other namespaces stay qualified. */
+export function shortTableName(name: string): string {
+  return name.startsWith(`${DEFAULT_NAMESPACE}.`) ? name.slice(DEFAULT_NAMESPACE.length + 1) : name;
+}
+
 export function qualifiedName(ident: TableIdent): string {
   return `${ident.namespace}.${ident.table}`;
 }
