@@ -35,8 +35,8 @@ async function threadCosts(envs: Environments): Promise<{ plain: number; fenced:
   const times = { plain: [] as number[], fenced: [] as number[], importing: [] as number[] };
   for (let i = 0; i < THREAD_RUNS; i++) {
     times.plain.push((await timeIt(() => runTsModel({ name: "plain", code: PLAIN_MODEL }, {}))).ms);
-    times.fenced.push((await timeIt(() => runTsModel({ name: "plain", code: PLAIN_MODEL }, {}, undefined, undefined, inside))).ms);
-    times.importing.push((await timeIt(() => runTsModel({ name: "stats", code: STATS_MODEL }, {}, undefined, undefined, importing))).ms);
+    times.fenced.push((await timeIt(() => runTsModel({ name: "plain", code: PLAIN_MODEL }, {}, { environment: inside }))).ms);
+    times.importing.push((await timeIt(() => runTsModel({ name: "stats", code: STATS_MODEL }, {}, { environment: importing }))).ms);
   }
   return { plain: median(times.plain), fenced: median(times.fenced), importing: median(times.importing) };
 }

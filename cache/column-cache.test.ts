@@ -133,6 +133,7 @@ for (const kind of ["file", "s3"] as const) {
         const result = await scan({ columns: ["id", "usd", "country", "eventTime"] }, small);
         expect(result.table.numRows).toBe(ROWS + 1);
         expect(small.memory.bytes).toBeLessThanOrEqual(200_000);
+        await small.disk.settled();
         const again = await scan({ columns: ["id", "usd", "country", "eventTime"] }, small);
         expect(again.fetched).toBe(0); // evicted fragments come back from disk
         expect(again.stats.fragments.disk).toBeGreaterThan(0);
@@ -147,7 +148,7 @@ for (const kind of ["file", "s3"] as const) {
       const first = new ColumnCache({ store, diskDir: dir });
       const expected = await scan({ columns: ["id", "usd"], filter: JAN }, first);
       await first.close();
-      const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith(".arrow")).map((f) => path.join(dir, f));
+      const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith(".chunk")).map((f) => path.join(dir, f));
       const flipped = files[0]!;
       const bytes = await readFile(flipped);
       bytes[bytes.length - 20] ^= 0xff;

@@ -6,17 +6,20 @@
 import * as path from "node:path";
 import { Field, makeData, RecordBatch, Schema, Struct, Table, type Data } from "apache-arrow";
 import { arrowSchemaOf } from "../columnar/arrow-type.js";
+import { emptyTable } from "../columnar/empty-table.js";
 import { Duck } from "../columnar/duckdb.js";
 import { filterTable } from "../lake/filter/filter-table.js";
 import type { FileScan, ScanPlan } from "../lake/scan/scan-plan.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
-import { decodeRowGroup } from "./decode/decode-row-group.js";
+import { decodeChunks } from "./decode/decode-chunks.js";
+import { prepareDecompression } from "./decode/decompress.js";
 import { fragmentRefs, summarizeDiff, type CacheDiff, type FragmentRef, type Tier } from "./diff.js";
 import { DiskTier } from "./disk-tier.js";
 import { ProgressMap } from "./progress-map.js";
 import { fetchRanges } from "./fetch-ranges.js";
 import type { FragmentKey } from "./fragment-key.js";
 import { decodedBytes, type Fragment } from "./fragment.js";
+import { unifyStringColumns } from "./unify-strings.js";
 import { loadHasher } from "./hash.js";
 import { MemoryTier } from "./memory-tier.js";
 
@@ -83,7 +86,6 @@ export class ColumnCache {
   /** Fragments being fetched or decoded right now, by key: the single flight. */
   readonly #inflight = new Map<FragmentKey, Promise<Fragment>>();
   #duck: Promise<Duck> | undefined;
-  #decodeQueue: Promise<unknown> = Promise.resolve();
   readonly #enabled: boolean;
 
   constructor(options: ColumnCacheOptions) {
@@ -94,7 +96,9 @@ export class ColumnCache {
     this.#concurrency = options.fetchConcurrency ?? 8;
   }
 
+  /** Waits for disk writes in flight, then lets go of DuckDB. */
   async close(): Promise<void> {
+    await this.disk.settled();
     const duck = await this.#duck;
     duck?.close();
     this.#duck = undefined;
@@ -152,20 +156,33 @@ export class ColumnCache {
     const readStarted = performance.now();
     try {
       const toFetch: FragmentRef[] = [];
+      const fromDisk: { ref: FragmentRef; bytes: Uint8Array; fileBytes: number }[] = [];
       await Promise.all(missing.map(async (ref) => {
-        const read = this.#enabled ? await this.disk.read(ref.key) : { fragment: undefined, fileBytes: 0 };
-        if (read.fragment) {
-          stats.fragments.disk++;
-          stats.bytes.disk += read.fileBytes;
-          this.#settle(ref.key, read.fragment, found, claims);
-        } else {
+        const read = this.#enabled ? await this.disk.read(ref.key) : { bytes: undefined, fileBytes: 0 };
+        if (read.bytes) fromDisk.push({ ref, bytes: read.bytes, fileBytes: read.fileBytes });
+        else {
           if (read.corrupt) stats.corruptions++;
           toFetch.push(ref);
         }
       }));
+      // Chunks from disk decode like fetched ones; one that no longer decodes is
+      // discarded and fetched again.
+      const decodedDisk = await this.#decode(plan, fromDisk, stats, true);
+      for (const [i, item] of fromDisk.entries()) {
+        const data = decodedDisk[i];
+        if (data) {
+          stats.fragments.disk++;
+          stats.bytes.disk += item.fileBytes;
+          this.#settle(item.ref.key, { key: item.ref.key, data, bytes: decodedBytes(data) }, found, claims);
+        } else {
+          stats.corruptions++;
+          await this.disk.reject(item.ref.key, item.fileBytes, "does not decode");
+          toFetch.push(item.ref);
+        }
+      }
       const byFile = new Map<string, FragmentRef[]>();
       for (const ref of toFetch) byFile.set(ref.file.key, [...(byFile.get(ref.file.key) ?? []), ref]);
-      await Promise.all([...byFile.values()].map((refsOfFile) => this.#fetchFile(refsOfFile, stats, found, claims)));
+      await Promise.all([...byFile.values()].map((refsOfFile) => this.#fetchFile(plan, refsOfFile, stats, found, claims)));
     } catch (err) {
       for (const [key, claim] of claims) {
         if (this.#inflight.has(key) && !found.has(key)) {
@@ -186,7 +203,7 @@ export class ColumnCache {
     const filterStarted = performance.now();
     const table = assemble(plan, refs, found);
     stats.rowsScanned = table.numRows;
-    const filtered = filterTable(table, plan.filter, { shared: true });
+    const filtered = filterTable(table, plan.filter, { shared: true, whole: wholeBatches(plan) });
     const result = project(filtered, plan);
     stats.rowsReturned = result.numRows;
     stats.ms.filter = performance.now() - filterStarted;
@@ -202,43 +219,42 @@ export class ColumnCache {
     claims.get(key)?.resolve(fragment);
   }
 
-  async #fetchFile(refs: FragmentRef[], stats: ScanStats, found: Map<FragmentKey, Fragment>, claims: Map<FragmentKey, { resolve(f: Fragment): void }>): Promise<void> {
+  async #fetchFile(plan: ScanPlan, refs: FragmentRef[], stats: ScanStats, found: Map<FragmentKey, Fragment>, claims: Map<FragmentKey, { resolve(f: Fragment): void }>): Promise<void> {
     const file: FileScan = refs[0]!.file;
     const fetched = await fetchRanges(this.#store, file.key, refs.map((ref) => ({ offset: ref.chunk.offset, length: ref.chunk.length, ref })), { concurrency: this.#concurrency });
     stats.bytes.objectStore += fetched.bytes;
     stats.requests += fetched.requests;
-    const byGroup = new Map<number, typeof fetched.parts>();
-    for (const part of fetched.parts) byGroup.set(part.range.ref.rowGroup.index, [...(byGroup.get(part.range.ref.rowGroup.index) ?? []), part]);
-    for (const [index, parts] of byGroup) {
-      const group = parts[0]!.range.ref.rowGroup;
-      const decoded = await this.#decode(file, index, group.rowCount, parts.map((p) => ({ column: p.range.ref.chunk.column, offset: p.range.offset, bytes: p.bytes })), stats);
-      const writes: Promise<unknown>[] = [];
-      for (const part of parts) {
-        const data = decoded.get(part.range.ref.chunk.column)!;
-        const fragment: Fragment = { key: part.range.ref.key, data, bytes: decodedBytes(data) };
-        stats.fragments.fetched++;
-        if (this.#enabled) writes.push(this.disk.write(fragment));
-        this.#settle(fragment.key, fragment, found, claims);
-      }
-      await Promise.all(writes);
+    const items = fetched.parts.map((part) => ({ ref: part.range.ref, bytes: part.bytes, fileBytes: part.bytes.length }));
+    const decoded = await this.#decode(plan, items, stats, false);
+    for (const [i, item] of items.entries()) {
+      const data = decoded[i]!;
+      stats.fragments.fetched++;
+      // The store's bytes go to disk (off the critical path): a copy, not a view of the request.
+      if (this.#enabled) this.disk.writeLater(item.ref.key, item.bytes.slice());
+      this.#settle(item.ref.key, { key: item.ref.key, data, bytes: decodedBytes(data) }, found, claims);
     }
   }
 
-  /** DuckDB decodes one row group at a time on the cache's own connection. */
-  #decode(file: FileScan, rowGroup: number, rows: number, chunks: { column: string; offset: number; bytes: Uint8Array }[], stats: ScanStats): Promise<Map<string, Data>> {
-    const run = async () => {
-      this.#duck ??= Duck.open({ threads: 2 });
-      const duck = await this.#duck;
-      const t0 = performance.now();
-      try {
-        return await decodeRowGroup(duck, file.footer.bytes, rowGroup, rows, chunks, this.#store.uriOf(file.key));
-      } finally {
-        stats.ms.decode += performance.now() - t0;
-      }
-    };
-    const next = this.#decodeQueue.then(run, run);
-    this.#decodeQueue = next.catch(() => {});
-    return next;
+  /**
+   * Decodes chunks to Arrow (JavaScript decoder, DuckDB for the rest). From disk, a
+   * chunk that fails to decode is undefined (the caller refetches it); from the store,
+   * it is an error naming the file.
+   */
+  async #decode(plan: ScanPlan, items: { ref: FragmentRef; bytes: Uint8Array }[], stats: ScanStats, fromDisk: boolean): Promise<(Data | undefined)[]> {
+    if (items.length === 0) return [];
+    await prepareDecompression();
+    const t0 = performance.now();
+    const typeOf = new Map(plan.read.map((f) => [f.name, f.type as string]));
+    const toDecode = items.map(({ ref, bytes }) => ({ file: ref.file, rowGroup: ref.rowGroup, chunk: ref.chunk, fieldType: typeOf.get(ref.chunk.column)!, bytes }));
+    const duck = () => (this.#duck ??= Duck.open({ threads: 2 }));
+    const where = (file: FileScan) => this.#store.uriOf(file.key);
+    try {
+      if (!fromDisk) return (await decodeChunks(toDecode, duck, where)).map((o) => o.data);
+      // One by one from disk, so that one bad file costs only its own fragment.
+      return await Promise.all(toDecode.map((item) => decodeChunks([item], duck, where).then((o) => o[0]!.data, () => undefined)));
+    } finally {
+      stats.ms.decode += performance.now() - t0;
+    }
   }
 
   stats(): { memoryBytes: number; memoryFragments: number; memoryBound: number; totals: ScanStats } {
@@ -251,7 +267,11 @@ export class ColumnCache {
   }
 }
 
-/** One record batch per row group, each column the fragment's own data (no copy). */
+/**
+ * One record batch per row group, each column the fragment's own data (no copy). A
+ * string column whose fragments differ (dictionary-encoded in most row groups, plain in
+ * a few) is made plain throughout: a table has one type per column.
+ */
 function assemble(plan: ScanPlan, refs: FragmentRef[], found: Map<FragmentKey, Fragment>): Table {
   const byGroup = new Map<string, Map<string, Data>>();
   for (const ref of refs) {
@@ -260,17 +280,18 @@ function assemble(plan: ScanPlan, refs: FragmentRef[], found: Map<FragmentKey, F
     columns.set(ref.chunk.column, found.get(ref.key)!.data);
     byGroup.set(id, columns);
   }
-  let schema: Schema | undefined;
-  const batches: RecordBatch[] = [];
-  for (const file of plan.files) {
-    for (const group of file.rowGroups) {
-      const columns = byGroup.get(`${file.key}#${group.index}`)!;
-      const children = plan.read.map((f) => columns.get(f.name)!);
-      schema ??= new Schema(plan.read.map((f, i) => new Field(f.name, children[i]!.type, !f.required)));
-      batches.push(new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: group.rowCount, nullCount: 0, children })));
-    }
-  }
-  return batches.length ? new Table(schema!, batches) : new Table(arrowSchemaOf(plan.read));
+  const groups = plan.files.flatMap((file) => file.rowGroups.map((group) => ({ group, columns: byGroup.get(`${file.key}#${group.index}`)! })));
+  if (groups.length === 0) return emptyTable(arrowSchemaOf(plan.read));
+  const columns = unifyStringColumns(plan.read.map((f) => groups.map((g) => g.columns.get(f.name)!)));
+  const schema = new Schema(plan.read.map((f, i) => new Field(f.name, columns[i]![0]!.type, !f.required)));
+  const batches = groups.map(({ group }, g) =>
+    new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: group.rowCount, nullCount: 0, children: columns.map((c) => c[g]!) })));
+  return new Table(schema, batches);
+}
+
+/** Per record batch of the assembled table: is its row group kept whole by the filter? */
+function wholeBatches(plan: ScanPlan): boolean[] {
+  return plan.files.flatMap((file) => file.rowGroups.map((group) => group.whole));
 }
 
 /** Keeps the requested columns, in request order (filter-only columns go). */
@@ -279,7 +300,7 @@ function project(table: Table, plan: ScanPlan): Table {
   if (names.length === table.schema.fields.length && names.every((n, i) => table.schema.fields[i]!.name === n)) return table;
   const indices = names.map((n) => table.schema.fields.findIndex((f) => f.name === n));
   const schema = new Schema(indices.map((i) => table.schema.fields[i]!));
-  if (table.batches.length === 0) return new Table(schema);
+  if (table.batches.length === 0) return emptyTable(schema);
   return new Table(schema, table.batches.map((b) =>
     new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: b.numRows, nullCount: 0, children: indices.map((i) => b.data.children[i]!) }))));
 }

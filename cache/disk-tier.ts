@@ -1,21 +1,24 @@
-// The disk tier: one Arrow IPC stream per fragment under <dir>/<2 hex>/<key>.arrow,
-// behind a 32-byte header (magic, key, xxhash64 of the body, body length). A file whose
-// header or checksum does not match — corrupt, truncated, or another program's — is
-// deleted and reported as a miss, never returned. Writes are atomic (temp + rename), so
-// a crash leaves either the whole fragment or none; the tier survives restarts.
+// The disk tier: the fetched Parquet bytes of each fragment (its column chunk, still
+// compressed) under <dir>/<2 hex>/<key>.chunk, behind a 32-byte header (magic, key,
+// xxhash64 of the body, body length). A fragment read from disk is decoded like one just
+// fetched, so disk holds a quarter of what decoded Arrow would, its bytes count in the
+// same units as the object store's, and what is written is the store's own bytes —
+// never memory a model could have touched. A file whose header or checksum does not
+// match — corrupt, truncated, or another program's — is deleted and reported as a
+// miss, never returned. Writes are atomic (temp + rename) and run off the scan's
+// critical path; `settled()` waits for them.
 import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { Field, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, type Data } from "apache-arrow";
 import type { FragmentKey } from "./fragment-key.js";
-import { decodedBytes, type Fragment } from "./fragment.js";
 import { hasherNow } from "./hash.js";
 
-const MAGIC = Buffer.from("LLFRAG\u0000\u0001", "latin1");
+const MAGIC = Buffer.from("LLCHNK\u0000\u0002", "latin1");
 const HEADER = 32;
 
 export interface DiskRead {
-  fragment?: Fragment;
+  /** The chunk's bytes, when a valid file for the key exists. */
+  bytes?: Uint8Array;
   /** Bytes read from disk (the file's size), also for a rejected file. */
   fileBytes: number;
   /** The file existed but failed verification and was removed. */
@@ -24,31 +27,42 @@ export interface DiskRead {
 
 export class DiskTier {
   corruptions = 0;
+  readonly #pending = new Set<Promise<unknown>>();
+  /** Write failures (a full disk must not fail scans): the last one, for `lakeloop worker` logs. */
+  lastWriteError: string | undefined;
 
   constructor(readonly dir: string) {}
 
   pathOf(key: FragmentKey): string {
-    return path.join(this.dir, key.slice(0, 2), `${key}.arrow`);
+    return path.join(this.dir, key.slice(0, 2), `${key}.chunk`);
   }
 
-  async write(fragment: Fragment): Promise<number> {
-    const schema = new Schema([new Field("v", fragment.data.type, true)]);
-    const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: fragment.data.length, nullCount: 0, children: [fragment.data] }));
-    const body = tableToIPC(new Table(schema, [batch]), "stream");
+  /** Starts writing the chunk; returns at once. */
+  writeLater(key: FragmentKey, chunk: Uint8Array): void {
+    const write = this.write(key, chunk).catch((err: Error) => { this.lastWriteError = err.message; });
+    this.#pending.add(write);
+    void write.finally(() => this.#pending.delete(write));
+  }
+
+  /** Waits for every write started so far. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+
+  async write(key: FragmentKey, chunk: Uint8Array): Promise<number> {
     const header = Buffer.alloc(HEADER);
     MAGIC.copy(header, 0);
-    header.write(fragment.key, 8, "hex");
-    header.writeBigUInt64LE(hasherNow().h64Raw(body), 16);
-    header.writeBigUInt64LE(BigInt(body.byteLength), 24);
-    const file = this.pathOf(fragment.key);
+    header.write(key, 8, "hex");
+    header.writeBigUInt64LE(hasherNow().h64Raw(chunk), 16);
+    header.writeBigUInt64LE(BigInt(chunk.byteLength), 24);
+    const file = this.pathOf(key);
     await mkdir(path.dirname(file), { recursive: true });
     const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-    await writeFile(temp, Buffer.concat([header, body]));
+    await writeFile(temp, Buffer.concat([header, chunk]));
     await rename(temp, file);
-    return HEADER + body.byteLength;
+    return HEADER + chunk.byteLength;
   }
 
-  /** The fragment, read into shared memory, if a valid file for the key exists. */
   async read(key: FragmentKey): Promise<DiskRead> {
     const file = this.pathOf(key);
     let handle;
@@ -60,7 +74,7 @@ export class DiskTier {
     let bytes: Uint8Array;
     try {
       const { size } = await handle.stat();
-      bytes = new Uint8Array(new SharedArrayBuffer(Math.max(size, 1)), 0, size);
+      bytes = new Uint8Array(size);
       let done = 0;
       while (done < size) {
         const { bytesRead } = await handle.read(bytes, done, size - done, done);
@@ -71,20 +85,16 @@ export class DiskTier {
       await handle.close();
     }
     const problem = this.#verify(key, bytes);
-    if (problem) {
-      this.corruptions++;
-      await rm(file, { force: true });
-      return { fileBytes: bytes.length, corrupt: `${file}: ${problem}` };
-    }
-    try {
-      const table = tableFromIPC(bytes.subarray(HEADER));
-      const data = table.batches[0]!.data.children[0]! as Data;
-      return { fragment: { key, data, bytes: decodedBytes(data) }, fileBytes: bytes.length };
-    } catch (err) {
-      this.corruptions++;
-      await rm(file, { force: true });
-      return { fileBytes: bytes.length, corrupt: `${file}: unreadable Arrow (${(err as Error).message})` };
-    }
+    if (problem) return this.reject(key, bytes.length, problem);
+    return { bytes: bytes.subarray(HEADER), fileBytes: bytes.length };
+  }
+
+  /** Removes a fragment's file that turned out unusable (corrupt, or undecodable). */
+  async reject(key: FragmentKey, fileBytes: number, problem: string): Promise<DiskRead> {
+    this.corruptions++;
+    const file = this.pathOf(key);
+    await rm(file, { force: true });
+    return { fileBytes, corrupt: `${file}: ${problem}` };
   }
 
   async has(key: FragmentKey): Promise<boolean> {
@@ -109,6 +119,7 @@ export class DiskTier {
   }
 
   async clear(): Promise<void> {
+    await this.settled();
     await rm(this.dir, { recursive: true, force: true });
   }
 }

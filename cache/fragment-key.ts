@@ -5,7 +5,7 @@
 import { hasherNow } from "./hash.js";
 
 /** Bump when the decoded representation changes: old disk fragments stop matching. */
-export const FRAGMENT_FORMAT_VERSION = 1;
+export const FRAGMENT_FORMAT_VERSION = 2;
 
 export interface FragmentIdentity {
   objectKey: string;

@@ -23,6 +23,20 @@ export class MemoryTier {
     if (fragment.bytes <= this.maxBytes) this.#lru.set(fragment.key, fragment);
   }
 
+  /** Drops the fragments that live in any of `buffers` (memory a model wrote to). */
+  deleteSharing(buffers: Set<ArrayBufferLike>): number {
+    let dropped = 0;
+    for (const [key, fragment] of [...this.#lru.entries()]) {
+      const data = fragment.data;
+      const views = [data.values, data.valueOffsets, data.nullBitmap, ...(data.dictionary?.data.flatMap((d) => [d.values, d.valueOffsets]) ?? [])] as (ArrayBufferView | undefined)[];
+      if (views.some((v) => v && buffers.has(v.buffer))) {
+        this.#lru.delete(key);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
   get bytes(): number {
     return this.#lru.calculatedSize;
   }

@@ -1,115 +1,104 @@
-// Arrow tables into DuckDB tables, column by column with bulk copies: fixed-width
-// values and validity bits go into DuckDB vectors with one copy per 2048-row chunk;
-// strings are handed over as byte views (no JS string per value); dictionary columns
-// are resolved through their dictionary.
+// Arrow tables into DuckDB tables through the appender (the JavaScript path, when the
+// native bridge is not built), column by column with bulk copies: fixed-width values
+// and validity bits go into DuckDB vectors with one copy per 2,048-row chunk;
+// dictionary strings go in as ENUM codes (one copy of remapped keys, no string per
+// value); plain strings are handed over as byte views. Columns are planned once per
+// table by columnar/duckdb-columns.ts, the same plan the native path registers.
 import bindings from "@duckdb/node-bindings";
-import {
-  BIGINT, BLOB, BOOLEAN, DATE, DOUBLE, DuckDBDataChunk, FLOAT, INTEGER, SMALLINT, TIMESTAMP, TIMESTAMPTZ, TINYINT,
-  UBIGINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR, type DuckDBType,
-} from "@duckdb/node-api";
-import { DataType, makeData, Type, type Data, type Table } from "apache-arrow";
+import { DuckDBDataChunk } from "@duckdb/node-api";
+import type { Data, Table } from "apache-arrow";
 import { copyBits } from "./buffers.js";
+import { planDuckColumns, type DuckColumn } from "./duckdb-columns.js";
 import { quoteIdent, type Duck } from "./duckdb.js";
-import { UnsupportedTypeError } from "./arrow-from-duckdb.js";
 
 const CHUNK = 2048;
 
-interface Plan {
-  duck: DuckDBType;
-  sql: string;
-  /** Bytes per value in DuckDB's vector (0 for strings and booleans). */
-  width: number;
-  /** Multiply (timestamps in coarser units) or divide (nanoseconds) to reach microseconds. */
-  scale?: bigint;
-  divide?: bigint;
-}
+const ENUM_CODES = (values: number) => (values <= 0xff ? Uint8Array : values <= 0xffff ? Uint16Array : Uint32Array);
 
-function planOf(type: DataType, column: string): Plan {
-  if (DataType.isDictionary(type)) return planOf(type.dictionary, column);
-  switch (type.typeId) {
-    case Type.Bool: return { duck: BOOLEAN, sql: "BOOLEAN", width: 0 };
-    case Type.Int: {
-      const { bitWidth, isSigned } = type as unknown as { bitWidth: number; isSigned: boolean };
-      const table: Record<string, [DuckDBType, string]> = {
-        "8s": [TINYINT, "TINYINT"], "16s": [SMALLINT, "SMALLINT"], "32s": [INTEGER, "INTEGER"], "64s": [BIGINT, "BIGINT"],
-        "8u": [UTINYINT, "UTINYINT"], "16u": [USMALLINT, "USMALLINT"], "32u": [UINTEGER, "UINTEGER"], "64u": [UBIGINT, "UBIGINT"],
-      };
-      const [duck, sql] = table[`${bitWidth}${isSigned ? "s" : "u"}`]!;
-      return { duck, sql, width: bitWidth / 8 };
-    }
-    case Type.Float: {
-      const precision = (type as unknown as { precision: number }).precision;
-      if (precision === 1) return { duck: FLOAT, sql: "FLOAT", width: 4 };
-      if (precision === 2) return { duck: DOUBLE, sql: "DOUBLE", width: 8 };
-      break;
-    }
-    case Type.Date: {
-      if ((type as unknown as { unit: number }).unit === 0) return { duck: DATE, sql: "DATE", width: 4 };
-      break;
-    }
-    case Type.Timestamp: {
-      const { unit, timezone } = type as unknown as { unit: number; timezone?: string | null };
-      const base = timezone ? { duck: TIMESTAMPTZ, sql: "TIMESTAMPTZ" } : { duck: TIMESTAMP, sql: "TIMESTAMP" };
-      // TimeUnit: 0 s, 1 ms, 2 us, 3 ns
-      return { ...base, width: 8, ...(unit === 0 ? { scale: 1_000_000n } : unit === 1 ? { scale: 1000n } : unit === 3 ? { divide: 1000n } : {}) };
-    }
-    case Type.Utf8: case Type.LargeUtf8: return { duck: VARCHAR, sql: "VARCHAR", width: 0 };
-    case Type.Binary: case Type.LargeBinary: return { duck: BLOB, sql: "BLOB", width: 0 };
-  }
-  throw new UnsupportedTypeError(`column "${column}" has Arrow type ${String(type)}, which lakeloop cannot load into DuckDB`);
-}
-
-/**
- * A column's rows [from, from + count) as one DuckDB vector. Arrow JS slices the data
- * and offset buffers of a sliced column but not its bit buffers (validity, booleans),
- * which keep counting from `data.offset`.
- */
-function fillVector(vector: bindings.Vector, data: Data, plan: Plan, from: number, count: number): void {
-  const at = data.offset + from;
-  if (data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0) {
+/** Arrow JS slices value buffers to the data's first row; bit buffers count from data.offset. */
+function fillVector(vector: bindings.Vector, data: Data, column: DuckColumn, batch: number, from: number, count: number): void {
+  const bit = data.offset + from;
+  const hasNulls = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0;
+  if (hasNulls) {
     bindings.vector_ensure_validity_writable(vector);
     const bits = new Uint8Array(Math.ceil(count / 64) * 8);
-    copyBits(bits, 0, data.nullBitmap, at, count);
+    copyBits(bits, 0, data.nullBitmap!, bit, count);
     bindings.copy_data_to_vector_validity(vector, 0, bits.buffer, 0, bits.byteLength);
   }
-  const valid = (i: number) => data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0 || (data.nullBitmap[(at + i) >> 3]! & (1 << ((at + i) & 7))) !== 0;
-  const type = data.type as DataType;
-  if (DataType.isDictionary(type)) {
-    const dictionary = data.dictionary!.data[0]!;
-    const keys = data.values as ArrayLike<number>;
-    const offsets = dictionary.valueOffsets;
-    const bytes = dictionary.values as Uint8Array;
-    for (let i = 0; i < count; i++) {
-      if (!valid(i)) continue;
-      const k = Number(keys[from + i]);
-      bindings.vector_assign_string_element_len(vector, i, bytes.subarray(Number(offsets[k]), Number(offsets[k + 1])));
+  const valid = (i: number) => !hasNulls || (data.nullBitmap![(bit + i) >> 3]! & (1 << ((bit + i) & 7))) !== 0;
+  switch (column.kind) {
+    case "fixed":
+    case "decimal": {
+      const values = data.values as ArrayBufferView;
+      const start = values.byteOffset + from * column.width;
+      const bytes = new Uint8Array(values.buffer, start, count * column.width);
+      if (column.kind === "decimal" && column.precision! <= 18) {
+        // DuckDB keeps decimals of up to 18 digits in 2, 4 or 8 bytes: the low bytes.
+        const width = column.precision! <= 4 ? 2 : column.precision! <= 9 ? 4 : 8;
+        const out = new Uint8Array(count * width);
+        for (let i = 0; i < count; i++) out.set(bytes.subarray(i * 16, i * 16 + width), i * width);
+        bindings.copy_data_to_vector(vector, 0, out.buffer, 0, out.byteLength);
+      } else {
+        // The bindings copy only from ordinary ArrayBuffers: shared memory is copied out once.
+        const plain = bytes.buffer instanceof SharedArrayBuffer ? bytes.slice() : bytes;
+        bindings.copy_data_to_vector(vector, 0, plain.buffer as ArrayBuffer, plain.byteOffset, plain.byteLength);
+      }
+      return;
     }
-    return;
-  }
-  if (plan.width === 0 && plan.sql !== "BOOLEAN") {
-    const offsets = data.valueOffsets;
-    const bytes = data.values as Uint8Array;
-    for (let i = 0; i < count; i++) {
-      if (valid(i)) bindings.vector_assign_string_element_len(vector, i, bytes.subarray(Number(offsets[from + i]), Number(offsets[from + i + 1])));
+    case "scaled": {
+      const values = data.values as BigInt64Array;
+      const out = new BigInt64Array(count);
+      const multiply = BigInt(column.multiply ?? 1);
+      const divide = BigInt(column.divide ?? 1);
+      for (let i = 0; i < count; i++) out[i] = column.divide ? values[from + i]! / divide : values[from + i]! * multiply;
+      bindings.copy_data_to_vector(vector, 0, out.buffer, 0, out.byteLength);
+      return;
     }
-    return;
+    case "bool": {
+      const out = new Uint8Array(count);
+      const bits = data.values as Uint8Array;
+      for (let i = 0; i < count; i++) out[i] = (bits[(bit + i) >> 3]! >> ((bit + i) & 7)) & 1;
+      bindings.copy_data_to_vector(vector, 0, out.buffer, 0, count);
+      return;
+    }
+    case "enum": {
+      const keys = data.values as Int32Array;
+      const remap = column.remaps![batch]!;
+      const out = new (ENUM_CODES(column.values!.length))(count);
+      for (let i = 0; i < count; i++) out[i] = valid(i) ? remap[keys[from + i]!]! : 0;
+      bindings.copy_data_to_vector(vector, 0, out.buffer, 0, out.byteLength);
+      return;
+    }
+    case "utf8": {
+      const offsets = data.valueOffsets;
+      const bytes = plainBytes(data.values as Uint8Array);
+      for (let i = 0; i < count; i++) {
+        if (valid(i)) bindings.vector_assign_string_element_len(vector, i, bytes.subarray(offsets[from + i]!, offsets[from + i + 1]!));
+      }
+      return;
+    }
+    case "dict-utf8": {
+      const dictionary = data.dictionary!.data[0] as Data;
+      const keys = data.values as Int32Array;
+      const offsets = dictionary.valueOffsets;
+      const bytes = plainBytes(dictionary.values as Uint8Array);
+      for (let i = 0; i < count; i++) {
+        if (!valid(i)) continue;
+        const k = keys[from + i]!;
+        bindings.vector_assign_string_element_len(vector, i, bytes.subarray(offsets[k]!, offsets[k + 1]!));
+      }
+      return;
+    }
   }
-  if (plan.sql === "BOOLEAN") {
-    const out = new Uint8Array(count);
-    const bits = data.values as Uint8Array;
-    for (let i = 0; i < count; i++) out[i] = (bits[(at + i) >> 3]! >> ((at + i) & 7)) & 1;
-    bindings.copy_data_to_vector(vector, 0, out.buffer, 0, count);
-    return;
-  }
-  const values = data.values as ArrayBufferView;
-  const byteStart = values.byteOffset + from * plan.width;
-  if (plan.scale || plan.divide) {
-    const src = new BigInt64Array(values.buffer, byteStart, count);
-    const out = plan.scale ? src.map((v) => v * plan.scale!) : src.map((v) => v / plan.divide!);
-    bindings.copy_data_to_vector(vector, 0, out.buffer, 0, count * 8);
-    return;
-  }
-  bindings.copy_data_to_vector(vector, 0, values.buffer as ArrayBuffer, byteStart, count * plan.width);
+}
+
+/** String bytes in an ordinary ArrayBuffer (the bindings refuse shared memory), copied once per batch. */
+const unsharedBytes = new WeakMap<Uint8Array, Uint8Array>();
+function plainBytes(bytes: Uint8Array): Uint8Array {
+  if (!(bytes.buffer instanceof SharedArrayBuffer)) return bytes;
+  let copy = unsharedBytes.get(bytes);
+  if (!copy) unsharedBytes.set(bytes, (copy = bytes.slice()));
+  return copy;
 }
 
 export interface LoadOptions {
@@ -119,37 +108,22 @@ export interface LoadOptions {
   replace?: boolean;
 }
 
-/**
- * DuckDB's bindings copy only from ordinary ArrayBuffers: a column living in shared
- * memory (a scan or SQL output) is copied out once per batch before loading.
- */
-function unshared(data: Data): Data {
-  const buffers = [data.valueOffsets, data.values, data.nullBitmap] as (ArrayBufferView | undefined)[];
-  if (!buffers.some((b) => b && b.buffer instanceof SharedArrayBuffer)) return data;
-  const copy = <T extends ArrayBufferView | undefined>(b: T): T => (b && b.buffer instanceof SharedArrayBuffer ? (b as unknown as { slice(): T }).slice() : b);
-  return makeData({
-    type: data.type, offset: data.offset, length: data.length, nullCount: data.nullCount,
-    valueOffsets: copy(data.valueOffsets), data: copy(data.values), nullBitmap: copy(data.nullBitmap), dictionary: data.dictionary,
-  } as never) as Data;
-}
-
 /** Creates DuckDB table `name` with the Arrow table's columns and rows. */
 export async function loadArrowIntoDuckDB(duck: Duck, name: string, table: Table, options: LoadOptions = {}): Promise<void> {
-  const fields = table.schema.fields;
-  const plans = fields.map((f) => planOf(f.type, f.name));
+  const plan = planDuckColumns(table);
   if (options.replace ?? true) await duck.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
-  const columns = fields.map((f, i) => `${quoteIdent(f.name)} ${plans[i]!.sql}`).join(", ");
+  const columns = plan.map((c) => `${quoteIdent(c.name)} ${c.sql}`).join(", ");
   await duck.run(`CREATE ${options.temporary ?? true ? "TEMP " : ""}TABLE ${quoteIdent(name)} (${columns})`);
-  if (table.numRows === 0 || fields.length === 0) return;
+  if (table.numRows === 0 || plan.length === 0) return;
   const appender = await duck.connection.createAppender(name);
   try {
-    const types = plans.map((p) => p.duck);
-    for (const batch of table.batches) {
-      const children = batch.data.children.map((child) => unshared(child as Data));
+    const types = plan.map((_, i) => appender.columnType(i));
+    for (const [b, batch] of table.batches.entries()) {
+      const children = batch.data.children as Data[];
       for (let from = 0; from < batch.numRows; from += CHUNK) {
         const count = Math.min(CHUNK, batch.numRows - from);
         const chunk = DuckDBDataChunk.create(types, count);
-        plans.forEach((plan, i) => fillVector(bindings.data_chunk_get_vector(chunk.chunk, i), children[i]!, plan, from, count));
+        plan.forEach((column, i) => fillVector(bindings.data_chunk_get_vector(chunk.chunk, i), children[i]!, column, b, from, count));
         bindings.data_chunk_set_size(chunk.chunk, count);
         appender.appendDataChunk(chunk);
       }
@@ -159,4 +133,3 @@ export async function loadArrowIntoDuckDB(duck: Duck, name: string, table: Table
     appender.closeSync();
   }
 }
-

@@ -18,19 +18,21 @@ export interface DuckOptions {
   threads?: number;
   /** e.g. "4GB". */
   memoryLimit?: string;
+  /** Further settings at open (e.g. enable_external_access: "false"). */
+  settings?: Record<string, string>;
 }
 
 export class Duck {
   private constructor(readonly instance: DuckDBInstance, readonly connection: DuckDBConnection) {}
 
   static async open(options: DuckOptions = {}): Promise<Duck> {
-    const config: Record<string, string> = {};
+    const config: Record<string, string> = { ...options.settings };
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     const instance = await DuckDBInstance.create(options.path ?? ":memory:", config);
     const duck = new Duck(instance, await instance.connect());
-    // Timestamps are UTC everywhere in lakeloop; the setting needs ICU, loaded by now.
-    await duck.run("SET TimeZone = 'UTC'");
+    // Timestamps are UTC everywhere in lakeloop (every connection: the setting is global).
+    await duck.run("SET GLOBAL TimeZone = 'UTC'");
     return duck;
   }
 
@@ -52,11 +54,10 @@ export class Duck {
     }
   }
 
-  /** Another connection to the same database: its own temp tables, queries in parallel. */
+  /** Another connection to the same database (same settings): its own temp tables, queries in parallel. */
   async fork(): Promise<Duck> {
     const duck = new Duck(this.instance, await this.instance.connect());
     duck.#shared = true;
-    await duck.run("SET TimeZone = 'UTC'");
     return duck;
   }
 
@@ -67,8 +68,6 @@ export class Duck {
     if (!this.#shared) this.instance.closeSync();
   }
 }
-
-export const openDuckDB = Duck.open;
 
 /** Quotes an identifier for DuckDB SQL. */
 export function quoteIdent(name: string): string {

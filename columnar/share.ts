@@ -5,12 +5,25 @@
 import { Data, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, makeData, Vector, type DataType } from "apache-arrow";
 import { allocate } from "./buffers.js";
 
+/**
+ * A view of memory the receiver already holds (one of the inputs it lent): sent by
+ * position instead of as a view, because a SharedArrayBuffer that crosses threads
+ * arrives as a new object. The receiver rebuilds the view over its own object, so
+ * memory shared by several tables stays one object — one identity — on its side.
+ */
+export interface KnownView {
+  known: number;
+  byteOffset: number;
+  length: number;
+  type: string;
+}
+
 export interface DataDescription {
   offset: number;
   length: number;
   nullCount: number;
   /** [offsets, values, validity, type ids], as Arrow JS numbers them. */
-  buffers: (ArrayBufferView | undefined)[];
+  buffers: (ArrayBufferView | KnownView | undefined)[];
   children: DataDescription[];
   dictionary?: DataDescription[];
 }
@@ -20,37 +33,67 @@ export interface TableDescription {
   batches: { length: number; columns: DataDescription[] }[];
 }
 
-function describeData(data: Data): DataDescription {
+function describeData(data: Data, known?: Map<ArrayBufferLike, number>): DataDescription {
   const b = data.buffers as unknown as (ArrayBufferView | undefined)[];
+  const describe = (x: ArrayBufferView | undefined): ArrayBufferView | KnownView | undefined => {
+    if (!x || x.byteLength === 0) return undefined;
+    const index = known?.get(x.buffer);
+    if (index === undefined) return x;
+    const length = (x as unknown as { length: number }).length;
+    return { known: index, byteOffset: x.byteOffset, length, type: x.constructor.name };
+  };
   return {
     offset: data.offset,
     length: data.length,
     nullCount: data.nullCount,
-    buffers: [b[0], b[1], b[2], b[3]].map((x) => (x && x.byteLength > 0 ? x : undefined)),
-    children: data.children.map((c) => describeData(c as Data)),
-    ...(data.dictionary ? { dictionary: data.dictionary.data.map((d) => describeData(d as Data)) } : {}),
+    buffers: [b[0], b[1], b[2], b[3]].map(describe),
+    children: data.children.map((c) => describeData(c as Data, known)),
+    ...(data.dictionary ? { dictionary: data.dictionary.data.map((d) => describeData(d as Data, known)) } : {}),
   };
 }
 
-export function describeTable(table: Table): TableDescription {
+/** `known`: memory the receiver holds, by position (see KnownView). */
+export function describeTable(table: Table, known?: SharedArrayBuffer[]): TableDescription {
+  const positions = known ? new Map<ArrayBufferLike, number>(known.map((b, i) => [b, i])) : undefined;
   return {
     schema: tableToIPC(new Table(table.schema), "stream"),
-    batches: table.batches.map((batch) => ({ length: batch.numRows, columns: batch.data.children.map((c) => describeData(c as Data)) })),
+    batches: table.batches.map((batch) => ({ length: batch.numRows, columns: batch.data.children.map((c) => describeData(c as Data, positions)) })),
   };
 }
 
-function rebuildData(type: DataType, d: DataDescription): Data {
-  const children = d.children.map((c, i) => rebuildData((type.children[i] as { type: DataType }).type, c));
-  const valueType = (type as unknown as { dictionary?: DataType }).dictionary;
-  const dictionary = d.dictionary && valueType ? new Vector(d.dictionary.map((x) => rebuildData(valueType, x))) : undefined;
-  return new Data(type, d.offset, d.length, d.nullCount, d.buffers as never, children, dictionary as never);
+/** The distinct shared memory blocks of descriptions, in a fixed order (the same on both sides of a thread). */
+export function sharedBuffersOf(descriptions: TableDescription[]): SharedArrayBuffer[] {
+  const out = new Set<SharedArrayBuffer>();
+  const visit = (d: DataDescription) => {
+    for (const b of d.buffers) if (b && ArrayBuffer.isView(b) && b.buffer instanceof SharedArrayBuffer) out.add(b.buffer);
+    d.children.forEach(visit);
+    d.dictionary?.forEach(visit);
+  };
+  for (const t of descriptions) t.batches.forEach((b) => b.columns.forEach(visit));
+  return [...out];
 }
 
-export function tableFromDescription(description: TableDescription): Table {
+const VIEWS: Record<string, new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayBufferView> = {
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+};
+
+function rebuildData(type: DataType, d: DataDescription, known?: SharedArrayBuffer[]): Data {
+  const children = d.children.map((c, i) => rebuildData((type.children[i] as { type: DataType }).type, c, known));
+  const valueType = (type as unknown as { dictionary?: DataType }).dictionary;
+  const dictionary = d.dictionary && valueType ? new Vector(d.dictionary.map((x) => rebuildData(valueType, x, known))) : undefined;
+  const buffers = d.buffers.map((b) => {
+    if (!b || ArrayBuffer.isView(b)) return b;
+    return new VIEWS[b.type]!(known![b.known]!, b.byteOffset, b.length);
+  });
+  return new Data(type, d.offset, d.length, d.nullCount, buffers as never, children, dictionary as never);
+}
+
+/** `known`: the memory blocks the description refers to by position. */
+export function tableFromDescription(description: TableDescription, known?: SharedArrayBuffer[]): Table {
   const schema: Schema = tableFromIPC(description.schema).schema;
   const batches = description.batches.map((b) => new RecordBatch(schema, makeData({
     type: new Struct(schema.fields), length: b.length, nullCount: 0,
-    children: b.columns.map((c, i) => rebuildData(schema.fields[i]!.type, c)),
+    children: b.columns.map((c, i) => rebuildData(schema.fields[i]!.type, c, known)),
   })));
   return new Table(schema, batches);
 }
@@ -59,7 +102,7 @@ export function tableFromDescription(description: TableDescription): Table {
 export function transferablesOf(description: TableDescription): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   const visit = (d: DataDescription) => {
-    for (const b of d.buffers) if (b && b.buffer instanceof ArrayBuffer) out.add(b.buffer);
+    for (const b of d.buffers) if (b && ArrayBuffer.isView(b) && b.buffer instanceof ArrayBuffer) out.add(b.buffer);
     d.children.forEach(visit);
     d.dictionary?.forEach(visit);
   };

@@ -43,7 +43,7 @@ afterAll(async () => {
 async function runModel(body: string, npm?: Record<string, string>) {
   const code = `export default async () => { ${body} };`;
   const environment = npm ? await placeModel(await envs.prepare(npm), code) : undefined;
-  const out = await runTsModel({ name: "m", code, timeoutMs: 30_000 }, {}, undefined, undefined, environment);
+  const out = await runTsModel({ name: "m", code, timeoutMs: 30_000 }, {}, { environment });
   return out.toArray().map((r) => ({ ...r }));
 }
 

@@ -9,6 +9,8 @@ import { writeSample } from "../lake/ingest/sample.js";
 import { planScan } from "../lake/scan/plan-scan.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { Session, type RunReport } from "../engine/session.js";
+import { fileURLToPath } from "node:url";
+import { Duck, quoteLiteral } from "../columnar/duckdb.js";
 
 let dir: string;
 let session: Session;
@@ -134,6 +136,38 @@ model("euro", { w: Model("window") }, ({ w }, { arrow }) => {
     expect(report.nodes.find((n) => n.name === "hang")!.error).toMatch(/ran longer than its 300 ms limit/);
     session.removeCell("hang");
     expect((await session.run(["by_country"])).nodes.every((n) => n.action === "reused")).toBe(true);
+  });
+});
+
+describe("inputs are read-only", () => {
+  it("fails a model that writes to its input, and nothing resident, cached or materialized changes", async () => {
+    const total = `%%sql total_usd --materialize\nSELECT round(sum(usd), 2) AS s, count(*) AS n, min(id) AS first FROM \"window\"`;
+    const clean = (await session.runCell("t1", total))!.report!;
+    const want = clean.previews.find((p) => p.name === "total_usd")!.table.toArray().map((r) => ({ ...r }));
+    const firstUsd = async () => [...(await session.result("window")).getChild("usd")!].slice(0, 50);
+    const before = await firstUsd();
+
+    // The model sorts its input's memory in place.
+    await session.applyCell("t2", `model("sorter", { w: Model("window") }, ({ w }) => { w.getChild("usd").data[0].values.sort(); return [{ n: w.numRows }]; });`);
+    const report = await session.run(["sorter", "total_usd"]);
+    const sorter = report.nodes.find((n) => n.name === "sorter")!;
+    expect(sorter.action).toBe("failed");
+    expect(sorter.error).toMatch(/model "sorter" wrote to its input "w" \(column usd\); inputs are read-only/);
+    const sql = report.nodes.find((n) => n.name === "total_usd")!;
+    if (sql.action !== "skipped") expect(report.previews.find((p) => p.name === "total_usd")!.table.toArray().map((r) => ({ ...r }))).toEqual(want);
+
+    // What the model damaged is gone: the window is read again, unsorted, and the
+    // materialized table still holds the right answer.
+    expect(await firstUsd()).toEqual(before);
+    const again = await session.run(["total_usd"]);
+    expect(again.previews.find((p) => p.name === "total_usd")!.table.toArray().map((r) => ({ ...r }))).toEqual(want);
+    const table = await catalog.loadTable("total_usd");
+    const files = (await table.dataFiles()).map((f) => quoteLiteral(fileURLToPath(f.path)));
+    const duck = await Duck.open();
+    const materialized = await duck.rows(`SELECT * FROM read_parquet([${files.join(", ")}])`).finally(() => duck.close());
+    expect(materialized.map((r) => ({ s: r.s, n: r.n, first: r.first }))).toEqual(want);
+    session.removeCell("t2");
+    session.removeCell("t1");
   });
 });
 

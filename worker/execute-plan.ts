@@ -2,6 +2,11 @@
 // by side (bounded), resident outputs reused, failures contained to their dependents,
 // and a cancel that stops scheduling at once and aborts what is running.
 //
+// Inputs are shared memory. A TypeScript model borrows its inputs' memory alone: no node
+// reading any of the same buffers runs beside it, so a model that wrote to an input (it
+// fails, see run-ts-model.ts) damaged nothing another node read; the damaged outputs are
+// dropped (`onDamaged`) and whatever needed them is skipped.
+//
 // A node is "needed" when a target depends on it through nodes that must run: a node
 // whose output is resident is reused and its own inputs are not needed at all. A node
 // the planner marked "reuse" whose output was evicted since planning simply runs.
@@ -9,7 +14,7 @@ import { redact, secretsOf } from "./redact.js";
 import type { Table } from "apache-arrow";
 import type { ErrorInfo, NodeEvent, ReadStats, RunSummary } from "./protocol.js";
 import type { PlanNode, WorkerPlan } from "./plan.js";
-import type { ResidentStore } from "./resident.js";
+import { tableBuffers, type ResidentStore } from "./resident.js";
 
 export interface NodeResult {
   table: Table;
@@ -34,6 +39,8 @@ export interface ExecuteOptions {
   concurrency?: number;
   /** Turns a thrown value into the error reported for the node. */
   describeError?: (err: unknown, node: PlanNode) => ErrorInfo;
+  /** A model wrote to these buffers: drop everything held in them; returns the resident nodes dropped. */
+  onDamaged?: (buffers: Set<ArrayBufferLike>) => string[];
 }
 
 export const emptyReadStats = (): ReadStats => ({
@@ -101,11 +108,31 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
     const failed = new Map<string, string>(); // node id -> name of the failed node that blocks it
     const pending = new Set(run);
     const running = new Map<string, Promise<void>>();
+    // The memory each running node reads, and whether it is a TypeScript model.
+    const reading = new Map<string, { ts: boolean; buffers: Set<ArrayBufferLike> }>();
+    const buffersOf = (node: PlanNode) => new Set(Object.values(node.inputs).flatMap((input) => {
+      const table = resident.get(input)?.table;
+      return table ? tableBuffers(table) : [];
+    }));
+    const conflicts = (node: PlanNode): boolean => {
+      const ts = node.kind === "ts";
+      let mine: Set<ArrayBufferLike> | undefined;
+      for (const other of reading.values()) {
+        if (!ts && !other.ts) continue;
+        mine ??= buffersOf(node);
+        for (const b of mine) if (other.buffers.has(b)) return true;
+      }
+      return false;
+    };
 
-    const settle = (id: string, node: PlanNode, blockedBy: string): void => {
+    // Inputs dropped because a model wrote to them: input id -> that model's name.
+    const discarded = new Map<string, string>();
+    const settle = (id: string, node: PlanNode, blocked: string): void => {
       pending.delete(id);
-      failed.set(id, blockedBy);
-      emit({ type: "node-skipped", node: id, name: node.name, because: `input ${blockedBy} failed` });
+      failed.set(id, node.name);
+      const input = byId.get(blocked)!.name;
+      const because = discarded.has(blocked) ? `input ${input} was discarded: model ${discarded.get(blocked)} wrote to it` : `input ${input} failed`;
+      emit({ type: "node-skipped", node: id, name: node.name, because });
       summary.skipped++;
     };
 
@@ -115,6 +142,7 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
       emit({ type: "node-started", node: node.id, name: node.name, at: Date.now() });
       const inputs: Record<string, Table> = {};
       for (const [param, input] of Object.entries(node.inputs)) inputs[param] = resident.get(input)!.table;
+      reading.set(node.id, { ts: node.kind === "ts", buffers: buffersOf(node) });
       const signal = options.signal ?? new AbortController().signal;
       const task = runNode(node, inputs, { signal, emit })
         .then((result) => {
@@ -132,8 +160,21 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
           summary.failed++;
           failed.set(node.id, node.name);
           emit({ type: "node-failed", node: node.id, name: node.name, ms: performance.now() - t0, error: describeError(err, node) });
+          const damaged = (err as { damaged?: Set<ArrayBufferLike> }).damaged;
+          if (damaged && options.onDamaged) {
+            // What the model damaged is dropped; nodes of this run that still need it are skipped.
+            for (const dropped of options.onDamaged(damaged)) {
+              if (!byId.has(dropped) || failed.has(dropped)) continue;
+              failed.set(dropped, node.name);
+              discarded.set(dropped, node.name);
+              done.delete(dropped);
+            }
+          }
         })
-        .finally(() => running.delete(node.id));
+        .finally(() => {
+          running.delete(node.id);
+          reading.delete(node.id);
+        });
       running.set(node.id, task);
     };
 
@@ -144,8 +185,8 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
         const node = byId.get(id)!;
         const inputs = Object.values(node.inputs);
         const blocked = inputs.find((input) => failed.has(input));
-        if (blocked !== undefined) settle(id, node, byId.get(blocked)!.name);
-        else if (inputs.every((input) => done.has(input))) start(node);
+        if (blocked !== undefined) settle(id, node, blocked);
+        else if (inputs.every((input) => done.has(input)) && !conflicts(node)) start(node);
       }
       if (running.size === 0) {
         // Nothing runs and nothing can start: the remaining nodes wait on skipped ones.

@@ -6,9 +6,11 @@ import { ColumnCache, defaultCacheDir } from "../cache/column-cache.js";
 import { defaultPackagesDir, Environments } from "../sandbox/environments.js";
 import { secretsOf } from "./redact.js";
 import { Duck } from "../columnar/duckdb.js";
+import { openSqlOverArrow } from "../columnar/sql-over-arrow.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { openStore } from "../lake/store/open-store.js";
 import { createNodeRunner } from "./run-node.js";
+import { modelThreads } from "./run-ts-model.js";
 import { WorkerServer } from "./server.js";
 import { describeDiff } from "../cache/diff.js";
 import { planScan } from "../lake/scan/plan-scan.js";
@@ -37,6 +39,10 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
   const catalog = await Catalog.open(store);
   const cache = new ColumnCache({ store, diskDir: options.cacheDir ?? defaultCacheDir(options.env) });
   const duck = await Duck.open();
+  const sql = await openSqlOverArrow();
+  // Model threads start now, so the first edit finds one warm.
+  const threads = modelThreads();
+  options.log?.(`SQL nodes: ${sql.path} path (${sql.reason})`);
   const server = new WorkerServer({
     listen: options.listen,
     memoryBudget: options.memoryBudget ?? Math.floor(os.totalmem() / 4),
@@ -48,16 +54,20 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
     curve: options.curve,
     clientTimeoutMs: options.clientTimeoutMs,
     services: {
-      runNode: createNodeRunner({ catalog, cache, duck, environments: new Environments(options.packagesDir ?? defaultPackagesDir(options.env)) }),
+      runNode: createNodeRunner({ catalog, cache, duck, sql, environments: new Environments(options.packagesDir ?? defaultPackagesDir(options.env)) }),
       diff: async (scans) => Promise.all(scans.map(async (s) => {
         const plan = await planScan(catalog, { table: s.table, columns: s.columns, filter: s.filter, ...(s.snapshotId !== null ? { snapshotId: s.snapshotId } : {}) });
         const diff = await cache.diff(plan);
         return { node: s.node, summary: describeDiff(diff), memoryBytes: diff.bytes.memory, diskBytes: diff.bytes.disk, fetchBytes: diff.bytes.fetch };
       })),
       cacheStats: () => cache.stats(),
+      engine: () => ({ sql: sql.path, reason: sql.reason }),
+      dropDamaged: (buffers) => { cache.memory.deleteSharing(buffers); },
       close: async () => {
         await cache.close();
         duck.close();
+        await sql.close();
+        threads.close();
         await store.close();
       },
     },

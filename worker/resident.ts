@@ -30,6 +30,18 @@ export function tableBytes(table: Table): number {
   return total;
 }
 
+/** The distinct memory blocks (ArrayBuffers) a table's columns live in. */
+export function tableBuffers(table: Table): ArrayBufferLike[] {
+  const seen = new Set<ArrayBufferLike>();
+  const visit = (data: { buffers: unknown[]; children: unknown[]; dictionary?: unknown }): void => {
+    for (const buffer of data.buffers) if (ArrayBuffer.isView(buffer) && buffer.byteLength > 0) seen.add(buffer.buffer);
+    for (const child of data.children) visit(child as typeof data);
+    (data.dictionary as { data: (typeof data)[] } | undefined)?.data.forEach(visit);
+  };
+  for (const batch of table.batches) visit(batch.data as unknown as Parameters<typeof visit>[0]);
+  return [...seen];
+}
+
 export class ResidentStore {
   #outputs = new Map<string, ResidentOutput>();
   #bytes = 0;
@@ -81,6 +93,22 @@ export class ResidentStore {
     if (count > 0) this.#pins.set(node, count);
     else this.#pins.delete(node);
     this.#evict();
+  }
+
+  /**
+   * Drops every output that holds one of `buffers` (memory a model wrote to): they are
+   * no longer what their fingerprints say. Returns the nodes dropped.
+   */
+  deleteSharing(buffers: Set<ArrayBufferLike>): string[] {
+    const dropped: string[] = [];
+    for (const [node, output] of [...this.#outputs]) {
+      if (tableBuffers(output.table).some((b) => buffers.has(b))) {
+        this.#outputs.delete(node);
+        this.#bytes -= output.bytes;
+        dropped.push(node);
+      }
+    }
+    return dropped;
   }
 
   list(): ResidentOutput[] {

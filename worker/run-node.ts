@@ -1,12 +1,11 @@
 // How the worker runs each kind of node: scans through the differential cache, SQL in
-// DuckDB on its inputs (loaded as temp tables by bulk copy, on a connection of its
-// own), TypeScript in a thread with limits; then materialization when asked.
+// DuckDB over its inputs where they lie (columnar/sql-over-arrow.ts), TypeScript in a
+// thread with limits; then materialization when asked.
 import type { Table } from "apache-arrow";
 import { ColumnCache, type ScanStats } from "../cache/column-cache.js";
 import { scanTable } from "../cache/scan-table.js";
-import { arrowFromDuckDB } from "../columnar/arrow-from-duckdb.js";
-import { loadArrowIntoDuckDB } from "../columnar/arrow-into-duckdb.js";
 import type { Duck } from "../columnar/duckdb.js";
+import type { SqlOverArrow } from "../columnar/sql-over-arrow.js";
 import type { Catalog } from "../lake/iceberg/catalog.js";
 import type { NodeResult, RunNode } from "./execute-plan.js";
 import { materialize } from "./materialize.js";
@@ -18,7 +17,10 @@ import { placeModel, type ModelEnvironment } from "../sandbox/model-module.js";
 export interface NodeServices {
   catalog: Catalog;
   cache: ColumnCache;
+  /** DuckDB for lakeloop's own writes (materialization). */
   duck: Duck;
+  /** DuckDB for SQL nodes: sandboxed, over Arrow in place. */
+  sql: SqlOverArrow;
   environments: Environments;
 }
 
@@ -27,17 +29,6 @@ export function readStatsOf(stats: ScanStats): ReadStats {
     memoryBytes: stats.bytes.memory, diskBytes: stats.bytes.disk, objectStoreBytes: stats.bytes.objectStore,
     memoryFragments: stats.fragments.memory, diskFragments: stats.fragments.disk, fetchedFragments: stats.fragments.fetched,
   };
-}
-
-export async function runSql(duck: Duck, query: string, inputs: Record<string, Table>): Promise<Table> {
-  const conn = await duck.fork();
-  try {
-    for (const [name, table] of Object.entries(inputs)) await loadArrowIntoDuckDB(conn, name, table);
-    return await arrowFromDuckDB(conn, query, { shared: true });
-  } finally {
-    for (const name of Object.keys(inputs)) await conn.run(`DROP TABLE IF EXISTS "${name.replace(/"/g, '""')}"`).catch(() => {});
-    conn.close();
-  }
 }
 
 export function createNodeRunner(services: NodeServices): RunNode {
@@ -50,7 +41,7 @@ export function createNodeRunner(services: NodeServices): RunNode {
       }, (done, total) => ctx.emit({ type: "node-progress", node: node.id, name: node.name, done, total, unit: "fragments" }));
       result = { table, read: readStatsOf(stats) };
     } else if (node.kind === "sql") {
-      result = { table: await runSql(services.duck, node.sql!.query, inputs) };
+      result = { table: await services.sql.query(node.sql!.query, inputs, ctx.signal) };
     } else {
       const spec = node.ts!;
       let environment: ModelEnvironment | undefined;
@@ -62,7 +53,7 @@ export function createNodeRunner(services: NodeServices): RunNode {
           .catch((err: Error) => { throw Object.assign(new Error(`the packages of model "${node.name}" could not be installed: ${err.message}`), { code: "ENVIRONMENT" }); });
         environment = await placeModel(prepared, spec.code);
       }
-      result = { table: await runTsModel(spec, inputs, ctx.signal, undefined, environment) };
+      result = { table: await runTsModel(spec, inputs, { signal: ctx.signal, environment }) };
     }
     if (node.materialize) result.materialized = await materialize(services.catalog, services.duck, node.materialize.table, result.table, node.name);
     return result;

@@ -1,80 +1,115 @@
-// Running one TypeScript model in its own worker thread, with a heap limit (memoryMb)
-// and a wall-clock limit (timeoutMs): a model that throws, hangs or runs out of memory
-// fails alone, with an error that names it, and the worker process keeps serving.
-// Inputs reach the thread as shared memory (the same buffers, no copy) and outputs come
-// back by transfer; only the schema is serialized.
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import * as path from "node:path";
-import { Worker } from "node:worker_threads";
+// Running one TypeScript model on a warm pooled thread (sandbox/model-threads.ts), with a
+// heap limit (memoryMb) and a wall-clock limit (timeoutMs): a model that throws, hangs or
+// runs out of memory fails alone, with an error that names it, and the worker process
+// keeps serving. Inputs reach the thread as shared memory (the same buffers, no copy)
+// and outputs come back by transfer; only the schema is serialized. Inputs are lent,
+// not given: their checksums before and after the model must agree, and a model that
+// wrote to one fails with the damaged buffers named so the worker can drop every copy.
 import type { Table } from "apache-arrow";
-import { describeTable, shareTable, tableFromDescription, type TableDescription } from "../columnar/share.js";
+import { firstChanged, lend, type Lent } from "../columnar/buffer-checksums.js";
+import { describeTable, shareTable, sharedBuffersOf, tableFromDescription, type TableDescription } from "../columnar/share.js";
 import type { ModelEnvironment } from "../sandbox/model-module.js";
+import { DEFAULT_MEMORY_MB, ModelThreads } from "../sandbox/model-threads.js";
+import type { ThreadMessage } from "../sandbox/model-thread.js";
 import type { TsSpec } from "./plan.js";
+
+export type ModelErrorCode = "MODEL_THREW" | "MODEL_TIMEOUT" | "MODEL_OUT_OF_MEMORY" | "MODEL_BAD_OUTPUT" | "MODEL_CANCELLED" | "MODEL_WROTE_INPUT";
 
 export class ModelError extends Error {
   override name = "ModelError";
-  constructor(readonly code: "MODEL_THREW" | "MODEL_TIMEOUT" | "MODEL_OUT_OF_MEMORY" | "MODEL_BAD_OUTPUT" | "MODEL_CANCELLED", message: string, readonly modelStack?: string) {
+  constructor(readonly code: ModelErrorCode, message: string, readonly modelStack?: string, readonly damaged?: Set<ArrayBufferLike>) {
     super(message);
   }
 }
 
-/** The compiled thread file, whether this module runs from dist/ or from the sources. */
-function threadFile(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const sibling = path.join(here, "ts-thread.js");
-  if (existsSync(sibling)) return sibling;
-  return path.resolve(here, "../dist/worker/ts-thread.js");
-}
-
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
-export const DEFAULT_MEMORY_MB = 4096;
+export { DEFAULT_MEMORY_MB };
 
 /** Keeps only the stack lines inside the model's own code, with its lines. */
 function modelStack(stack: string): string {
-  return stack.split("\n").filter((line) => !line.includes("ts-thread") && !line.includes("node:"))
+  return stack.split("\n").filter((line) => !line.includes("model-thread") && !line.includes("node:"))
     .map((l) => l.replace(/data:text\/javascript;base64,[A-Za-z0-9+/=]+/, "model").replace(/file:\/\/\S+\/models\/[0-9a-f]+\.mjs/, "model")).join("\n");
 }
 
-/** `environment`: the model's module in its environment, when it imports packages. */
-export function runTsModel(spec: TsSpec, inputs: Record<string, Table>, signal?: AbortSignal, log?: (line: string) => void, environment?: ModelEnvironment): Promise<Table> {
+let shared: ModelThreads | undefined;
+
+/** The process's pool of model threads (warmed on first use). */
+export function modelThreads(): ModelThreads {
+  if (!shared) {
+    shared = new ModelThreads();
+    shared.warm();
+  }
+  return shared;
+}
+
+export interface RunTsModelOptions {
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  /** The model's module in its environment, when it imports packages. */
+  environment?: ModelEnvironment;
+  threads?: ModelThreads;
+}
+
+/** The model's inputs, checked after it ran: the first one it wrote to, and every buffer it damaged. */
+function damageOf(inputs: Record<string, Lent>): ModelError | undefined {
+  const first = Object.entries(inputs).map(([name, l]) => [name, firstChanged(l)] as const).find(([, changed]) => changed);
+  if (!first) return undefined;
+  const [name, changed] = first as [string, NonNullable<ReturnType<typeof firstChanged>>];
+  const damaged = new Set<ArrayBufferLike>();
+  for (const l of Object.values(inputs)) for (const b of l.buffers) if (firstChanged({ buffers: [b] })) damaged.add(b.view.buffer);
+  return new ModelError("MODEL_WROTE_INPUT", `wrote to its input "${name}" (column ${changed.column}); inputs are read-only and shared with ` +
+    `other models — copy before changing, e.g. ${name}.getChild("${changed.column}").toArray().slice()`, undefined, damaged);
+}
+
+export async function runTsModel(spec: TsSpec, inputs: Record<string, Table>, options: RunTsModelOptions = {}): Promise<Table> {
   const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const memoryMb = spec.memoryMb ?? DEFAULT_MEMORY_MB;
+  const threads = options.threads ?? modelThreads();
   const described: Record<string, TableDescription> = {};
-  for (const [name, table] of Object.entries(inputs)) described[name] = describeTable(shareTable(table));
+  const lent: Record<string, Lent> = {};
+  for (const [name, table] of Object.entries(inputs)) {
+    const sharedTable = shareTable(table);
+    described[name] = describeTable(sharedTable);
+    lent[name] = lend([sharedTable]);
+  }
+  const thread = await threads.acquire({ memoryMb, fence: options.environment?.fence });
+  const fail = (code: ModelErrorCode, message: string, stack?: string) => new ModelError(code, `model "${spec.name}" ${message}`, stack);
   return new Promise<Table>((resolve, reject) => {
-    const worker = new Worker(threadFile(), {
-      workerData: { code: spec.code, inputs: described, environment },
-      // The model sees no environment variables: no S3 credentials, no worker keys.
-      env: {},
-      resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, memoryMb / 8)) },
-      stdout: false,
-    });
+    let result: Table | undefined;
+    let error: ModelError | undefined;
     let settled = false;
-    const finish = (fn: () => void) => {
+    const finish = (end: () => void, keepThread: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      void worker.terminate();
-      fn();
+      options.signal?.removeEventListener("abort", onAbort);
+      if (!keepThread) thread.terminate();
+      threads.release(thread);
+      // Whatever happened, the inputs must be as they were lent.
+      const damage = damageOf(lent);
+      if (damage) return reject(Object.assign(damage, { message: `model "${spec.name}" ${damage.message}` }));
+      end();
     };
-    const timer = setTimeout(() => finish(() => reject(new ModelError("MODEL_TIMEOUT", `model "${spec.name}" ran longer than its ${timeoutMs} ms limit (timeoutMs) and was stopped`))), timeoutMs);
-    const onAbort = () => finish(() => reject(new ModelError("MODEL_CANCELLED", `model "${spec.name}" was cancelled`)));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    worker.on("message", (message: { ok?: TableDescription; error?: { message: string; stack: string; code?: string }; log?: string }) => {
-      if (message.log !== undefined) return log?.(message.log);
-      if (message.ok) return finish(() => resolve(tableFromDescription(message.ok!)));
-      if (message.error) {
-        const code = message.error.code === "MODEL_BAD_OUTPUT" ? "MODEL_BAD_OUTPUT" : "MODEL_THREW";
-        const stack = modelStack(message.error.stack);
-        finish(() => reject(new ModelError(code, `model "${spec.name}" ${code === "MODEL_THREW" ? "threw" : "returned a bad value"}: ${message.error!.message}`, stack)));
+    const timer = setTimeout(() => finish(() => reject(fail("MODEL_TIMEOUT", `ran longer than its ${timeoutMs} ms limit (timeoutMs) and was stopped`)), false), timeoutMs);
+    const onAbort = () => finish(() => reject(fail("MODEL_CANCELLED", "was cancelled")), false);
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const onMessage = (m: ThreadMessage) => {
+      if ("log" in m) return options.log?.(m.log);
+      if ("ok" in m) result = tableFromDescription(m.ok, sharedBuffersOf(Object.values(described)));
+      else if ("error" in m) {
+        const code = m.error.code === "MODEL_BAD_OUTPUT" ? "MODEL_BAD_OUTPUT" : "MODEL_THREW";
+        error = fail(code, `${code === "MODEL_THREW" ? "threw" : "returned a bad value"}: ${m.error.message}`, modelStack(m.error.stack));
+      } else if ("done" in m) {
+        if (m.dirty) thread.retired = true;
+        finish(() => (error ? reject(error) : resolve(result!)), true);
       }
-    });
-    worker.on("error", (err: Error & { code?: string }) => {
-      if (err.code === "ERR_WORKER_OUT_OF_MEMORY") finish(() => reject(new ModelError("MODEL_OUT_OF_MEMORY", `model "${spec.name}" ran out of memory (limit ${memoryMb} MB, memoryMb)`)));
-      else finish(() => reject(new ModelError("MODEL_THREW", `model "${spec.name}" failed: ${err.message}`, err.stack)));
-    });
-    worker.on("exit", (code) => finish(() => reject(new ModelError("MODEL_THREW", `model "${spec.name}" stopped (thread exit code ${code}) without a result`))));
+    };
+    const onFailure = (err: Error & { code?: string }) => {
+      if (err.code === "ERR_WORKER_OUT_OF_MEMORY") finish(() => reject(fail("MODEL_OUT_OF_MEMORY", `ran out of memory (limit ${memoryMb} MB, memoryMb)`)), false);
+      else if (err.code === "EXIT") finish(() => reject(fail("MODEL_THREW", `stopped (${err.message}) without a result`)), false);
+      else finish(() => reject(fail("MODEL_THREW", `failed: ${err.message}`, err.stack)), false);
+    };
+    thread.start({ id: thread.runs + 1, code: spec.code, moduleUrl: options.environment?.moduleUrl, inputs: described }, [], onMessage, onFailure);
   });
 }

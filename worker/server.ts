@@ -25,6 +25,10 @@ export interface WorkerServices {
   /** Cache diff of scans, answered from the worker's cache (the worker view of a plan). */
   diff?(scans: Extract<Request, { type: "diff" }>["scans"]): Promise<Extract<Reply, { type: "diff" }>["diffs"]>;
   cacheStats?(): unknown;
+  /** Which path SQL nodes take into DuckDB (native bridge or JavaScript), and why. */
+  engine?(): { sql: "native" | "js"; reason: string };
+  /** A model wrote to these buffers: drop every cached fragment held in them. */
+  dropDamaged?(buffers: Set<ArrayBufferLike>): void;
   close?(): Promise<void>;
 }
 
@@ -167,6 +171,7 @@ export class WorkerServer {
           v: 1, type: "status", id: request.id,
           resident: this.resident.list().map((o) => ({ node: o.node, name: o.name, rows: o.table.numRows, bytes: o.bytes })),
           memoryBytes: this.resident.bytes, memoryBudget: this.resident.budgetBytes, cache: this.options.services.cacheStats?.() ?? null,
+          engine: this.options.services.engine?.() ?? null,
           runs: this.#runs.size, clients: this.#lastSeen.size,
         });
       case "diff": {
@@ -235,6 +240,10 @@ export class WorkerServer {
         emit: (event) => reply({ v: 1, type: "event", id: request.id, event }),
         signal: abort.signal,
         concurrency: this.options.concurrency,
+        onDamaged: (buffers) => {
+          this.options.services.dropDamaged?.(buffers);
+          return this.resident.deleteSharing(buffers);
+        },
       });
       const rows = request.previewRows ?? this.options.previewRows ?? 20;
       for (const target of request.plan.targets) {

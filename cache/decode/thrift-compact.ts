@@ -193,6 +193,14 @@ export function decodeStruct(bytes: Uint8Array): ThriftStruct {
   return new Reader(bytes).struct();
 }
 
+/** A struct that starts at `offset` of `bytes`, and where it ends (a page header before its page). */
+export function decodeStructAt(bytes: Uint8Array, offset: number): { struct: ThriftStruct; end: number } {
+  const reader = new Reader(bytes);
+  reader.pos = offset;
+  const struct = reader.struct();
+  return { struct, end: reader.pos };
+}
+
 export function encodeStruct(struct: ThriftStruct): Uint8Array {
   const w = new Writer();
   w.struct(struct);

@@ -10,6 +10,7 @@ export const workerCommand: Command = {
   summary: "run a worker (the data plane) on a zeromq endpoint; `worker keygen` makes CURVE keys",
   usage: `Usage: lakeloop worker [--listen tcp://HOST:PORT] [--key FILE --allow FILE] [--cache DIR] [--memory BYTES]
        lakeloop worker keygen [--dir DIR] [--name NAME]
+       lakeloop worker --status
 
 Serves lakeloop's worker protocol. Sessions spawn a local worker themselves; run this
 to share one worker or to put it on a bigger machine (see the README, "Run the worker
@@ -24,6 +25,8 @@ on EC2").
   --memory   bytes for resident outputs (default a quarter of the machine's memory)
   --client-timeout MS  a client silent this long has vanished: its runs are cancelled
              (default 10000; clients ping every 2 s)
+  --status   say which paths a worker on this machine takes (the native DuckDB bridge
+             or the JavaScript path, and why) and exit
 
 keygen writes DIR/NAME.key (secret, mode 600) and DIR/NAME.pub (default ./.lakeloop/keys,
 name worker). Clients connect with LAKELOOP_WORKER=tcp://HOST:PORT,
@@ -33,6 +36,11 @@ Environment: LAKELOOP_LAKE (the lake), LAKELOOP_CACHE, LAKELOOP_CACHE_MEMORY, an
 LAKELOOP_S3_TIMEOUT_MS (an S3 request hanging this long is abandoned and retried;
 default 30000). Credentials never appear in its log or its replies.`,
   async run(ctx) {
+    if (ctx.args[0] === "--status") {
+      const { describeWorkerPaths } = await import("../../worker/worker-paths.js");
+      ctx.stdout.write(describeWorkerPaths() + "\n");
+      return 0;
+    }
     if (ctx.args[0] === "keygen") {
       const { values } = parseCommandArgs("worker keygen", ctx.args.slice(1), { dir: { type: "string" }, name: { type: "string" } });
       const { writeKeyPair } = await import("../../worker/curve-keys.js");

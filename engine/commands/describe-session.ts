@@ -22,6 +22,7 @@ export async function describeTables(session: Session): Promise<string> {
 export async function describeWorker(session: Session): Promise<string> {
   const status = await session.worker.request<WorkerStatus>({ type: "status" });
   return [`resident outputs: ${status.resident.length}, ${(status.memoryBytes / 1e6).toFixed(1)} of ${(status.memoryBudget / 1e6).toFixed(0)} MB`,
+    ...(status.engine ? [`SQL nodes: the ${status.engine.sql} path (${status.engine.reason})`] : []),
     ...status.resident.map((r) => `  ${r.name}: ${r.rows.toLocaleString("en-US")} rows, ${(r.bytes / 1e6).toFixed(1)} MB`)].join("\n");
 }
 

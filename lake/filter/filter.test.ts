@@ -122,7 +122,7 @@ describe("filterTable against DuckDB", () => {
   let duck: Duck;
   beforeAll(async () => {
     duck = await Duck.open();
-    await duck.run(`CREATE TABLE t AS SELECT i::BIGINT AS id, CASE WHEN i % 9 = 0 THEN NULL ELSE i * 1.25 END AS usd,
+    await duck.run(`CREATE TABLE t AS SELECT i::BIGINT AS id, CASE WHEN i % 9 = 0 THEN NULL ELSE (i * 1.25)::DOUBLE END AS usd,
       CASE WHEN i % 11 = 0 THEN NULL ELSE ['IT','FR','DE','ES'][1 + i % 4] END AS country,
       TIMESTAMP '2023-01-01' + to_microseconds(i * 3600000000) AS eventTime, (i % 50)::INTEGER AS qty,
       DATE '2023-01-01' + (i % 90)::INTEGER AS day, CASE WHEN i % 13 = 0 THEN NULL ELSE i % 2 = 0 END AS ok

@@ -91,3 +91,12 @@ function possible(expr: FilterExpr, stats: StatsOf): [boolean, boolean] {
 export function mightMatch(expr: FilterExpr, stats: StatsOf): boolean {
   return possible(expr, stats)[0];
 }
+
+/**
+ * True only when every row satisfies the filter: no row can make it false, and no
+ * column it reads holds a null (a NULL comparison keeps no row). Such row groups are
+ * kept whole by scans, without evaluating the filter row by row.
+ */
+export function mustMatch(expr: FilterExpr, stats: StatsOf, fieldIds: number[]): boolean {
+  return fieldIds.every((id) => stats(id)?.nullCount === 0) && !possible(expr, stats)[1];
+}

@@ -12,7 +12,8 @@ import { columnChunkRange } from "../parquet/metadata.js";
 import type { Field, Scalar } from "../schema.js";
 import { parseFilter } from "../filter/parse-filter.js";
 import { statsOfPartition } from "../filter/partition-range.js";
-import { mightMatch, type ColumnStats } from "../filter/prune.js";
+import { mightMatch, mustMatch, type ColumnStats } from "../filter/prune.js";
+import { chunkFormatOf } from "./chunk-format.js";
 import type { Filter } from "../filter/filter.js";
 import { cachedFooter } from "./footer-cache.js";
 import type { ColumnChunkRef, FileScan, RowGroupScan, ScanPlan, ScanRequest } from "./scan-plan.js";
@@ -85,6 +86,7 @@ export async function planScan(catalog: Catalog, request: ScanRequest): Promise<
     const footer = await cachedFooter(store, key, file.fileSizeBytes);
     const metadata = footer.metadata;
     const ids = fieldIdsOfColumns(metadata, tableSchema);
+    const schemaElements = new Map(metadata.schema.slice(1).map((e) => [e.name, e]));
     const rowGroups: RowGroupScan[] = [];
     let firstRow = 0;
     metadata.row_groups.forEach((group, index) => {
@@ -95,24 +97,28 @@ export async function planScan(catalog: Catalog, request: ScanRequest): Promise<
         const id = chunk.meta_data ? ids.get(chunk.meta_data.path_in_schema.join(".")) : undefined;
         if (id !== undefined) byId.set(id, chunk);
       }
-      const keep = !filter || mightMatch(filter.expr, (id) => {
+      const statsOf = (id: number): ColumnStats | undefined => {
         const stats = byId.get(id)?.meta_data?.statistics;
         if (!stats) return undefined;
         return {
           min: (stats.min_value ?? stats.min) as Scalar | undefined, max: (stats.max_value ?? stats.max) as Scalar | undefined,
           nullCount: stats.null_count === undefined ? undefined : Number(stats.null_count), valueCount: rowCount,
         };
-      });
+      };
+      const keep = !filter || mightMatch(filter.expr, statsOf);
       if (keep) {
         const chunks: ColumnChunkRef[] = [];
         for (const field of read) {
           const meta = byId.get(field.id)?.meta_data;
           if (!meta) throw new ScanPlanError("MISSING_COLUMN", `data file ${file.path} has no column "${field.name}" (field id ${field.id})`);
           const { offset, length } = columnChunkRange(meta);
-          chunks.push({ fieldId: field.id, column: field.name, rowGroup: index, offset, length, uncompressedLength: Number(meta.total_uncompressed_size) });
+          chunks.push({
+            fieldId: field.id, column: field.name, rowGroup: index, offset, length, uncompressedLength: Number(meta.total_uncompressed_size),
+            format: chunkFormatOf(meta, schemaElements.get(meta.path_in_schema.join("."))),
+          });
           bytesToRead += length;
         }
-        rowGroups.push({ index, rowCount, firstRow, chunks });
+        rowGroups.push({ index, rowCount, firstRow, chunks, whole: !filter || mustMatch(filter.expr, statsOf, filter.fieldIds) });
       }
       firstRow += rowCount;
     });

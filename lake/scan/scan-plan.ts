@@ -18,6 +18,25 @@ export interface ScanRequest {
   asOfMs?: number;
 }
 
+/** How a column chunk is stored, from the file's footer: what a page decoder needs. */
+export interface ChunkFormat {
+  /** Parquet physical type (INT32, INT64, FLOAT, DOUBLE, BOOLEAN, BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, INT96). */
+  physical: string;
+  /** Compression codec (UNCOMPRESSED, SNAPPY, GZIP, ZSTD, ...). */
+  codec: string;
+  /** Encodings used by the chunk's pages. */
+  encodings: string[];
+  /** OPTIONAL (definition levels present) or REQUIRED. */
+  optional: boolean;
+  /** Values in the chunk (rows, for flat columns). */
+  numValues: number;
+  typeLength?: number;
+  /** Time unit of INT64 timestamps. */
+  timeUnit?: "MILLIS" | "MICROS" | "NANOS";
+  /** Decimal precision and scale, when the column is a decimal. */
+  decimal?: { precision: number; scale: number };
+}
+
 /** One column of one row group: the unit of caching (a fragment). */
 export interface ColumnChunkRef {
   fieldId: number;
@@ -28,6 +47,7 @@ export interface ColumnChunkRef {
   length: number;
   /** Uncompressed size, a fair estimate of the decoded size. */
   uncompressedLength: number;
+  format: ChunkFormat;
 }
 
 export interface RowGroupScan {
@@ -37,6 +57,8 @@ export interface RowGroupScan {
   firstRow: number;
   /** Chunks of the columns the scan reads (requested plus filter columns), in schema order. */
   chunks: ColumnChunkRef[];
+  /** Every row satisfies the scan's filter (by statistics): the row group is kept whole, unfiltered. */
+  whole: boolean;
 }
 
 export interface ParquetFooter {

@@ -1,0 +1,48 @@
+// Decoding fetched (or disk-cached) column chunks into Arrow fragments: the JavaScript
+// page decoder first (decode-column-chunk.ts), and for a chunk it does not cover
+// (another encoding or codec, INT96 timestamps, ...) DuckDB's Parquet reader over a mini
+// file of that row group's chunks.
+import type { Data } from "apache-arrow";
+import type { Duck } from "../../columnar/duckdb.js";
+import type { FileScan, RowGroupScan, ColumnChunkRef } from "../../lake/scan/scan-plan.js";
+import { decodeColumnChunk, UnsupportedChunk } from "./decode-column-chunk.js";
+import { DecodeError, decodeRowGroup } from "./decode-row-group.js";
+
+export interface ChunkToDecode {
+  file: FileScan;
+  rowGroup: RowGroupScan;
+  chunk: ColumnChunkRef;
+  /** The Iceberg type of the column (what the Arrow data must be). */
+  fieldType: string;
+  bytes: Uint8Array;
+}
+
+export interface DecodeOutcome {
+  data: Data;
+  /** Decoded by DuckDB rather than the JavaScript decoder. */
+  fallback: boolean;
+}
+
+/** One Data per chunk, in the same order. `where(file)` names the file in errors. */
+export async function decodeChunks(items: ChunkToDecode[], duck: () => Promise<Duck>, where: (file: FileScan) => string): Promise<DecodeOutcome[]> {
+  const out: DecodeOutcome[] = new Array(items.length);
+  const fallback = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    try {
+      out[i] = { data: decodeColumnChunk(item.bytes, item.chunk.format, item.fieldType, item.rowGroup.rowCount), fallback: false };
+    } catch (err) {
+      if (!(err instanceof UnsupportedChunk)) {
+        throw new DecodeError(`cannot decode column ${item.chunk.column} of row group ${item.rowGroup.index} of ${where(item.file)}: ${(err as Error).message}`);
+      }
+      const id = `${item.file.key}#${item.rowGroup.index}`;
+      fallback.set(id, [...(fallback.get(id) ?? []), i]);
+    }
+  });
+  for (const indices of fallback.values()) {
+    const first = items[indices[0]!]!;
+    const decoded = await decodeRowGroup(await duck(), first.file.footer.bytes, first.rowGroup.index, first.rowGroup.rowCount,
+      indices.map((i) => ({ column: items[i]!.chunk.column, offset: items[i]!.chunk.offset, bytes: items[i]!.bytes })), where(first.file));
+    for (const i of indices) out[i] = { data: decoded.get(items[i]!.chunk.column)!, fallback: true };
+  }
+  return out;
+}
