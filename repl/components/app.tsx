@@ -30,7 +30,7 @@ export interface AppProps {
 
 export function App({ session, language, history, onHistory, banner }: AppProps) {
   const { exit } = useApp();
-  const { stdout } = useStdout();
+  const { stdout, write } = useStdout();
   const size = useTerminalSize();
   const [log, setLog] = useState<{ id: number; element: ReactElement }[]>(banner ? [{ id: 0, element: <Text color="gray">{banner}</Text> }] : []);
   const [running, setRunning] = useState<NodeRow[] | undefined>();
@@ -61,7 +61,8 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
       case "value": return print(<Text>{outcome.text}</Text>);
       case "text": return outcome.text ? print(<Text>{outcome.text}</Text>) : undefined;
       case "error": return print(<ErrorView message={outcome.message} source={outcome.source} line={outcome.line} />);
-      case "clear": stdout.write("\x1b[2J\x1b[3J\x1b[H"); return setLog([]);
+      // Through Ink, which draws the live part (the editor) again after the clear.
+      case "clear": write("\x1b[2J\x1b[3J\x1b[H"); return setLog([]);
       case "exit": return exit();
     }
   };

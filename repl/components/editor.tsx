@@ -64,7 +64,10 @@ export function Editor(props: EditorProps) {
         void pending?.then((found) => {
           state.current = applyCompletion(state.current, effect, found);
           redraw();
-        }, () => {});
+        }, (err: Error) => {
+          state.current = { ...state.current, hint: `(no completion: ${err.message})` };
+          redraw();
+        });
       }
     }
   };
