@@ -4,15 +4,16 @@ import type { Table } from "apache-arrow";
 import type { NodeEvent } from "../worker/protocol.js";
 import type { RunReport } from "../engine/session.js";
 import { formatBytesShort } from "../cache/diff.js";
+import { countOf } from "./format-count.js";
 
 export function formatEvent(e: NodeEvent): string | undefined {
   switch (e.type) {
     case "node-started": return `  … ${e.name}`;
-    case "node-reused": return `  = ${e.name}: reused (${e.rows.toLocaleString("en-US")} rows)`;
+    case "node-reused": return `  = ${e.name}: reused (${countOf(e.rows, "row")})`;
     case "node-finished": {
       const cached = e.read.memoryBytes + e.read.diskBytes;
       const io = e.read.objectStoreBytes || cached ? `, ${formatBytesShort(e.read.objectStoreBytes)} fetched, ${formatBytesShort(cached)} from cache` : "";
-      return `  ✓ ${e.name}: ${e.rows.toLocaleString("en-US")} rows in ${e.ms.toFixed(0)} ms${io}${e.materialized ? `, wrote ${e.materialized.table} snapshot ${e.materialized.snapshotId}` : ""}`;
+      return `  ✓ ${e.name}: ${countOf(e.rows, "row")} in ${e.ms.toFixed(0)} ms${io}${e.materialized ? `, wrote ${e.materialized.table} snapshot ${e.materialized.snapshotId}` : ""}`;
     }
     case "node-failed": return `  ✗ ${e.name}: ${e.error.message}${e.error.stack ? "\n" + e.error.stack.split("\n").slice(0, 6).map((l) => "      " + l.trim()).join("\n") : ""}`;
     case "node-skipped": return `  - ${e.name}: skipped (${e.because})`;

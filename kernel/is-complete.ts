@@ -1,12 +1,15 @@
 // Whether a cell is ready to run: unclosed brackets, strings or template literals mean
 // "incomplete" (the front end waits for more lines), a TypeScript syntax error means
-// "invalid"; `%%sql` and `%` magics are always complete. Shared by the kernel and the REPL.
+// "invalid"; `%` line magics are complete, and a `%%sql` cell is complete once it has a
+// query under its header line (the header alone waits for the query). Shared by the
+// kernel (is_complete_request) and the REPL.
 import ts from "typescript";
 
 export type Completeness = "complete" | "incomplete" | "invalid";
 
 export function cellCompleteness(code: string): Completeness {
   const trimmed = code.trim();
+  if (trimmed.startsWith("%%")) return hasCellBody(trimmed) ? "complete" : "incomplete";
   if (trimmed === "" || trimmed.startsWith("%")) return "complete";
   const scanner = ts.createScanner(ts.ScriptTarget.ES2022, false, ts.LanguageVariant.Standard, code);
   const stack: string[] = [];
@@ -35,4 +38,10 @@ export function cellCompleteness(code: string): Completeness {
   if (stack.length > 0) return "incomplete";
   const out = ts.transpileModule(code, { reportDiagnostics: true, compilerOptions: { target: ts.ScriptTarget.ES2022 } });
   return out.diagnostics?.some((d) => d.category === ts.DiagnosticCategory.Error) ? "invalid" : "complete";
+}
+
+/** Whether a cell magic has anything but blanks and semicolons under its header line. */
+function hasCellBody(cell: string): boolean {
+  const newline = cell.indexOf("\n");
+  return newline >= 0 && cell.slice(newline + 1).replace(/;/g, "").trim() !== "";
 }

@@ -1,18 +1,21 @@
 // When Enter runs the input and when it adds a line: a `.command` or `%magic` line runs;
-// a `%%sql` cell runs on an empty last line (SQL has no brackets to balance); TypeScript
-// runs when it is complete by the kernel's own rule (an invalid cell runs too, to show
-// its error).
+// a `%%sql` cell runs once it has a query and its last line is empty (SQL has no
+// brackets to balance) or ends with `;`; TypeScript runs when it is complete by the
+// kernel's own rule (an invalid cell runs too, to show its error).
 import { cellCompleteness } from "../kernel/is-complete.js";
 
 export function shouldRun(text: string): boolean {
   const trimmed = text.trim();
   if (trimmed === "") return false;
   if (/^[.%](?!%)/.test(trimmed) && !trimmed.includes("\n")) return true;
-  if (/^%%sql\b/.test(trimmed)) return text.endsWith("\n") || /;\s*$/.test(trimmed);
+  if (/^%%sql\b/.test(trimmed)) return cellCompleteness(text) === "complete" && (/\n[ \t]*$/.test(text) || /;\s*$/.test(trimmed));
   return cellCompleteness(text) !== "incomplete";
 }
 
-/** Cells of a script (piped input): separated by blank lines, SQL cells included. */
+/**
+ * Cells of a script (piped input): separated by blank lines, unless the cell so far is
+ * still open (unbalanced TypeScript, a `%%sql` header with no query yet).
+ */
 export function splitScript(script: string): string[] {
   const cells: string[] = [];
   let current: string[] = [];
@@ -22,12 +25,8 @@ export function splitScript(script: string): string[] {
     current = [];
   };
   for (const line of script.split(/\r?\n/)) {
-    if (line.trim() === "") {
-      // A blank line ends a cell unless the TypeScript so far is still open.
-      const text = current.join("\n");
-      if (/^\s*%%sql/.test(text) || cellCompleteness(text) !== "incomplete") flush();
-      else current.push(line);
-    } else current.push(line);
+    if (line.trim() === "" && cellCompleteness(current.join("\n")) !== "incomplete") flush();
+    else current.push(line);
   }
   flush();
   return cells;

@@ -7,8 +7,10 @@ import type { Session } from "../engine/session.js";
 import type { Outcome } from "./evaluate.js";
 
 export const HELP = `Cells: TypeScript (model(...), Model(...), await result("m")) or '%%sql name [--materialize]'
-(SQL cells run on an empty line). Enter runs a complete cell, otherwise adds a line.
-Tab completes; Up/Down walk the history; Ctrl-C cancels a run (twice on an empty line: exit).
+(SQL cells run on an empty line, once they have a query). Enter runs a complete cell from
+its last line, otherwise adds a line; Alt-Enter runs from anywhere, Ctrl-O adds a line.
+Tab completes; Up/Down move between lines, then walk the history; readline's Ctrl-A/E/U/K/W/Y,
+Alt-B/F/D. Ctrl-C cancels a run or clears the line (twice on an empty line: exit).
   .help               this list
   .plan [models]      the logical, physical and worker views of the plan (nothing runs)
   .run [models]       bring models up to date (default: all)

@@ -1,8 +1,10 @@
 // Piped input (not a terminal): the script runs cell by cell (cells separated by blank
 // lines) and prints plain text, so the REPL is scriptable. The exit code is 1 when a
 // cell failed.
+import type { Table } from "apache-arrow";
 import type { Session } from "../engine/session.js";
 import { formatEvent, formatTable, summarize } from "../cli/render-run.js";
+import { countOf } from "../cli/format-count.js";
 import { splitScript } from "./cell-input.js";
 import { evaluateCell } from "./evaluate.js";
 
@@ -14,11 +16,12 @@ export async function runScript(session: Session, script: string, out: (text: st
     const outcome = await evaluateCell(session, `cell[${i + 1}]`, source, (e) => { const line = formatEvent(e); if (line) out(line + "\n"); });
     switch (outcome.kind) {
       case "run":
-        for (const p of outcome.report.previews) out(`${p.name} (${p.rows.toLocaleString("en-US")} rows)\n${formatTable(p.table)}\n`);
+        for (const p of outcome.report.previews) out(tableText(p.name, p.rows, p.table));
         out(summarize(outcome.report) + "\n");
         if (outcome.report.nodes.some((n) => n.action === "failed")) failed++;
         break;
       case "value": case "text": if (outcome.text) out(outcome.text + "\n"); break;
+      case "table": out(tableText(outcome.name, outcome.table.numRows, outcome.table)); break;
       case "error": {
         failed++;
         out(`${outcome.message}\n`);
@@ -33,4 +36,9 @@ export async function runScript(session: Session, script: string, out: (text: st
     }
   }
   return failed ? 1 : 0;
+}
+
+/** A result as plain text: its name and row count, then its first rows. */
+function tableText(name: string, rows: number, table: Table): string {
+  return `${name} (${countOf(rows, "row")})\n${formatTable(table)}\n`;
 }

@@ -11,6 +11,9 @@ import { appendHistory, historyFile, loadHistory } from "./history.js";
 import { runScript } from "./run-script.js";
 import { seedScript } from "./seed-script.js";
 
+const BRACKETED_PASTE_ON = "\x1b[?2004h";
+const BRACKETED_PASTE_OFF = "\x1b[?2004l";
+
 export interface ReplOptions {
   lake: string;
   env: NodeJS.ProcessEnv;
@@ -38,6 +41,8 @@ export async function startRepl(options: ReplOptions): Promise<number> {
     const history = loadHistory(file);
     const tables = await listTableNames(session).catch(() => [] as string[]);
     const banner = `lakeloop on ${options.lake} — tables: ${tables.join(", ") || "none"}. .help for commands; Enter runs a complete cell.`;
+    // Bracketed paste: the terminal marks pasted text, so a paste is never taken for keys.
+    options.stdout.write(BRACKETED_PASTE_ON);
     const app = render(createElement(App, {
       session,
       language: new CellLanguage(),
@@ -45,7 +50,11 @@ export async function startRepl(options: ReplOptions): Promise<number> {
       onHistory: (entry: string) => { history.push(entry); appendHistory(file, entry); },
       banner,
     }), { exitOnCtrlC: false, stdin: options.stdin, stdout: options.stdout });
-    await app.waitUntilExit();
+    try {
+      await app.waitUntilExit();
+    } finally {
+      options.stdout.write(BRACKETED_PASTE_OFF);
+    }
     return 0;
   } finally {
     await session.close();

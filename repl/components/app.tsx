@@ -1,6 +1,7 @@
 // The REPL screen: what ran so far (printed once, scrolling up), the DAG panel while a
-// run is in flight, and the editor. It renders Session events and outcomes; all
-// planning happens in the engine.
+// run is in flight, and the editor (which keeps reading keys during a run: Ctrl-C
+// cancels it through the session). It renders Session events and outcomes; all planning
+// happens in the engine.
 import { Box, Static, Text, useApp, useStdout } from "ink";
 import { useRef, useState, type ReactElement } from "react";
 import type { Table } from "apache-arrow";
@@ -11,10 +12,11 @@ import { lakeNamesOf } from "../../engine/complete/session-names.js";
 import type { CellLanguage } from "../../engine/complete/ts-language.js";
 import { evaluateCell, type Outcome } from "../evaluate.js";
 import { applyEvent, type NodeRow } from "../run-state.js";
-import { DagPanel } from "./dag-panel.js";
+import { DagPanel, fitNodes } from "./dag-panel.js";
 import { Editor } from "./editor.js";
 import { ErrorView } from "./error-view.js";
 import { PAGE_ROWS, PreviewTable } from "./preview-table.js";
+import { useTerminalSize } from "./use-terminal-size.js";
 
 interface Shown { name: string; table: Table; totalRows: number; offset: number }
 
@@ -28,47 +30,52 @@ export interface AppProps {
 
 export function App({ session, language, history, onHistory, banner }: AppProps) {
   const { exit } = useApp();
-  const { stdout } = useStdout();
+  const { stdout, write } = useStdout();
+  const size = useTerminalSize();
   const [log, setLog] = useState<{ id: number; element: ReactElement }[]>(banner ? [{ id: 0, element: <Text color="gray">{banner}</Text> }] : []);
   const [running, setRunning] = useState<NodeRow[] | undefined>();
   const cells = useRef(0);
   const ids = useRef(1);
   const shown = useRef<Shown | undefined>(undefined);
-  const exitArmed = useRef(false);
-  const width = Math.max(40, (stdout.columns ?? 100) - 2);
+  // Read when a preview is drawn, so `.more` after a resize uses the new width.
+  const width = () => Math.max(40, (stdout.columns || 100) - 2);
   const print = (element: ReactElement) => setLog((l) => [...l, { id: ids.current++, element }]);
+  const preview = (s: Shown) => {
+    shown.current = s;
+    print(<PreviewTable name={s.name} table={s.table} totalRows={s.totalRows} offset={s.offset} width={width()} />);
+  };
 
   const show = (outcome: Outcome, source: string, rows: NodeRow[]) => {
     switch (outcome.kind) {
       case "run": {
         const report = outcome.report;
         print(<DagPanel rows={rows.length ? rows : report.nodes.map((n) => ({ id: n.name, name: n.name, state: n.action === "ran" ? "done" : n.action === "reused" ? "reused" : n.action === "failed" ? "failed" : "skipped", rows: n.rows, ms: n.ms, fetchedBytes: n.objectStoreBytes, cachedBytes: n.cacheBytes, error: n.error, installs: [] }))} />);
-        for (const p of report.previews) {
-          shown.current = { name: p.name, table: p.table, totalRows: p.rows, offset: 0 };
-          print(<PreviewTable name={p.name} table={p.table} totalRows={p.rows} width={width} />);
-        }
+        for (const p of report.previews) preview({ name: p.name, table: p.table, totalRows: p.rows, offset: 0 });
         const failed = report.nodes.filter((n) => n.action === "failed");
-        for (const f of failed) print(<ErrorView message={`${f.name}: ${f.error ?? "failed"}`} source={source} line={lineOf(f.error)} />);
+        if (report.cancelled) print(<Text color="yellow">run cancelled (Ctrl-C)</Text>);
+        else for (const f of failed) print(<ErrorView message={`${f.name}: ${f.error ?? "failed"}`} source={source} line={lineOf(f.error)} />);
         print(<Text color={failed.length ? "red" : "green"}>{summarize(report)}</Text>);
         return;
       }
+      case "table": return preview({ name: outcome.name, table: outcome.table, totalRows: outcome.table.numRows, offset: 0 });
       case "value": return print(<Text>{outcome.text}</Text>);
       case "text": return outcome.text ? print(<Text>{outcome.text}</Text>) : undefined;
       case "error": return print(<ErrorView message={outcome.message} source={outcome.source} line={outcome.line} />);
-      case "clear": stdout.write("\x1b[2J\x1b[3J\x1b[H"); return setLog([]);
+      // Through Ink, which draws the live part (the editor) again after the clear.
+      case "clear": write("\x1b[2J\x1b[3J\x1b[H"); return setLog([]);
       case "exit": return exit();
     }
   };
 
-  const submit = (text: string) => {
-    exitArmed.current = false;
+  /** Runs a cell; the promise settles when it is shown (the editor holds the next Enter until then). */
+  const submit = (text: string): Promise<void> => {
     onHistory(text);
-    print(<Text color="blue">{text.split("\n").map((l, i) => `${i ? "        | " : "lakeloop> "}${l}`).join("\n")}</Text>);
+    print(<Text color="blue">{echoOf(text)}</Text>);
     if (text.trim() === ".more") return more();
     const cellId = `cell[${++cells.current}]`;
     let rows: NodeRow[] = [];
     setRunning([]);
-    void evaluateCell(session, cellId, text, (e) => { rows = applyEvent(rows, e); setRunning(rows); })
+    return evaluateCell(session, cellId, text, (e) => { rows = applyEvent(rows, e); setRunning(rows); })
       .then((outcome) => {
         if (outcome.kind !== "error" && outcome.kind !== "exit" && !text.trim().startsWith(".") && !text.trim().startsWith("%%")) language.remember(text);
         setRunning(undefined);
@@ -76,42 +83,43 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
       });
   };
 
-  const more = () => {
+  const more = async () => {
     const s = shown.current;
     if (!s) return print(<Text color="gray">no result to page through yet</Text>);
     const offset = s.offset + PAGE_ROWS;
     if (offset >= s.totalRows) return print(<Text color="gray">{`that was the last page of ${s.name}`}</Text>);
-    const page = async () => (offset < s.table.numRows ? s.table : await session.result(s.name));
-    void page().then((table) => {
-      shown.current = { ...s, table, offset };
-      print(<PreviewTable name={s.name} table={table} totalRows={s.totalRows} offset={offset} width={width} />);
-    }, (err: Error) => print(<ErrorView message={err.message} source=".more" />));
-  };
-
-  const interrupt = (text: string) => {
-    if (running) {
-      void session.cancel();
-      print(<Text color="yellow">cancelling the run…</Text>);
-      return;
+    try {
+      preview({ ...s, offset, table: offset < s.table.numRows ? s.table : await session.result(s.name) });
+    } catch (err) {
+      print(<ErrorView message={(err as Error).message} source=".more" />);
     }
-    if (text === "" && exitArmed.current) return exit();
-    exitArmed.current = true;
-    print(<Text color="gray">(Ctrl-C again on an empty line, or .exit, to leave)</Text>);
   };
 
+  // The live panel and the editor share the screen's rows, less one: a taller live area
+  // makes Ink clear the screen on every update.
+  const panelRows = Math.max(2, Math.floor(size.rows / 2));
+  const panel = running ? fitNodes(running, panelRows, size.columns) : undefined;
   return (
     <Box flexDirection="column">
       <Static items={log}>{(item) => <Box key={item.id}>{item.element}</Box>}</Static>
-      {running ? <DagPanel rows={running} /> : null}
+      {running ? <DagPanel rows={running} maxRows={panelRows} width={size.columns} /> : null}
       <Editor
-        active={!running}
+        maxRows={size.rows - 1 - (panel?.height ?? 0)}
         history={history}
         onSubmit={submit}
-        onInterrupt={interrupt}
+        onCancel={() => { void session.cancel(); }}
+        onInterrupted={(text) => print(<Text color="gray">{`${echoOf(text)} ^C`}</Text>)}
+        onExit={exit}
+        onClearScreen={() => show({ kind: "clear" }, "", [])}
         complete={(text, cursor) => completeCell(text, cursor, lakeNamesOf(session), language)}
       />
     </Box>
   );
+}
+
+/** A cell as it was typed, for the output log. */
+function echoOf(text: string): string {
+  return text.split("\n").map((l, i) => `${i ? "        | " : "lakeloop> "}${l}`).join("\n");
 }
 
 /** The cell line a model error names ("... at cell[3]:4"). */

@@ -1,8 +1,10 @@
 // A result that fits the terminal: as many columns as the width allows (the rest
-// counted), each headed by its name and Arrow type, one page of rows, and the row count.
+// counted), each headed by its name and Arrow type, one page of rows, and the row count
+// (with the `.more` hint on every page but the last).
 import { Box, Text } from "ink";
 import type { Table } from "apache-arrow";
 import { formatValue } from "../../cli/render-run.js";
+import { countOf } from "../../cli/format-count.js";
 
 export const PAGE_ROWS = 10;
 
@@ -31,14 +33,21 @@ export function PreviewTable({ name, table, totalRows, offset = 0, width }: { na
     <Box flexDirection="column">
       <Text>
         <Text bold>{name}</Text>
-        <Text color="gray">{`  ${totalRows.toLocaleString("en-US")} rows × ${fields.length} columns${hidden ? ` (${hidden} not shown: ${fields.slice(shown).map((f) => f.name).join(", ")})` : ""}`}</Text>
+        <Text color="gray">{`  ${countOf(totalRows, "row")} × ${countOf(fields.length, "column")}${hidden ? ` (${hidden} not shown: ${fields.slice(shown).map((f) => f.name).join(", ")})` : ""}`}</Text>
       </Text>
       <Text bold>{line(fields.map((f) => f.name))}</Text>
       <Text color="gray">{line(types)}</Text>
       {rows.map((r, i) => <Text key={i}>{line(r)}</Text>)}
-      {end < totalRows ? <Text color="gray">{`rows ${offset + 1}–${end} of ${totalRows.toLocaleString("en-US")}${end < table.numRows ? "; .more for the next page" : ""}`}</Text> : null}
+      {end < totalRows ? <Text color="gray">{pageLine(offset + 1, end, totalRows, width)}</Text> : null}
     </Box>
   );
+}
+
+/** "rows 11–20 of 3,000; .more for the next page", shorter when the width is narrow. */
+function pageLine(from: number, to: number, total: number, width: number): string {
+  const rows = `rows ${from}–${to} of ${total.toLocaleString("en-US")}`;
+  const full = `${rows}; .more for the next page`;
+  return full.length <= width ? full : `${rows}; .more`;
 }
 
 function shortType(type: string): string {

@@ -25,7 +25,7 @@ class LakeloopKernelTests(jupyter_kernel_test.KernelTests):
     ]
 
     complete_code_samples = ["1 + 1", "const xs = [1, 2, 3]", "%%sql totals\nSELECT count(*) AS n FROM transactions", "%help"]
-    incomplete_code_samples = ["const xs = [1, 2,", "model(\"a\", {", "const s = `unfinished ${"]
+    incomplete_code_samples = ["%%sql agg", "const xs = [1, 2,", "model(\"a\", {", "const s = `unfinished ${"]
     invalid_code_samples = ["const = ;", "let x = );"]
 
     code_generate_error = 'throw new Error("boom")'

@@ -1,0 +1,24 @@
+// The terminal's size, re-rendering the component when it changes (Ink re-lays out on a
+// resize but does not re-render components, so widths read once would go stale).
+import { useStdout } from "ink";
+import { useEffect, useState } from "react";
+
+export interface TerminalSize {
+  columns: number;
+  rows: number;
+}
+
+function sizeOf(stdout: NodeJS.WriteStream): TerminalSize {
+  return { columns: stdout.columns || 100, rows: stdout.rows || 24 };
+}
+
+export function useTerminalSize(): TerminalSize {
+  const { stdout } = useStdout();
+  const [size, setSize] = useState(() => sizeOf(stdout));
+  useEffect(() => {
+    const onResize = () => setSize(sizeOf(stdout));
+    stdout.on("resize", onResize);
+    return () => { stdout.off("resize", onResize); };
+  }, [stdout]);
+  return size;
+}
