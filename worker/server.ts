@@ -17,6 +17,7 @@ import { redact, secretsOf } from "./redact.js";
 import { createRefusalLog, hostOf } from "./refusal-log.js";
 import { ResidentStore } from "./resident.js";
 import { shareNodeRuns } from "./share-node-runs.js";
+import { sliceRows } from "./slice-rows.js";
 import { decodeRequest, encodeMessage } from "./wire.js";
 import { registerAllowList, type ZapRegistration } from "./zap.js";
 
@@ -242,7 +243,7 @@ export class WorkerServer {
         if (!output) continue;
         reply(
           { v: 1, type: "preview", id: request.id, node: target, name: output.name, rows: output.table.numRows, schema: schemaOf(output.table) },
-          [tableToIPC(output.table.slice(0, rows), "stream")],
+          [tableToIPC(sliceRows(output.table, 0, rows), "stream")],
         );
       }
       const { cancelled, ...rest } = summary;
@@ -260,7 +261,7 @@ export class WorkerServer {
     const batchRows = Math.max(1, request.batchRows ?? 65_536);
     let index = 0;
     for (let offset = 0; offset < output.table.numRows || (offset === 0 && index === 0); offset += batchRows) {
-      reply({ v: 1, type: "batch", id: request.id, node: request.node, index }, [tableToIPC(output.table.slice(offset, offset + batchRows), "stream")]);
+      reply({ v: 1, type: "batch", id: request.id, node: request.node, index }, [tableToIPC(sliceRows(output.table, offset, offset + batchRows), "stream")]);
       index++;
       if (output.table.numRows === 0) break;
       // A big result is many batches: let pings (and everyone else's requests) through
