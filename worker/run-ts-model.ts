@@ -11,6 +11,7 @@ import type { Table } from "apache-arrow";
 import { describeTable, shareTable, tableFromDescription, type TableDescription } from "../columnar/share.js";
 import type { ModelEnvironment } from "../sandbox/model-module.js";
 import type { TsSpec } from "./plan.js";
+import { findBadOutput } from "./check-model-output.js";
 
 export class ModelError extends Error {
   override name = "ModelError";
@@ -34,6 +35,19 @@ export const DEFAULT_MEMORY_MB = 4096;
 function modelStack(stack: string): string {
   return stack.split("\n").filter((line) => !line.includes("ts-thread") && !line.includes("node:"))
     .map((l) => l.replace(/data:text\/javascript;base64,[A-Za-z0-9+/=]+/, "model").replace(/file:\/\/\S+\/models\/[0-9a-f]+\.mjs/, "model")).join("\n");
+}
+
+/** A model's output is refused here, naming the model, unless it is a well-formed table. */
+function receiveOutput(model: string, output: TableDescription, resolve: (t: Table) => void, reject: (e: Error) => void): void {
+  // No stack: the fault is in what the model returned, not in a line of its code.
+  const refuse = (why: string) => reject(new ModelError("MODEL_BAD_OUTPUT", `model "${model}" returned a bad table: ${why}`, ""));
+  const bad = findBadOutput(output);
+  if (bad) return refuse(bad);
+  try {
+    resolve(tableFromDescription(output));
+  } catch (err) {
+    refuse((err as Error).message);
+  }
 }
 
 /** `environment`: the model's module in its environment, when it imports packages. */
@@ -64,10 +78,10 @@ export function runTsModel(spec: TsSpec, inputs: Record<string, Table>, signal?:
     signal?.addEventListener("abort", onAbort, { once: true });
     worker.on("message", (message: { ok?: TableDescription; error?: { message: string; stack: string; code?: string }; log?: string }) => {
       if (message.log !== undefined) return log?.(message.log);
-      if (message.ok) return finish(() => resolve(tableFromDescription(message.ok!)));
+      if (message.ok) return finish(() => receiveOutput(spec.name, message.ok!, resolve, reject));
       if (message.error) {
         const code = message.error.code === "MODEL_BAD_OUTPUT" ? "MODEL_BAD_OUTPUT" : "MODEL_THREW";
-        const stack = modelStack(message.error.stack);
+        const stack = code === "MODEL_BAD_OUTPUT" ? "" : modelStack(message.error.stack);
         finish(() => reject(new ModelError(code, `model "${spec.name}" ${code === "MODEL_THREW" ? "threw" : "returned a bad value"}: ${message.error!.message}`, stack)));
       }
     });

@@ -8,6 +8,7 @@ import * as arrow from "apache-arrow";
 import { describeTable, tableFromDescription, transferablesOf, type TableDescription } from "../columnar/share.js";
 import { fenceImports } from "../sandbox/fence-imports.js";
 import type { ModelEnvironment } from "../sandbox/model-module.js";
+import { tableFromRows } from "./table-from-rows.js";
 
 interface Job {
   code: string;
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   const output = await (mod.default as (i: unknown, c: unknown) => unknown)(inputs, { arrow, log });
   let table: arrow.Table;
   if (output instanceof arrow.Table) table = output;
-  else if (Array.isArray(output)) table = arrow.tableFromJSON(output as Record<string, unknown>[]);
+  else if (Array.isArray(output)) table = tableFromRows(output);
   else throw Object.assign(new TypeError(`the model returned ${output === null ? "null" : typeof output}; return an Arrow Table or an array of row objects`), { code: "MODEL_BAD_OUTPUT" });
   const description = describeTable(table);
   parentPort!.postMessage({ ok: description }, transferablesOf(description));
