@@ -15,7 +15,9 @@ Serves lakeloop's worker protocol. Sessions spawn a local worker themselves; run
 to share one worker or to put it on a bigger machine (see the README, "Run the worker
 on EC2").
 
-  --listen   endpoint to bind (default tcp://127.0.0.1:0, a free port; printed once ready)
+  --listen   endpoint to bind (default tcp://127.0.0.1:0, a free port; printed once ready).
+             Without --key every local user can reach a loopback worker: on a shared
+             machine give it --key and --allow
   --key      the worker's key file (from keygen): turns on CurveZMQ encryption and
              authentication; required on any address but loopback
   --allow    file of client public keys (one per line) the worker accepts; re-read on
@@ -24,6 +26,9 @@ on EC2").
   --memory   bytes for resident outputs (default a quarter of the machine's memory)
   --client-timeout MS  a client silent this long has vanished: its runs are cancelled
              (default 10000; clients ping every 2 s)
+  --session-stdin  read a password from standard input (one JSON line) and admit only
+             clients that give it; how a session starts its own worker on a private
+             ipc:// socket
 
 keygen writes DIR/NAME.key (secret, mode 600) and DIR/NAME.pub (default ./.lakeloop/keys,
 name worker). Clients connect with LAKELOOP_WORKER=tcp://HOST:PORT,
@@ -42,7 +47,7 @@ default 30000). Credentials never appear in its log or its replies.`,
     }
     const { values } = parseCommandArgs("worker", ctx.args, {
       listen: { type: "string" }, cache: { type: "string" }, memory: { type: "string" }, "parent-pid": { type: "string" },
-      key: { type: "string" }, allow: { type: "string" }, "client-timeout": { type: "string" },
+      key: { type: "string" }, allow: { type: "string" }, "client-timeout": { type: "string" }, "session-stdin": { type: "boolean" },
     });
     const listen = values.listen ?? "tcp://127.0.0.1:0";
     if (!/^(tcp|ipc):\/\//.test(listen)) throw new UsageError(`--listen needs a zeromq endpoint like tcp://127.0.0.1:5555, got '${listen}'`);
@@ -50,6 +55,8 @@ default 30000). Credentials never appear in its log or its replies.`,
       throw new UsageError(`a worker listening on ${listen} (not loopback) must use CURVE: run 'lakeloop worker keygen', then pass --key .lakeloop/keys/worker.key --allow <file of client public keys>`);
     }
     if (Boolean(values.key) !== Boolean(values.allow)) throw new UsageError("--key and --allow go together: the worker's key pair and the clients it accepts");
+    if (values["session-stdin"] && values.key) throw new UsageError("--session-stdin and --key exclude each other: a worker admits clients by password or by CURVE key");
+    const handoff = values["session-stdin"] ? await (await import("../../worker/session-handoff.js")).readHandoff(process.stdin) : undefined;
     let curve: { secretKey: string; allow: Set<string> } | undefined;
     if (values.key && values.allow) {
       const { readAllowList, readKeyPair } = await import("../../worker/curve-keys.js");
@@ -60,13 +67,14 @@ default 30000). Credentials never appear in its log or its replies.`,
     const lake = resolveLakeLocation([], ctx.env).uri;
     const { startWorker } = await import("../../worker/main.js");
     const worker = await startWorker({
-      listen, lake: (await ctx.openLake()).root ?? lake, cacheDir: values.cache, env: ctx.env, curve,
+      listen, lake: (await ctx.openLake()).root ?? lake, cacheDir: values.cache, env: ctx.env, curve, password: handoff?.password,
       clientTimeoutMs: values["client-timeout"] ? parsePositiveInt("client-timeout", values["client-timeout"], 100) : undefined,
       memoryBudget: values.memory ? parsePositiveInt("memory", values.memory, 0) : undefined,
       parentPid: values["parent-pid"] ? Number(values["parent-pid"]) : undefined,
       log: (line) => ctx.stderr.write(`[worker] ${line}\n`),
     });
-    ctx.stdout.write(`lakeloop worker listening on ${worker.endpoint}${curve ? ` (CURVE, ${curve.allow.size} client key(s) allowed)` : ""}\n`);
+    const admits = curve ? ` (CURVE, ${curve.allow.size} client key(s) allowed)` : handoff ? " (the session's clients only)" : "";
+    ctx.stdout.write(`lakeloop worker listening on ${worker.endpoint}${admits}\n`);
     // The ZAP handler reads the set at every handshake: refilling it in place applies
     // the new list to the next connection (connected clients stay until they leave).
     const reload = () => {
