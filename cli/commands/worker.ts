@@ -4,6 +4,7 @@ import { resolveLakeLocation } from "../lake-location.js";
 import { parseCommandArgs, parsePositiveInt } from "../args.js";
 import { UsageError, type Command } from "../command.js";
 import { isLoopbackEndpoint } from "../../worker/loopback.js";
+import { isCredentialName } from "../../worker/redact.js";
 
 export const workerCommand: Command = {
   name: "worker",
@@ -26,9 +27,9 @@ on EC2").
   --memory   bytes for resident outputs (default a quarter of the machine's memory)
   --client-timeout MS  a client silent this long has vanished: its runs are cancelled
              (default 10000; clients ping every 2 s)
-  --session-stdin  read a password from standard input (one JSON line) and admit only
-             clients that give it; how a session starts its own worker on a private
-             ipc:// socket
+  --session-stdin  read a password and credentials from standard input (one JSON
+             line) and admit only clients that give the password; how a session starts
+             its own worker on a private ipc:// socket, without secrets in its environment
 
 keygen writes DIR/NAME.key (secret, mode 600) and DIR/NAME.pub (default ./.lakeloop/keys,
 name worker). Clients connect with LAKELOOP_WORKER=tcp://HOST:PORT,
@@ -57,6 +58,10 @@ default 30000). Credentials never appear in its log or its replies.`,
     if (Boolean(values.key) !== Boolean(values.allow)) throw new UsageError("--key and --allow go together: the worker's key pair and the clients it accepts");
     if (values["session-stdin"] && values.key) throw new UsageError("--session-stdin and --key exclude each other: a worker admits clients by password or by CURVE key");
     const handoff = values["session-stdin"] ? await (await import("../../worker/session-handoff.js")).readHandoff(process.stdin) : undefined;
+    // The session's credentials join this process's env for its own code (the S3 client,
+    // redaction); the environment block it started with, which models can read, stays without them.
+    if (handoff) Object.assign(ctx.env, handoff.env);
+    else warnOfCredentials(ctx);
     let curve: { secretKey: string; allow: Set<string> } | undefined;
     if (values.key && values.allow) {
       const { readAllowList, readKeyPair } = await import("../../worker/curve-keys.js");
@@ -95,3 +100,14 @@ default 30000). Credentials never appear in its log or its replies.`,
     return 0;
   },
 };
+
+/**
+ * A worker started by hand with credentials in its environment holds them where a model
+ * can read them (/proc/self/environ): say so once, naming the variables, never a value.
+ */
+function warnOfCredentials(ctx: { env: NodeJS.ProcessEnv; stderr: NodeJS.WritableStream }): void {
+  const names = Object.keys(ctx.env).filter((n) => isCredentialName(n) && ctx.env[n]);
+  if (names.length === 0) return;
+  ctx.stderr.write(`[worker] note: ${names.join(", ")} ${names.length === 1 ? "is" : "are"} in this worker's environment, which the models it runs can read ` +
+    "(/proc/self/environ); on EC2 give it an instance role instead (README, \"What a model can reach\")\n");
+}

@@ -7,12 +7,16 @@
 // handed it over its standard input, so another process of the same user that finds
 // the socket still cannot run anything. The directory is removed when the worker stops;
 // one left by a session that was killed is removed by the next session.
+//
+// It starts without the session's credentials in its environment: they travel with the
+// password over its standard input (see worker/session-handoff.ts), so a model cannot
+// find them in /proc/self/environ.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { binPath } from "../package-root.js";
-import { newPassword, writeHandoff } from "../../worker/session-handoff.js";
+import { newPassword, splitCredentials, writeHandoff } from "../../worker/session-handoff.js";
 import type { WorkerClientOptions } from "./worker-client.js";
 
 export interface LocalWorker {
@@ -39,13 +43,14 @@ export async function spawnLocalWorker(lake: string, env: NodeJS.ProcessEnv = pr
   // mkdtemp makes the directory with mode 0700: this user's alone.
   const dir = await mkdtemp(path.join(parent, `${DIR_PREFIX}${process.pid}-`));
   const password = newPassword();
+  const { plain, credentials } = splitCredentials(env);
   const child = spawn(process.execPath, [binPath(), "worker", "--listen", `ipc://${path.join(dir, "worker.sock")}`, "--session-stdin", "--parent-pid", String(process.pid), ...extraArgs], {
-    env: { ...env, LAKELOOP_LAKE: lake },
+    env: { ...plain, LAKELOOP_LAKE: lake },
     stdio: ["pipe", "pipe", "pipe"],
   });
   // A worker that dies before reading its input must not take the session down with EPIPE.
   child.stdin!.on("error", () => {});
-  writeHandoff(child.stdin!, { password });
+  writeHandoff(child.stdin!, { password, env: credentials });
   let stderr = "";
   child.stderr!.on("data", (d) => { stderr = (stderr + d).slice(-4000); });
   const removeDir = () => rm(dir, { recursive: true, force: true });
