@@ -65,7 +65,7 @@ default 30000). Credentials never appear in its log or its replies.`,
     let curve: { secretKey: string; allow: Set<string> } | undefined;
     if (values.key && values.allow) {
       const { readAllowList, readKeyPair } = await import("../../worker/curve-keys.js");
-      const pair = await readKeyPair(values.key);
+      const pair = await readKeyPair(values.key, "--key");
       curve = { secretKey: pair.secretKey, allow: await readAllowList(values.allow) };
       if (curve.allow.size === 0) throw new UsageError(`${values.allow} lists no client keys: no client could connect`);
     }
