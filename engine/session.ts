@@ -250,7 +250,6 @@ export class Session {
     return { value, report: await this.run([...targets], onEvent) };
   }
 
-  /** A whole result, streamed from the worker. */
   /** Cancels the runs in flight (a front end's interrupt); true when there was one. */
   async cancel(): Promise<boolean> {
     const runs = [...this.#running];
@@ -265,15 +264,23 @@ export class Session {
       const report = await this.run([model]);
       const failed = report.nodes.find((n) => n.action === "failed");
       if (failed) throw new Error(`result("${model}"): ${failed.name} failed: ${failed.error}`);
-      return this.fetch(model);
+      return this.fetch(model, report.planned);
     });
     const [first, ...rest] = batches;
     if (!first) throw new Error(`result("${model}"): the worker returned no table`);
     return rest.length ? first.concat(...rest) : first;
   }
 
-  async fetch(model: string): Promise<import("apache-arrow").Table[]> {
-    const planned = await this.plan([model]);
-    return this.worker.fetch(planned.parts.get(`model:${model}`)!.fingerprint);
+  /**
+   * A model's whole output, streamed from the worker. `from`: the run that made it. A
+   * plan made now may see a newer snapshot of a table (another process committed one
+   * since the run) and name an output the worker never made, so a caller that ran
+   * first fetches what that run made: one snapshot and one plan from plan to fetch.
+   */
+  async fetch(model: string, from?: PlannedRun): Promise<import("apache-arrow").Table[]> {
+    const planned = from ?? await this.plan([model]);
+    const part = planned.parts.get(`model:${model}`);
+    if (!part) throw new Error(`fetch("${model}"): the run given did not plan that model`);
+    return this.worker.fetch(part.fingerprint);
   }
 }

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import * as arrow from "apache-arrow";
 import { describeTable, sharedBuffersOf, tableFromDescription, transferablesOf, type TableDescription } from "../columnar/share.js";
+import { tableFromRows } from "../columnar/table-from-rows.js";
 import { fenceImports } from "./fence-imports.js";
 import type { Fence } from "./import-fence.js";
 import { guardRealm } from "./realm-guard.js";
@@ -65,7 +66,7 @@ async function run(job: ModelJob): Promise<void> {
   const output = await (mod.default as (i: unknown, c: unknown) => unknown)(inputs, { arrow, log });
   let table: arrow.Table;
   if (output instanceof arrow.Table) table = output;
-  else if (Array.isArray(output)) table = arrow.tableFromJSON(output as Record<string, unknown>[]);
+  else if (Array.isArray(output)) table = tableFromRows(output);
   else throw Object.assign(new TypeError(`the model returned ${output === null ? "null" : typeof output}; return an Arrow Table or an array of row objects`), { code: "MODEL_BAD_OUTPUT" });
   // Memory the output shares with the inputs goes back by position: the parent keeps one
   // object per block of memory, so it knows which of its tables share it.

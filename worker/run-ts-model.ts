@@ -7,10 +7,11 @@
 // wrote to one fails with the damaged buffers named so the worker can drop every copy.
 import type { Table } from "apache-arrow";
 import { firstChanged, lend, type Lent } from "../columnar/buffer-checksums.js";
-import { describeTable, shareTable, sharedBuffersOf, tableFromDescription, type TableDescription } from "../columnar/share.js";
+import { describeTable, resolveKnownViews, shareTable, sharedBuffersOf, tableFromDescription, type TableDescription } from "../columnar/share.js";
 import type { ModelEnvironment } from "../sandbox/model-module.js";
 import { DEFAULT_MEMORY_MB, ModelThreads } from "../sandbox/model-threads.js";
 import type { ThreadMessage } from "../sandbox/model-thread.js";
+import { findBadOutput } from "./check-model-output.js";
 import type { TsSpec } from "./plan.js";
 
 export type ModelErrorCode = "MODEL_THREW" | "MODEL_TIMEOUT" | "MODEL_OUT_OF_MEMORY" | "MODEL_BAD_OUTPUT" | "MODEL_CANCELLED" | "MODEL_WROTE_INPUT";
@@ -96,10 +97,22 @@ export async function runTsModel(spec: TsSpec, inputs: Record<string, Table>, op
     options.signal?.addEventListener("abort", onAbort, { once: true });
     const onMessage = (m: ThreadMessage) => {
       if ("log" in m) return options.log?.(m.log);
-      if ("ok" in m) result = tableFromDescription(m.ok, sharedBuffersOf(Object.values(described)));
-      else if ("error" in m) {
+      if ("ok" in m) {
+        // A malformed table is refused here, naming the model; no stack: the fault is in
+        // what the model returned, not in a line of its code.
+        const output = resolveKnownViews(m.ok, sharedBuffersOf(Object.values(described)));
+        const bad = findBadOutput(output);
+        if (bad) error = fail("MODEL_BAD_OUTPUT", `returned a bad table: ${bad}`, "");
+        else {
+          try {
+            result = tableFromDescription(output);
+          } catch (err) {
+            error = fail("MODEL_BAD_OUTPUT", `returned a bad table: ${(err as Error).message}`, "");
+          }
+        }
+      } else if ("error" in m) {
         const code = m.error.code === "MODEL_BAD_OUTPUT" ? "MODEL_BAD_OUTPUT" : "MODEL_THREW";
-        error = fail(code, `${code === "MODEL_THREW" ? "threw" : "returned a bad value"}: ${m.error.message}`, modelStack(m.error.stack));
+        error = fail(code, `${code === "MODEL_THREW" ? "threw" : "returned a bad value"}: ${m.error.message}`, code === "MODEL_BAD_OUTPUT" ? "" : modelStack(m.error.stack));
       } else if ("done" in m) {
         if (m.dirty) thread.retired = true;
         finish(() => (error ? reject(error) : resolve(result!)), true);

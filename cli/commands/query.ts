@@ -28,7 +28,7 @@ planned like a SQL model: only the columns it uses are scanned, through the cach
       const report = await session.run(["query"]);
       const failed = report.nodes.find((n) => n.action === "failed");
       if (failed) throw Object.assign(new Error(failed.error ?? "the query failed"), { code: "QUERY_FAILED" });
-      const parts = await session.fetch("query");
+      const parts = await session.fetch("query", report.planned);
       const names = parts[0]?.schema.fields.map((f) => f.name) ?? [];
       const rows = parts.flatMap((t) => Array.from({ length: t.numRows }, (_, i) => names.map((n) => t.getChild(n)!.get(i))));
       if (values.json) {
