@@ -140,6 +140,9 @@ describe("the classic Jupyter Notebook in Chromium", () => {
     await page.click("#run_all_cells");
     await page.waitForFunction(settled, null, { timeout: 240_000, polling: 250 });
     await shootNotebook("1-run-all.png");
+    // The view docs/jupyter-notebook.png shows: the DAG, the chart and a type warning under the toolbar.
+    await codeCell(CELL.dag).evaluate((el: any) => el.scrollIntoView());
+    await page.screenshot({ path: path.join(shots, "0-overview.png") });
 
     // Cells skipped after the failing one were never run: In [ ], no outputs.
     expect.soft(await promptOf(CELL.broken)).toMatch(/^In \[\d+\]:$/);
