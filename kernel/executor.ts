@@ -199,7 +199,8 @@ export class Executor {
       }
       const cell = `cell[${options.executionCount}]`;
       const typescript = !/^\s*%%sql\b/.test(code);
-      if (typescript) {
+      // A silent execute (a front end's own) shows nothing, so it is not type-checked either.
+      if (typescript && !options.silent) {
         const warning = typeWarningText(this.#language.diagnostics(code));
         if (warning) this.stream("stderr", warning);
       }
