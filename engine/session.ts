@@ -72,7 +72,7 @@ function mapModelStack(planned: PlannedRun, key: string, stack: string | undefin
   const frame = stack ? /\bmodel:(\d+):(\d+)/.exec(stack) : null;
   if (!node || node.kind !== "ts" || !frame) return undefined;
   const d = node.definition;
-  return `${d.at.cell}:${(d.sourceLine ?? d.at.line) + Number(frame[1]) - 1}`;
+  return `${d.at.cell}:${d.sourceLines?.[Number(frame[1]) - 1] ?? (d.sourceLine ?? d.at.line) + Number(frame[1]) - 1}`;
 }
 
 export class Session {

@@ -32,6 +32,8 @@ export interface TsModelDefinition {
   source: string;
   /** The cell line where the function's source begins (for mapping its stack traces). */
   sourceLine?: number;
+  /** The cell line of each line of `source` (the transpiler may split a line in two). */
+  sourceLines?: number[];
   options: ModelOptions;
   at: SourceLocation;
 }
