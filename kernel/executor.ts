@@ -125,6 +125,9 @@ export class Executor {
     const session = await Session.open({ lake: options.lake, env: options.env, cellGlobals: { console, display, input }, redefine: "replace",
       onNotice: (message) => executor?.stream("stderr", `lakeloop: ${message}\n`) });
     executor = new Executor(session, options.publish);
+    // The TypeScript libraries load once, off the first cell's path (about a second).
+    const warm = executor;
+    setTimeout(() => warm.#language.diagnostics("0"), 200).unref();
     return executor;
   }
 
@@ -199,12 +202,20 @@ export class Executor {
       }
       const cell = `cell[${options.executionCount}]`;
       const typescript = !/^\s*%%sql\b/.test(code);
-      // A silent execute (a front end's own) shows nothing, so it is not type-checked either.
-      if (typescript && !options.silent) {
-        const warning = typeWarningText(this.#language.diagnostics(code));
-        if (warning) this.stream("stderr", warning);
-      }
-      const { result: { value, report }, progress } = await this.#withProgress((onEvent) => this.session.runCell(cell, code, onEvent));
+      // Type-checking takes tens of milliseconds: it runs while the worker computes (at
+      // the run's first event), or after a cell that runs nothing — never before the run
+      // starts. A silent execute (a front end's own) shows nothing, so it is not checked.
+      let warning: string | undefined;
+      let checked = !typescript || options.silent;
+      const check = () => {
+        if (checked) return;
+        checked = true;
+        warning = typeWarningText(this.#language.diagnostics(code));
+      };
+      const { result: { value, report }, progress } = await this.#withProgress((onEvent) =>
+        this.session.runCell(cell, code, (e) => { onEvent(e); if (e.type === "node-started") setImmediate(check); }));
+      check();
+      if (warning) this.stream("stderr", warning);
       if (typescript) this.#language.remember(code);
       if (report) {
         if (typescript) this.#modelCells.set(cell, code);
