@@ -20,6 +20,7 @@ import { cellErrorContent, runErrorContent, type ErrorContent } from "./cell-err
 import { typeWarningText } from "./type-warnings.js";
 import { layoutDag } from "../engine/plan/layout-dag.js";
 import { dagBundle } from "./render-dag.js";
+import { describeProfile } from "../engine/commands/describe-profile.js";
 import { describeCache, describeModels, describeTables, describeWorker } from "../engine/commands/describe-session.js";
 import { CellLanguage } from "../engine/complete/ts-language.js";
 import { completeCell } from "../engine/complete/complete-cell.js";
@@ -38,6 +39,7 @@ const HELP = `lakeloop magics:
   %help              this list
   %plan [models]     the plan's logical, physical and worker views (nothing runs)
   %run [models]      bring models up to date (default: all)
+  %profile           where the last run's time went, node by node and phase by phase
   %dag [models]      the DAG as a drawing: what reads what, run or reuse and why
   %models            models and the cells that define them
   %tables            the lake's tables
@@ -281,6 +283,7 @@ export class Executor {
         return out(`kernel memory after a full garbage collection: heap used ${mb(m.heapUsed)} MB of ${mb(m.heapTotal)} MB, resident ${mb(m.rss)} MB, external ${mb(m.external)} MB`);
       }
       case "cache": return out(await describeCache(this.session));
+      case "profile": return out(this.session.lastRun ? describeProfile(this.session.lastRun) : "nothing has run yet in this session");
       default:
         throw new Error(`unknown magic %${name}; %help lists them`);
     }
