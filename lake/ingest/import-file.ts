@@ -8,7 +8,8 @@ import { Duck, quoteIdent, quoteLiteral } from "../../columnar/duckdb.js";
 import type { Catalog } from "../iceberg/catalog.js";
 import type { Table } from "../iceberg/table.js";
 import type { Field } from "../schema.js";
-import { describeCsvError, findRaggedLine } from "./csv-errors.js";
+import { describeCsvError } from "./csv-errors.js";
+import { csvSourceSql } from "./csv-source.js";
 import { icebergTypeOf } from "./duckdb-types.js";
 import { ImportError } from "./errors.js";
 import { removeDataFiles, writeDataFiles, type WriteProgress } from "./write-data-files.js";
@@ -40,19 +41,7 @@ async function describeSource(duck: Duck, file: string, options: ImportOptions):
   const lit = quoteLiteral(path.resolve(file));
   let sql: string;
   if (ext === ".csv" || ext === ".tsv") {
-    let sniffed: { Delimiter: string; Columns: { name: string; type: string }[] } | undefined;
-    try {
-      sniffed = (await duck.rows(`SELECT Delimiter, Columns FROM sniff_csv(${lit})`))[0] as typeof sniffed;
-    } catch { /* reported below */ }
-    const delimiter = sniffed?.Delimiter ?? ",";
-    const single = sniffed?.Columns.length === 1 ? sniffed.Columns[0]!.name : undefined;
-    if (!sniffed || (single !== undefined && /[,;\t|]/.test(single))) {
-      const ragged = await findRaggedLine(file, single?.includes(";") ? ";" : single?.includes("\t") ? "\t" : ",");
-      throw new ImportError("BAD_CSV", ragged
-        ? `${path.basename(file)} line ${ragged.line}: expected ${ragged.expected} fields like the header, found ${ragged.found}`
-        : `${path.basename(file)} is not a CSV file lakeloop can read (no consistent delimiter found)`);
-    }
-    sql = `SELECT * FROM read_csv(${lit}, delim = ${quoteLiteral(delimiter)}, header = true, strict_mode = true)`;
+    sql = await csvSourceSql(duck, file);
   } else if (ext === ".parquet") {
     sql = `SELECT * FROM read_parquet(${lit})`;
   } else if (ext === ".arrow" || ext === ".arrows" || ext === ".feather" || ext === ".ipc") {

@@ -87,6 +87,22 @@ describe("importFile", () => {
     expect((await store.list("default/money/")).map((o) => o.key)).toEqual(before.objects);
   });
 
+  it("refuses a CSV whose last line has an extra field, by line, whatever the file's size", async () => {
+    for (const rows of [3, 999, 10_000]) {
+      const file = path.join(dir, `last-${rows}.csv`);
+      const body = Array.from({ length: rows }, (_, i) => `${i},Name${i},Rome`);
+      await writeFile(file, ["id,name,city", ...body, "999999,Smith, John,Paris"].join("\n") + "\n");
+      await expect(importFile(catalog, `last_${rows}`, file, { mode: "create" }))
+        .rejects.toThrow(`last-${rows}.csv line ${rows + 2}: expected 3 fields like the header, found 4`);
+      expect(await catalog.tableExists(`last_${rows}`)).toBe(false);
+    }
+    const money = await catalog.loadTable("money");
+    const tail = path.join(dir, "tail.csv");
+    await writeFile(tail, ["id,usd,country", ...Array.from({ length: 999 }, (_, i) => `${i},${i}.5,IT`), "7,Smith, John,FR"].join("\n") + "\n");
+    await expect(importFile(catalog, "money", tail, { mode: "append" })).rejects.toThrow("tail.csv line 1001: expected 3 fields like the header, found 4");
+    expect((await catalog.loadTable("money")).currentSnapshot()!["snapshot-id"]).toBe(money.currentSnapshot()!["snapshot-id"]);
+  });
+
   it("refuses an append whose columns differ, and a create over an existing table", async () => {
     const other = path.join(dir, "other.csv");
     await writeFile(other, "id,euros\n1,2\n");

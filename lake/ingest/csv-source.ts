@@ -1,0 +1,53 @@
+// The DuckDB query that reads a CSV file for import, after making sure DuckDB will
+// read it the way lakeloop promises: the first line is the header and every line has
+// as many fields as the header. DuckDB's dialect sniffer may otherwise take a ragged
+// line for the header (a last line with one extra field made every row above it
+// "preamble" and imported 0 rows), so a sniff that skips lines or disagrees with the
+// header's field count sends us looking for the ragged line, which is refused by name.
+import { createReadStream } from "node:fs";
+import * as path from "node:path";
+import { createInterface } from "node:readline";
+import { quoteLiteral, type Duck } from "../../columnar/duckdb.js";
+import { countFields, findRaggedLine } from "./csv-errors.js";
+import { ImportError } from "./errors.js";
+
+interface Sniffed {
+  Delimiter: string;
+  SkipRows: number | bigint;
+  Columns: { name: string; type: string }[];
+}
+
+/** The first non-empty line of a text file (the CSV header). */
+async function firstLine(file: string): Promise<string | undefined> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  try {
+    for await (const text of lines) if (text.trim() !== "") return text;
+  } finally {
+    lines.close();
+  }
+  return undefined;
+}
+
+/** SQL selecting the rows of a CSV file, or an ImportError naming the line at fault. */
+export async function csvSourceSql(duck: Duck, file: string): Promise<string> {
+  const lit = quoteLiteral(path.resolve(file));
+  let sniffed: Sniffed | undefined;
+  try {
+    sniffed = (await duck.rows(`SELECT Delimiter, SkipRows, Columns FROM sniff_csv(${lit})`))[0] as unknown as Sniffed;
+  } catch { /* reported below */ }
+  // A sniffer that found one column whose name holds a delimiter gave up on the dialect.
+  const single = sniffed?.Columns.length === 1 ? sniffed.Columns[0]!.name : undefined;
+  const gaveUp = !sniffed || (single !== undefined && /[,;\t|]/.test(single));
+  const delimiter = gaveUp ? (single?.includes(";") ? ";" : single?.includes("\t") ? "\t" : single?.includes("|") ? "|" : ",") : sniffed!.Delimiter;
+  const header = await firstLine(file);
+  const headerFields = header === undefined ? 0 : countFields(header, delimiter);
+  if (gaveUp || Number(sniffed!.SkipRows) > 0 || sniffed!.Columns.length !== headerFields) {
+    const ragged = await findRaggedLine(file, delimiter);
+    if (ragged) {
+      throw new ImportError("BAD_CSV", `${path.basename(file)} line ${ragged.line}: expected ${ragged.expected} fields like the header, found ${ragged.found}`);
+    }
+    if (gaveUp) throw new ImportError("BAD_CSV", `${path.basename(file)} is not a CSV file lakeloop can read (no consistent delimiter found)`);
+  }
+  // skip = 0: the first line is the header, whatever the sniffer thought.
+  return `SELECT * FROM read_csv(${lit}, delim = ${quoteLiteral(delimiter)}, header = true, skip = 0, strict_mode = true)`;
+}
