@@ -47,7 +47,8 @@ export async function loadProject(session: Session, dir: string, config: Project
       const header = /^\s*--\s*lakeloop:\s*materialize(?:=(\S+))?/.exec(source);
       const body = source.split("\n").map((line, i) => (i === 0 && header ? "" : line)).join("\n");
       const flag = header ? (header[1] ? ` --materialize=${header[1]}` : " --materialize") : "";
-      models.push(...(await session.applyCell(cell, `%%sql ${name}${flag}\n${body}`)).models);
+      // The %%sql header is ours: the file's first line is the line under it.
+      models.push(...(await session.applyCell(cell, `%%sql ${name}${flag}\n${body}`, { sqlBodyLine: 1 })).models);
     } else {
       models.push(...(await session.applyCell(cell, source)).models);
     }

@@ -31,7 +31,6 @@ export interface ManifestFile {
 function scalarToAvro(value: Scalar, type: PrimitiveType): unknown {
   if (value === null) return null;
   if (type === "binary") return Buffer.from(value as Uint8Array);
-  if (typeof value === "bigint") return Number(value);
   return value;
 }
 

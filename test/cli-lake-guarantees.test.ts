@@ -1,0 +1,96 @@
+// The lake's guarantees through the real command line (issue 14, "nothing lost,
+// nothing wrong"): bad input is refused in one line naming what and where, values
+// come back exact, and reading never changes the lake.
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const exec = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = path.join(root, "bin", "lakeloop.js");
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+interface Outcome { code: number; stdout: string; stderr: string }
+
+/** Runs the CLI; resolves with its exit code and output whether it failed or not. */
+const lakeloop = (...args: string[]): Promise<Outcome> =>
+  exec(process.execPath, [bin, ...args], { env, cwd: dir, maxBuffer: 16 * 1024 * 1024 })
+    .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }))
+    .catch((e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+
+const write = async (name: string, text: string) => {
+  const file = path.join(dir, name);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text);
+  return file;
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "lakeloop-guarantees-"));
+  env = { ...process.env, LAKELOOP_LAKE: `file://${dir}/lake`, LAKELOOP_CACHE: path.join(dir, "cache") };
+  const csv = await write("big.csv", "id,name,day,seen\n1234567890123456789,a,2023-01-04,2023-01-01 00:00:12.148082\n1234567890123456790,b,2023-01-05,2023-01-02 00:00:00\n5,c,2023-01-06,2023-01-03 10:00:00.5\n");
+  expect((await lakeloop("import", "big", csv, "--quiet")).code).toBe(0);
+});
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+describe("import", () => {
+  it("refuses a CSV whose last line has an extra field, and creates no table", async () => {
+    const file = await write("last.csv", ["id,name,city", ...Array.from({ length: 999 }, (_, i) => `${i},N${i},Rome`), "999999,Smith, John,Paris"].join("\n") + "\n");
+    const out = await lakeloop("import", "people", file);
+    expect(out).toMatchObject({ code: 1, stdout: "" });
+    expect(out.stderr).toBe("lakeloop import: last.csv line 1001: expected 3 fields like the header, found 4\n");
+    expect((await lakeloop("describe", "people")).stderr).toMatch(/table 'people' does not exist/);
+  });
+});
+
+describe("query", () => {
+  it("finds 64-bit ids by = and IN (the pushed-down filter keeps every digit)", async () => {
+    const eq = await lakeloop("query", "SELECT name FROM big WHERE id = 1234567890123456789", "--csv");
+    expect(eq.stdout).toBe("name\na\n");
+    const list = await lakeloop("query", "SELECT name FROM big WHERE id IN (1234567890123456790, 5) ORDER BY name", "--csv");
+    expect(list.stdout).toBe("name\nb\nc\n");
+  });
+
+  it("prints longs exactly and dates and timestamps in ISO 8601 in JSON, CSV and the table", async () => {
+    const sql = "SELECT id, day, seen, CAST(seen AS TIMESTAMPTZ) AS instant FROM big ORDER BY day LIMIT 1";
+    expect((await lakeloop("query", sql, "--json")).stdout)
+      .toBe(`[\n  {"id": 1234567890123456789, "day": "2023-01-04", "seen": "2023-01-01T00:00:12.148082", "instant": "2023-01-01T00:00:12.148082Z"}\n]\n`);
+    expect((await lakeloop("query", sql, "--csv")).stdout)
+      .toBe("id,day,seen,instant\n1234567890123456789,2023-01-04,2023-01-01T00:00:12.148082,2023-01-01T00:00:12.148082Z\n");
+    expect((await lakeloop("query", sql)).stdout).toMatch(/\n1234567890123456789 +2023-01-04 +2023-01-01T00:00:12\.148082 +2023-01-01T00:00:12\.148082Z\n/);
+  });
+
+  it("says it runs read-only SELECT statements when given DROP or COPY", async () => {
+    for (const [sql, verb] of [["DROP TABLE big", "DROP"], ["COPY big TO 'x.csv'", "COPY"]]) {
+      const out = await lakeloop("query", sql!);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toBe(`lakeloop query: query runs read-only SELECT statements: not a ${verb} statement\n`);
+    }
+  });
+
+  it("points errors at the query's own line", async () => {
+    expect((await lakeloop("query", "SELECT * FROM bigg")).stderr).toMatch(/^lakeloop query: query:1: model "query" reads "bigg"/);
+    expect((await lakeloop("query", "SELECT 1 FROM big\nWHERE id = = 1")).stderr).toMatch(/^lakeloop query: query:2: SQL does not parse/);
+  });
+});
+
+describe("run", () => {
+  it("points an error in a one-line .sql file at line 1", async () => {
+    const project = path.join(dir, "one-line");
+    await write("one-line/only.sql", "SELECT * FROM bigg\n");
+    const out = await lakeloop("run", project);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/only\.sql:1: model "only" reads "bigg", which is neither a model nor a lake table \(did you mean "big"\?\)/);
+  });
+});
+
+describe("numeric flags", () => {
+  it("refuses a value that is not a number, naming the flag", async () => {
+    expect(await lakeloop("query", "SELECT 1 AS n", "--limit", "abc")).toMatchObject({ code: 2, stderr: "lakeloop query: --limit must be a positive integer, got 'abc'\n" });
+  });
+});
