@@ -3,6 +3,7 @@
 // in ISO 8601 (a "Z" only on instants), longs and decimals with every digit, doubles
 // rounded for people ("display") and exact for files ("exact").
 import { DataType, TimeUnit, type Data, type Vector } from "apache-arrow";
+import { unscaledDecimalAt } from "../lake/arrow-decimal.js";
 import { formatDecimal, formatIsoDate, formatIsoTimestamp } from "../lake/value-text.js";
 
 export type ValueStyle = "display" | "exact";
@@ -24,13 +25,6 @@ function isNull(data: Data, index: number): boolean {
   if (data.nullCount === 0 || !bits || bits.length === 0) return false;
   const at = data.offset + index;
   return (bits[at >> 3]! & (1 << (at & 7))) === 0;
-}
-
-/** A two's-complement little-endian integer of `words` 32-bit words. */
-function readWords(values: Uint32Array, start: number, words: number): bigint {
-  let n = 0n;
-  for (let w = words - 1; w >= 0; w--) n = (n << 32n) | BigInt(values[start + w]!);
-  return BigInt.asIntN(words * 32, n);
 }
 
 function formatNumber(n: number, style: ValueStyle): string {
@@ -64,10 +58,7 @@ export function formatCell(column: Vector, row: number, style: ValueStyle = "dis
     const ms = Number(column.get(row) as number);
     return formatIsoDate(Math.floor(ms / 86_400_000));
   }
-  if (DataType.isDecimal(type)) {
-    const words = type.bitWidth / 32;
-    return formatDecimal(readWords(data.values as Uint32Array, index * words, words), type.scale);
-  }
+  if (DataType.isDecimal(type)) return formatDecimal(unscaledDecimalAt(data, index), type.scale);
   return formatValue(column.get(row), style);
 }
 

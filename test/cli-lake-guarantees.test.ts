@@ -48,6 +48,16 @@ describe("import", () => {
   });
 });
 
+describe("import of NULL partition values", () => {
+  it("imports rows whose month(ts) is NULL, reads them back and describes the null partition", async () => {
+    const csv = await write("events.csv", "id,ts\n1,2023-01-05 10:00:00\n2,\n3,2023-02-01 00:00:00\n");
+    expect((await lakeloop("import", "events", csv, "--partition-by", "month(ts)", "--quiet")).code).toBe(0);
+    expect((await lakeloop("query", "SELECT count(*) AS n, count(ts) AS with_ts FROM events", "--csv")).stdout).toBe("n,with_ts\n3,2\n");
+    expect((await lakeloop("query", "SELECT id FROM events WHERE ts IS NULL", "--csv")).stdout).toBe("id\n2\n");
+    expect((await lakeloop("describe", "events")).stdout).toMatch(/\n  ts_month=null +1 files +1 rows/);
+  });
+});
+
 describe("query", () => {
   it("finds 64-bit ids by = and IN (the pushed-down filter keeps every digit)", async () => {
     const eq = await lakeloop("query", "SELECT name FROM big WHERE id = 1234567890123456789", "--csv");

@@ -21,8 +21,10 @@ const EXACT_LONG = avro.types.LongType.__with({
   compare: (a: number | bigint, b: number | bigint) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0),
 });
 
-// forSchema adds the schema's named types to the registry: a fresh one per schema.
-const typeOptions = () => ({ registry: { long: EXACT_LONG }, wrapUnions: false }) as never;
+// Every long, also one spelled as an object with a logical type (timestamp-micros).
+const longHook = (schema: unknown) =>
+  schema === "long" || (typeof schema === "object" && schema !== null && (schema as { type?: unknown }).type === "long") ? EXACT_LONG : undefined;
+const typeOptions = () => ({ typeHook: longHook, wrapUnions: false }) as never;
 
 export async function encodeAvroFile(schema: object, records: object[], metadata: Record<string, string>): Promise<Buffer> {
   const type = avro.Type.forSchema(schema as avro.Schema, typeOptions());

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Field, Schema } from "../schema.js";
 import type { ObjectStore } from "../store/object-store.js";
+import { decimalTypeOf } from "../value-text.js";
 import { CorruptMetadataError, IcebergError, TableExistsError, TableNotFoundError } from "./errors.js";
 import { nearestName, parseTableName, qualifiedName, shortTableName } from "./names.js";
 import { parsePartitionBy } from "./partition.js";
@@ -13,6 +14,12 @@ import type { TableMetadata } from "./types.js";
 
 const METADATA_FILE = /^([^/]+)\/([^/]+)\/metadata\/v(\d+)\.metadata\.json$/;
 const PRIMITIVES = new Set(["boolean", "int", "long", "float", "double", "date", "timestamp", "timestamptz", "string", "binary"]);
+
+/** decimal(P, S) with 1 <= P <= 38 and 0 <= S <= P, as Iceberg allows. */
+function isValidDecimal(type: string): boolean {
+  const decimal = decimalTypeOf(type);
+  return decimal !== undefined && decimal.precision >= 1 && decimal.precision <= 38 && decimal.scale <= decimal.precision;
+}
 
 export interface CreateTableOptions {
   /** Partition clause, e.g. "month(eventTime)" or "day(eventTime), country". */
@@ -97,7 +104,7 @@ export class Catalog {
     const names = new Set<string>();
     for (const f of fields) {
       if (names.has(f.name)) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' appears twice in table '${name}'`);
-      if (!PRIMITIVES.has(f.type)) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' has unsupported type '${String(f.type)}'`);
+      if (!PRIMITIVES.has(f.type) && !isValidDecimal(f.type)) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' has unsupported type '${String(f.type)}'`);
       names.add(f.name);
     }
     if (await this.tableExists(qualified)) throw new TableExistsError(qualified);

@@ -1,7 +1,7 @@
 // What a table is, for people and scripts: schema with field ids, partitioning,
 // snapshots, and the current snapshot's files, rows and bytes per partition.
 import type { Table } from "../iceberg/table.js";
-import { formatPartitionValue } from "../iceberg/partition.js";
+import { formatPartitionValue, sourceField } from "../iceberg/partition.js";
 
 export interface TableDescription {
   name: string;
@@ -20,16 +20,16 @@ export interface TableDescription {
 export async function describeTable(table: Table): Promise<TableDescription> {
   const spec = table.partitionSpec();
   const files = await table.dataFiles();
+  const schema = table.schema();
   const partitions = new Map<string, { files: number; rows: number; bytes: number }>();
   for (const file of files) {
-    const key = spec.fields.map((f) => `${f.name}=${formatPartitionValue(f.transform, file.partition[f.name] ?? null)}`).join("/") || "(unpartitioned)";
+    const key = spec.fields.map((f) => `${f.name}=${formatPartitionValue(f.transform, file.partition[f.name] ?? null, sourceField(f, schema).type)}`).join("/") || "(unpartitioned)";
     const entry = partitions.get(key) ?? { files: 0, rows: 0, bytes: 0 };
     entry.files++;
     entry.rows += file.recordCount;
     entry.bytes += file.fileSizeBytes;
     partitions.set(key, entry);
   }
-  const schema = table.schema();
   return {
     name: table.name,
     location: table.location,

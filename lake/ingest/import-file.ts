@@ -10,8 +10,9 @@ import type { Table } from "../iceberg/table.js";
 import type { Field } from "../schema.js";
 import { describeCsvError } from "./csv-errors.js";
 import { csvSourceSql } from "./csv-source.js";
-import { icebergTypeOf } from "./duckdb-types.js";
+import { castAdvice, icebergTypeOf } from "./duckdb-types.js";
 import { ImportError } from "./errors.js";
+import { checkCastsAreExact } from "./exact-casts.js";
 import { removeDataFiles, writeDataFiles, type WriteProgress } from "./write-data-files.js";
 
 export type ImportMode = "create" | "append" | "replace";
@@ -63,7 +64,7 @@ async function describeSource(duck: Duck, file: string, options: ImportOptions):
 function fieldsOf(source: Source, file: string): Array<Omit<Field, "id">> {
   return source.columns.map((c) => {
     const type = icebergTypeOf(c.type);
-    if (!type) throw new ImportError("UNSUPPORTED_TYPE", `${path.basename(file)} column ${c.name} has type ${c.type}, which lakeloop tables cannot hold (use numbers, strings, booleans, dates, timestamps or bytes)`);
+    if (!type) throw new ImportError("UNSUPPORTED_TYPE", `${path.basename(file)} column ${c.name} has type ${c.type}, which a lakeloop table cannot hold exactly: ${castAdvice(c.name, c.type)}`);
     return { name: c.name, type, required: false };
   });
 }
@@ -96,6 +97,7 @@ export async function importFile(catalog: Catalog, tableName: string, file: stri
     } else {
       table = await catalog.loadTable(tableName);
       checkSameColumns(table, fields, file);
+      await checkCastsAreExact(duck, source.sql, source.columns, table.schema().fields, file, table.name);
     }
     let files;
     try {

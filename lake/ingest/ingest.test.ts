@@ -125,6 +125,57 @@ describe("importFile", () => {
   });
 });
 
+describe("exact numbers", () => {
+  it("keeps Parquet decimals exact: decimal(P, S) schema, data and bounds", async () => {
+    const file = path.join(dir, "dec.parquet");
+    await duck.run(`COPY (SELECT i::BIGINT AS id, (9007199254740993 + i)::DECIMAL(38,18) + 0.000000000000000001 AS big, (i * 1.25)::DECIMAL(9,2) AS price
+      FROM range(10) r(i)) TO ${quoteLiteral(file)} (FORMAT parquet)`);
+    const { table } = await importFile(catalog, "dec", file, { mode: "create" });
+    expect(table.schema().fields.map((f) => f.type)).toEqual(["long", "decimal(38, 18)", "decimal(9, 2)"]);
+    const [data] = await table.dataFiles();
+    expect(data!.lowerBounds.get(2)).toBe(9007199254740993000000000000000001n);
+    expect(data!.upperBounds.get(2)).toBe(9007199254741002000000000000000001n);
+    expect(data!.upperBounds.get(3)).toBe(1125n);
+    const back = await duck.rows(`SELECT CAST(max(big) AS VARCHAR) AS big FROM read_parquet([${await filesOf(table)}])`);
+    expect(back[0]!.big).toBe("9007199254741002.000000000000000001");
+  });
+
+  it("refuses types no column holds exactly, naming the column and a cast", async () => {
+    const unsigned = path.join(dir, "ubig.parquet");
+    await duck.run(`COPY (SELECT 18446744073709551615::UBIGINT AS u) TO ${quoteLiteral(unsigned)} (FORMAT parquet)`);
+    await expect(importFile(catalog, "ubig", unsigned, { mode: "create" })).rejects
+      .toThrow(`ubig.parquet column u has type UBIGINT, which a lakeloop table cannot hold exactly: unsigned 64-bit integers do not fit a long and would lose digits as a double; cast it first: CAST("u" AS DECIMAL(20,0)) keeps every value`);
+    const wide = path.join(dir, "wide.csv");
+    await writeFile(wide, "h\n170141183460469231731687303715884105727\n");
+    await expect(importFile(catalog, "wide", wide, { mode: "create" })).rejects.toThrow("wide.csv column h holds numbers of 39 digits; a table keeps at most 38 digits exactly");
+    expect(await catalog.tableExists("ubig")).toBe(false);
+    expect(await catalog.tableExists("wide")).toBe(false);
+  });
+
+  it("reads CSV numbers with more digits than a double as exact decimals", async () => {
+    const csv = path.join(dir, "digits.csv");
+    await writeFile(csv, "u,d,x\n18446744073709551615,1.000000000000000001,2.5\n1,3.5,1\n");
+    const { table } = await importFile(catalog, "digits", csv, { mode: "create" });
+    expect(table.schema().fields.map((f) => f.type)).toEqual(["decimal(20, 0)", "decimal(19, 18)", "double"]);
+    const back = await duck.rows(`SELECT CAST(u AS VARCHAR) AS u, CAST(d AS VARCHAR) AS d FROM read_parquet([${await filesOf(table)}]) ORDER BY u DESC LIMIT 1`);
+    expect(back[0]).toEqual({ u: "18446744073709551615", d: "1.000000000000000001" });
+  });
+
+  it("refuses an append whose values would change as the table's types", async () => {
+    const csv = path.join(dir, "ids.csv");
+    await writeFile(csv, "id,usd\n1,1.5\n");
+    await importFile(catalog, "ids", csv, { mode: "create" });
+    const before = (await catalog.loadTable("ids")).currentSnapshot()!["snapshot-id"];
+    const fraction = path.join(dir, "fraction.csv");
+    await writeFile(fraction, "id,usd\n2.5,1\n");
+    await expect(importFile(catalog, "ids", fraction, { mode: "append" })).rejects.toThrow("fraction.csv column id is double but table 'default.ids' holds long: value '2.5' would change, so nothing was imported");
+    const whole = path.join(dir, "whole.csv");
+    await writeFile(whole, "id,usd\n3.0,2\n");
+    expect((await importFile(catalog, "ids", whole, { mode: "append" })).rows).toBe(1);
+    expect((await catalog.loadTable("ids")).currentSnapshot()!["parent-snapshot-id"]).toBe(before);
+  });
+});
+
 describe("writeSample", () => {
   it("is deterministic, one partition per month, and the seed filter selects January", async () => {
     const first = await writeSample(catalog, { rows: 24_000, months: 12 });
