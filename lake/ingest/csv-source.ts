@@ -30,11 +30,11 @@ async function firstLine(file: string): Promise<string | undefined> {
 }
 
 /** SQL selecting the rows of a CSV file, or an ImportError naming the line at fault. */
-export async function csvSourceSql(duck: Duck, file: string): Promise<string> {
+export async function csvSourceSql(duck: Duck, file: string, hivePartitioning = false): Promise<string> {
   const lit = quoteLiteral(path.resolve(file));
   let sniffed: Sniffed | undefined;
   try {
-    sniffed = (await duck.rows(`SELECT Delimiter, SkipRows, Columns FROM sniff_csv(${lit})`))[0] as unknown as Sniffed;
+    sniffed = (await duck.rows(`SELECT Delimiter, SkipRows, Columns FROM sniff_csv(${lit}, hive_partitioning = false)`))[0] as unknown as Sniffed;
   } catch { /* reported below */ }
   // A sniffer that found one column whose name holds a delimiter gave up on the dialect.
   const single = sniffed?.Columns.length === 1 ? sniffed.Columns[0]!.name : undefined;
@@ -50,7 +50,7 @@ export async function csvSourceSql(duck: Duck, file: string): Promise<string> {
     if (gaveUp) throw new ImportError("BAD_CSV", `${path.basename(file)} is not a CSV file lakeloop can read (no consistent delimiter found)`);
   }
   // skip = 0: the first line is the header, whatever the sniffer thought.
-  const options = `delim = ${quoteLiteral(delimiter)}, header = true, skip = 0`;
+  const options = `delim = ${quoteLiteral(delimiter)}, header = true, skip = 0, hive_partitioning = ${hivePartitioning}`;
   const types = await exactNumberTypes(duck, file, `${lit}, ${options}`);
   const override = Object.entries(types).map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`).join(", ");
   return `SELECT * FROM read_csv(${lit}, ${options}, strict_mode = true${override ? `, types = {${override}}` : ""})`;

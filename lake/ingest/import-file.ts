@@ -20,6 +20,11 @@ export type ImportMode = "create" | "append" | "replace";
 export interface ImportOptions {
   mode: ImportMode;
   partitionBy?: string;
+  /**
+   * Add a column for each `key=value` folder of the file's path (hive partitioning).
+   * Off by default: DuckDB's own detection gave a lake's data file extra columns.
+   */
+  hivePartitioning?: boolean;
   onProgress?: (progress: WriteProgress) => void;
   /** Loads an Arrow IPC file into a DuckDB table (the columnar room provides it). */
   loadArrow?: (duck: Duck, tableName: string, file: string) => Promise<void>;
@@ -40,11 +45,12 @@ interface Source {
 async function describeSource(duck: Duck, file: string, options: ImportOptions): Promise<Source> {
   const ext = path.extname(file).toLowerCase();
   const lit = quoteLiteral(path.resolve(file));
+  const hive = options.hivePartitioning === true;
   let sql: string;
   if (ext === ".csv" || ext === ".tsv") {
-    sql = await csvSourceSql(duck, file);
+    sql = await csvSourceSql(duck, file, hive);
   } else if (ext === ".parquet") {
-    sql = `SELECT * FROM read_parquet(${lit})`;
+    sql = `SELECT * FROM read_parquet(${lit}, hive_partitioning = ${hive})`;
   } else if (ext === ".arrow" || ext === ".arrows" || ext === ".feather" || ext === ".ipc") {
     if (!options.loadArrow) throw new ImportError("UNSUPPORTED_FILE", `importing Arrow files needs the columnar loader`);
     await options.loadArrow(duck, "__import_arrow", file);

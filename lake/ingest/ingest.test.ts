@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -122,6 +122,28 @@ describe("importFile", () => {
     const replaced = await importFile(catalog, "money", arrow, { mode: "replace", loadArrow: loadArrowFile });
     expect(replaced.rows).toBe(2);
     expect((await replaced.table.dataFiles()).reduce((s, f) => s + f.recordCount, 0)).toBe(2);
+  });
+});
+
+describe("folders named key=value", () => {
+  it("add no columns unless hive partitioning is asked for, so a lake's own data file re-imports", async () => {
+    await mkdir(path.join(dir, "region=EU"), { recursive: true });
+    const parquet = path.join(dir, "region=EU", "part.parquet");
+    await duck.run(`COPY (SELECT 1::BIGINT AS id, 2.5 AS usd) TO ${quoteLiteral(parquet)} (FORMAT parquet)`);
+    const csv = path.join(dir, "region=EU", "part.csv");
+    await writeFile(csv, "id,usd\n1,2.5\n");
+    for (const file of [parquet, csv]) {
+      const plain = await importFile(catalog, `plain_${path.extname(file).slice(1)}`, file, { mode: "create" });
+      expect(plain.table.schema().fields.map((f) => f.name)).toEqual(["id", "usd"]);
+      const hive = await importFile(catalog, `hive_${path.extname(file).slice(1)}`, file, { mode: "create", hivePartitioning: true });
+      expect(hive.table.schema().fields.map((f) => f.name)).toEqual(["id", "usd", "region"]);
+    }
+    // A partitioned table's data file lives under eventTime_month=...: append it back.
+    const sample = await catalog.loadTable("transactions").catch(() => writeSample(catalog, { rows: 2000, months: 2 }));
+    const [first] = await sample.dataFiles();
+    expect(first!.path).toMatch(/eventTime_month=/);
+    const again = await importFile(catalog, "transactions", fileURLToPath(first!.path), { mode: "append" });
+    expect(again.rows).toBe(first!.recordCount);
   });
 });
 
