@@ -99,6 +99,29 @@ describe("run", () => {
   });
 });
 
+describe("materializing onto a model's own input", () => {
+  const rowsOf = async (table: string) => Number(JSON.parse((await lakeloop("describe", table, "--json")).stdout).rows);
+
+  it("is refused when the model reads the table, directly or upstream, and the table is untouched", async () => {
+    await write("onto-input/shrink.sql", "-- lakeloop: materialize=big\nSELECT * FROM big WHERE name = 'a'\n");
+    const direct = await lakeloop("run", path.join(dir, "onto-input"));
+    expect(direct.code).toBe(1);
+    expect(direct.stderr).toMatch(/shrink\.sql:2: model "shrink" would materialize onto table big, which it reads: every run would replace the rows it is computed from/);
+    await write("upstream/a.sql", "SELECT * FROM big WHERE id > 0\n");
+    await write("upstream/b.sql", "-- lakeloop: materialize=big\nSELECT * FROM a\n");
+    expect((await lakeloop("run", path.join(dir, "upstream"), "--dry-run")).stderr).toMatch(/model "b" would materialize onto table big, which it reads through model "a"/);
+    expect(await rowsOf("big")).toBe(3);
+  });
+
+  it("runs when overwrite-input says it is meant", async () => {
+    const csv = await write("scratch.csv", "id,name\n1,a\n2,b\n3,c\n");
+    expect((await lakeloop("import", "scratch", csv, "--quiet")).code).toBe(0);
+    await write("overwrite/trim.sql", "-- lakeloop: materialize=scratch overwrite-input\nSELECT * FROM scratch WHERE name <> 'b'\n");
+    expect((await lakeloop("run", path.join(dir, "overwrite"))).code).toBe(0);
+    expect(await rowsOf("scratch")).toBe(2);
+  });
+});
+
 describe("numeric flags", () => {
   it("refuses a value that is not a number, naming the flag", async () => {
     expect(await lakeloop("query", "SELECT 1 AS n", "--limit", "abc")).toMatchObject({ code: 2, stderr: "lakeloop query: --limit must be a positive integer, got 'abc'\n" });
