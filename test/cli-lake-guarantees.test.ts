@@ -2,7 +2,7 @@
 // nothing wrong"): bad input is refused in one line naming what and where, values
 // come back exact, and reading never changes the lake.
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -119,6 +119,49 @@ describe("materializing onto a model's own input", () => {
     await write("overwrite/trim.sql", "-- lakeloop: materialize=scratch overwrite-input\nSELECT * FROM scratch WHERE name <> 'b'\n");
     expect((await lakeloop("run", path.join(dir, "overwrite"))).code).toBe(0);
     expect(await rowsOf("scratch")).toBe(2);
+  });
+});
+
+describe("the lake's location", () => {
+  it("refuses a path that cannot hold a lake at once: /proc, a file", async () => {
+    for (const lake of ["file:///proc/x", "file:///proc"]) {
+      const out = await lakeloop("tables", "--lake", lake);
+      expect(out.code).toBe(1);
+      expect(out.stderr).toMatch(/^lakeloop tables: cannot use \/proc(\/x)? as a lake: it is in a system folder \(\/proc\), not on a disk\n$/);
+    }
+    const file = await write("not-a-folder", "x");
+    const out = await lakeloop("import", "t", file, "--lake", file);
+    expect(out).toMatchObject({ code: 1, stderr: `lakeloop import: cannot use ${file} as a lake: ${file} is a file\n` });
+  });
+
+  it("never creates a lake for reading commands: says where it is missing", async () => {
+    const missing = path.join(dir, "typo-lake");
+    await write("reader/q.sql", "SELECT 1 AS one\n");
+    for (const args of [["tables"], ["describe", "big"], ["query", "SELECT 1 AS one"], ["run", path.join(dir, "reader")]]) {
+      const out = await lakeloop(...args, "--lake", `file://${missing}`);
+      expect(out.code).toBe(1);
+      expect(out.stderr).toBe(`lakeloop ${args[0]}: no lake at ${missing}: the folder does not exist (check --lake or LAKELOOP_LAKE; 'lakeloop sample' or 'lakeloop import' create a lake)\n`);
+    }
+    await expect(access(missing)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("says where an empty lake is", async () => {
+    const empty = path.join(dir, "empty-lake");
+    await mkdir(empty);
+    expect((await lakeloop("tables", "--lake", empty)).stdout).toBe(`the lake at file://${empty} has no tables yet; try \`lakeloop sample\`\n`);
+    expect((await lakeloop("describe", "t", "--lake", empty)).stderr).toBe(`lakeloop describe: table 't' does not exist; the lake at file://${empty} has no tables yet (try \`lakeloop sample\`)\n`);
+  });
+
+  it("lists the readable tables when one table's metadata is broken, and marks that one", async () => {
+    const lake = path.join(dir, "broken-lake");
+    const csv = await write("two.csv", "id\n1\n");
+    for (const t of ["good", "bad"]) expect((await lakeloop("import", t, csv, "--lake", lake, "--quiet")).code).toBe(0);
+    await writeFile(path.join(lake, "default", "bad", "metadata", "v2.metadata.json"), "{ not json");
+    const out = await lakeloop("tables", "--lake", lake);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toMatch(/\ndefault\.bad +unreadable: cannot read Iceberg metadata file:\/\/.*\/bad\/metadata\/v2\.metadata\.json: .*JSON/);
+    expect(out.stdout).toMatch(/\ndefault\.good +1 +1 /);
+    expect(out.stderr).toBe("lakeloop tables: 1 of 2 tables cannot be read: default.bad\n");
   });
 });
 

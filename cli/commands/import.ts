@@ -9,6 +9,7 @@ import { loadArrowFile } from "../../columnar/arrow-file.js";
 
 export const importCommand: Command = {
   name: "import",
+  lake: "creates",
   summary: "import a .csv, .parquet or .arrow file into a table",
   usage: `Usage: lakeloop import <table> <file.csv|file.parquet|file.arrow> [--mode create|append|replace] [--partition-by 'day(eventTime)']
 

@@ -27,6 +27,7 @@ function formatJson(table: Table): string {
 
 export const queryCommand: Command = {
   name: "query",
+  lake: "reads",
   summary: "run ad hoc SQL over lake tables (read-only SELECT)",
   usage: `Usage: lakeloop query "SELECT ..." [--json | --csv] [--limit N]
 

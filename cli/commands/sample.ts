@@ -8,6 +8,7 @@ import { progressOn } from "../progress.js";
 
 export const sampleCommand: Command = {
   name: "sample",
+  lake: "creates",
   summary: "write the sample `transactions` table (deterministic)",
   usage: `Usage: lakeloop sample [--rows N] [--months M] [--partition-by day|month] [--seed S]
 

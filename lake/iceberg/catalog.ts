@@ -82,7 +82,7 @@ export class Catalog {
     if (version === undefined) {
       const existing = await this.listTables();
       const short = existing.map(shortTableName);
-      throw new TableNotFoundError(name, short, nearestName(name, short));
+      throw new TableNotFoundError(name, short, nearestName(name, short), this.store.root);
     }
     const key = `${ident.namespace}/${ident.table}/metadata/v${version}.metadata.json`;
     let metadata: TableMetadata;
