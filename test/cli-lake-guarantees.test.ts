@@ -165,6 +165,38 @@ describe("the lake's location", () => {
   });
 });
 
+describe("drop and rollback", () => {
+  it("rolls a table back to a snapshot describe lists, then drops it", async () => {
+    const csv = await write("undo.csv", "id\n1\n2\n");
+    expect((await lakeloop("import", "undo", csv, "--quiet")).code).toBe(0);
+    expect((await lakeloop("import", "undo", csv, "--mode", "append", "--quiet")).code).toBe(0);
+    const described = JSON.parse((await lakeloop("describe", "undo", "--json")).stdout) as { snapshots: { id: number; time: string }[]; rows: number };
+    expect(described.rows).toBe(4);
+    const [first, second] = described.snapshots;
+    expect((await lakeloop("describe", "undo")).stdout).toContain(`    ${first!.id}  ${first!.time}  append`);
+    const back = await lakeloop("rollback", "undo", "--to", String(first!.id));
+    expect(back.stdout).toMatch(new RegExp(`^default\\.undo is at snapshot ${first!.id} again \\(2 rows\\)`));
+    expect((await lakeloop("query", "SELECT count(*) AS n FROM undo", "--csv")).stdout).toBe("n\n2\n");
+    expect((await lakeloop("describe", "undo")).stdout).toContain(`  * ${first!.id}`);
+    expect((await lakeloop("rollback", "undo", "--to", "12")).stderr).toMatch(`has no snapshot with id 12; snapshots: ${first!.id}, ${second!.id}`);
+    expect((await lakeloop("drop", "undo")).stdout).toBe("dropped default.undo\n");
+    expect((await lakeloop("tables")).stdout).not.toContain("undo");
+    expect((await lakeloop("drop", "undo")).stderr).toMatch(/table 'undo' does not exist/);
+  });
+
+  it("names the drop command when a materialized model's columns change", async () => {
+    const project = path.join(dir, "changing");
+    await write("changing/mat.sql", "-- lakeloop: materialize\nSELECT id FROM big\n");
+    expect((await lakeloop("run", project)).code).toBe(0);
+    await write("changing/mat.sql", "-- lakeloop: materialize\nSELECT id, name FROM big\n");
+    const changed = await lakeloop("run", project);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/cannot replace table default\.mat: its columns changed .*; drop the table \(lakeloop drop default\.mat\) or materialize under another name/);
+    expect((await lakeloop("drop", "mat")).code).toBe(0);
+    expect((await lakeloop("run", project)).code).toBe(0);
+  });
+});
+
 describe("numeric flags", () => {
   it("refuses a value that is not a number, naming the flag", async () => {
     expect(await lakeloop("query", "SELECT 1 AS n", "--limit", "abc")).toMatchObject({ code: 2, stderr: "lakeloop query: --limit must be a positive integer, got 'abc'\n" });

@@ -1,6 +1,7 @@
 // What a table is, for people and scripts: schema with field ids, partitioning,
 // snapshots, and the current snapshot's files, rows and bytes per partition.
 import type { Table } from "../iceberg/table.js";
+import { shortTableName } from "../iceberg/names.js";
 import { formatPartitionValue, sourceField } from "../iceberg/partition.js";
 
 export interface TableDescription {
@@ -74,8 +75,9 @@ export function formatTableDescription(d: TableDescription): string {
     "columns:",
     ...d.schema.map((f) => `  ${String(f.id).padStart(3)}  ${f.name.padEnd(width)}  ${f.type}${f.required ? " not null" : ""}`),
     "",
-    `snapshots (${d.snapshots.length}):`,
-    ...d.snapshots.slice(-10).map((s) => `  ${s.id === d.currentSnapshotId ? "*" : " "} ${s.id}  ${s.time}  ${s.operation.padEnd(9)} +${s.addedRecords.toLocaleString("en-US")} rows → ${s.totalRecords.toLocaleString("en-US")}`),
+    `snapshots (${d.snapshots.length}, * current; lakeloop rollback ${shortTableName(d.name)} --to <id> returns to one):`,
+    ...(d.snapshots.length > 20 ? [`    … ${d.snapshots.length - 20} earlier (describe --json lists them all)`] : []),
+    ...d.snapshots.slice(-20).map((s) => `  ${s.id === d.currentSnapshotId ? "*" : " "} ${s.id}  ${s.time}  ${s.operation.padEnd(9)} +${s.addedRecords.toLocaleString("en-US")} rows → ${s.totalRecords.toLocaleString("en-US")}`),
   ];
   if (d.partitions.length > 1 || d.partitioning.length) {
     lines.push("", `partitions (${d.partitions.length}):`);
