@@ -200,5 +200,15 @@ describe("drop and rollback", () => {
 describe("numeric flags", () => {
   it("refuses a value that is not a number, naming the flag", async () => {
     expect(await lakeloop("query", "SELECT 1 AS n", "--limit", "abc")).toMatchObject({ code: 2, stderr: "lakeloop query: --limit must be a positive integer, got 'abc'\n" });
+    const fresh = path.join(dir, "flags-lake");
+    for (const [args, message] of [
+      [["sample", "--rows", "1e3"], "lakeloop sample: --rows must be a positive integer, got '1e3'"],
+      [["sample", "--months", "300"], "lakeloop sample: --months must be at most 240, got '300'"],
+      [["sample", "--seed", "x"], "lakeloop sample: --seed must be a positive integer, got 'x'"],
+      [["rollback", "big", "--to", "latest"], "lakeloop rollback: --to must be a positive integer, got 'latest'"],
+    ] as const) {
+      expect(await lakeloop(...args, "--lake", args[0] === "sample" ? fresh : `file://${dir}/lake`)).toMatchObject({ code: 2, stderr: message + "\n" });
+    }
+    await expect(access(fresh)).rejects.toThrow(/ENOENT/); // a refused flag creates nothing
   });
 });
