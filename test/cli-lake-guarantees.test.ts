@@ -2,7 +2,7 @@
 // nothing wrong"): bad input is refused in one line naming what and where, values
 // come back exact, and reading never changes the lake.
 import { execFile } from "node:child_process";
-import { access, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +45,26 @@ describe("import", () => {
     expect(out).toMatchObject({ code: 1, stdout: "" });
     expect(out.stderr).toBe("lakeloop import: last.csv line 1001: expected 3 fields like the header, found 4\n");
     expect((await lakeloop("describe", "people")).stderr).toMatch(/table 'people' does not exist/);
+  });
+});
+
+describe("leftovers of a killed import", () => {
+  it("are removed by the next import; its own staging folder is gone when it ends", async () => {
+    const tmp = path.join(dir, "tmp");
+    const left = path.join(tmp, "lakeloop-write-999999999-killed");
+    await mkdir(path.join(left, "__p0=v636"), { recursive: true });
+    await writeFile(path.join(left, "__p0=v636", "data_0.parquet"), Buffer.alloc(4096));
+    const longAgo = new Date(Date.now() - 2 * 60 * 60_000);
+    await utimes(left, longAgo, longAgo);
+    const csv = await write("sweep.csv", "id\n1\n");
+    const saved = env;
+    env = { ...env, TMPDIR: tmp };
+    try {
+      expect((await lakeloop("import", "swept", csv, "--quiet")).code).toBe(0);
+    } finally {
+      env = saved;
+    }
+    expect(await readdir(tmp)).toEqual([]);
   });
 });
 

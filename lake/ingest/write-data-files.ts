@@ -2,9 +2,9 @@
 // types, computes the partition values, and writes one Parquet file per partition
 // (sorted by the first timestamp column so row-group statistics prune time windows,
 // with Iceberg field ids); each file is uploaded and described as a DataFile from its
-// own footer. Nothing is committed here, and on failure nothing stays behind.
+// own footer. Nothing is committed here, and on failure nothing stays behind (what a
+// killed writer leaves in its staging folder, the next process sweeps).
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { quoteIdent, quoteLiteral, type Duck } from "../../columnar/duckdb.js";
 import type { Scalar } from "../schema.js";
@@ -15,6 +15,7 @@ import { parsePartitionKey, sqlForPartitionKey } from "../iceberg/partition-key.
 import { dataFileFromMetadata } from "../parquet/data-file.js";
 import { readFooterFromFile } from "../parquet/footer.js";
 import { duckTypeOf } from "./duckdb-types.js";
+import { stagingPrefix, sweepStagingOnce } from "./sweep-staging.js";
 
 export interface WriteProgress {
   files: number;
@@ -34,7 +35,8 @@ export async function writeDataFiles(table: Table, duck: Duck, selectSql: string
   const schema = table.schema();
   const spec = table.partitionSpec();
   const store = table.catalog.store;
-  const staging = await mkdtemp(path.join(tmpdir(), "lakeloop-write-"));
+  await sweepStagingOnce();
+  const staging = await mkdtemp(stagingPrefix());
   const uploaded: string[] = [];
   try {
     const casts = schema.fields.map((f) => `CAST(${quoteIdent(f.name)} AS ${duckTypeOf(f.type)}) AS ${quoteIdent(f.name)}`);
