@@ -144,9 +144,12 @@ export class Session {
     return [...this.#cells.values()].flat();
   }
 
-  /** Replaces the definitions a cell made before; returns the cell's value and models. */
-  async applyCell(cell: string, source: string): Promise<{ models: string[]; value: unknown; moved: string[] }> {
-    const definitions = isSqlCell(source) ? [parseSqlCell(cell, source)] : undefined;
+  /**
+   * Replaces the definitions a cell made before; returns the cell's value and models.
+   * `sqlBodyLine`: for a %%sql header the caller added, the user's line of the SQL's start.
+   */
+  async applyCell(cell: string, source: string, options: { sqlBodyLine?: number } = {}): Promise<{ models: string[]; value: unknown; moved: string[] }> {
+    const definitions = isSqlCell(source) ? [parseSqlCell(cell, source, options.sqlBodyLine)] : undefined;
     const result = definitions ? { definitions, value: undefined } : await this.#context.evaluate(cell, source);
     const moved: string[] = [];
     if (this.redefine === "replace") {

@@ -4,7 +4,6 @@
 import * as path from "node:path";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
-import { resolveLakeLocation } from "../lake-location.js";
 import { ensureSampleOnDefaultLake } from "../sample-on-first-use.js";
 import { formatEvent, formatTable, summarize } from "../render-run.js";
 
@@ -13,6 +12,7 @@ const loadEngine = async () => ({ ...(await import("../../engine/session.js")), 
 
 export const runCommand: Command = {
   name: "run",
+  lake: "seeds-default",
   summary: "run a project folder's models (re-running only what changed)",
   usage: `Usage: lakeloop run <dir> [--target NAME]... [--dry-run] [--json] [--profile] [--worker tcp://HOST:PORT]
 
@@ -37,9 +37,10 @@ run, else every model.
     const { Session, loadProject, readProjectConfig } = await loadEngine();
     const dir = path.resolve(positionals[0]!);
     const config = await readProjectConfig(dir);
-    const lake = config.lake && !ctx.env.LAKELOOP_LAKE ? config.lake : resolveLakeLocation([], ctx.env).uri;
-    await ensureSampleOnDefaultLake(ctx, ctx.lakeGiven || Boolean(config.lake));
-    const session = await Session.open({ lake: (await ctx.openLake()).root ?? lake, worker: values.worker, env: ctx.env });
+    // --lake and LAKELOOP_LAKE win over the project's lakeloop.json.
+    const projectLake = !ctx.lakeGiven && config.lake ? config.lake : undefined;
+    await ensureSampleOnDefaultLake(ctx, ctx.lakeGiven || projectLake !== undefined);
+    const session = await Session.open({ lake: (await ctx.openLake(projectLake)).root, worker: values.worker, env: ctx.env });
     try {
       await loadProject(session, dir, config);
       const targets = (values.target as unknown as string[] | undefined) ?? config.targets;

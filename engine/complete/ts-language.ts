@@ -28,7 +28,7 @@ function apiModulePath(): string {
 }
 
 const GLOBALS = `
-/** Registers a TypeScript model: a pure function of its inputs (Arrow tables) to a table. model(name, { input: Model(...) }, ({ input }) => table, { materialize?, runtime?, timeoutMs?, memoryMb? }) */
+/** Registers a TypeScript model: a pure function of its inputs (Arrow tables) to a table. model(name, { input: Model(...) }, ({ input }) => table, { materialize?, overwriteInput?, runtime?, timeoutMs?, memoryMb? }) */
 declare const model: typeof import("lakeloop").model;
 /** A declared input: a lake table (with the columns and filter to scan) or another model. Model("transactions", { columns: ["id"], filter: "usd > 10" }) */
 declare const Model: typeof import("lakeloop").Model;

@@ -19,6 +19,8 @@ export interface InputRef {
 export interface ModelOptions {
   /** Write the output to the lake: true for table "default.<name>", or a table name. */
   materialize?: boolean | string;
+  /** Allow materializing onto a table the model reads (directly or upstream); refused otherwise. */
+  overwriteInput?: boolean;
   runtime?: { npm?: Record<string, string> };
   timeoutMs?: number;
   memoryMb?: number;
