@@ -106,9 +106,7 @@ export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext
         // type (say, a string compared with a number) simply stays in the SQL alone.
         let pushed = pushdownFilter(parsed.ast, ref);
         try {
-          // Until scans deliver Arrow Decimal, a decimal wider than a double cannot be
-          // filtered row by row exactly: the SQL alone tests it.
-          if (pushed && parseFilter(pushed, table!.schema()).fieldIds.some((id) => (decimalTypeOf(table!.schema().fields.find((f) => f.id === id)!.type)?.precision ?? 0) > 15)) pushed = undefined;
+          if (pushed) parseFilter(pushed, table!.schema());
         } catch {
           pushed = undefined;
         }

@@ -139,19 +139,10 @@ function evaluateLeaf(expr: Exclude<FilterExpr, { kind: "and" | "or" | "not" | "
   return out;
 }
 
-/**
- * Unscaled values of a decimal column: exact from an Arrow Decimal; from doubles (a
- * reader that does not keep decimals) only where the double can hold every digit
- * (precision 15 or less, recovered by rounding at the scale), else refused.
- */
+/** Unscaled values of a decimal column (scans deliver decimals as Arrow Decimal, exact). */
 function decimalReader(data: Data, column: string, precision: number, scale: number): (i: number) => bigint {
   if (DataType.isDecimal(data.type)) return (i) => unscaledDecimalAt(data, i);
-  if (!DataType.isFloat(data.type) || precision > 15) {
-    throw new Error(`decimal(${precision}, ${scale}) column "${column}" arrived as ${String(data.type)}: filtering it exactly needs Arrow Decimal values`);
-  }
-  const values = data.values as Float64Array | Float32Array;
-  const factor = 10 ** scale;
-  return (i) => BigInt(Math.round(values[i]! * factor));
+  throw new Error(`decimal(${precision}, ${scale}) column "${column}" arrived as ${String(data.type)}: filtering it exactly needs Arrow Decimal values`);
 }
 
 function evaluate(expr: FilterExpr, batch: RecordBatch): Uint8Array {
