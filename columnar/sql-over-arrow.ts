@@ -6,7 +6,8 @@
 // - js: inputs are appended into temporary tables (dictionary strings as ENUM codes) and
 //   results read back with the synchronous chunk API.
 // `openSqlOverArrow()` picks native when the bridge loaded; `path` says which is active.
-import type { RecordBatch, Table } from "apache-arrow";
+import { availableParallelism } from "node:os";
+import { Table, type RecordBatch } from "apache-arrow";
 import { arrowFromDuckDB } from "./arrow-from-duckdb.js";
 import { loadArrowIntoDuckDB } from "./arrow-into-duckdb.js";
 import { allocate } from "./buffers.js";
@@ -74,6 +75,9 @@ function settingsOf(options: SqlOverArrowOptions): Record<string, string> {
 
 const sharedAllocate = (bytes: number): Uint8Array => allocate(bytes, true).subarray(0, bytes);
 
+/** Row filters split over this many DuckDB threads (each query keeps its rows' order on one). */
+const PARALLEL_FILTERS = Math.max(1, Math.min(4, availableParallelism()));
+
 class NativeSql implements SqlOverArrow {
   readonly path = "native" as const;
   readonly #idle: NativeHandle[] = [];
@@ -125,6 +129,25 @@ class NativeSql implements SqlOverArrow {
   }
 
   async filterBatches(table: Table, where: string, columns: string[]): Promise<(RecordBatch | undefined)[]> {
+    // An order-keeping query runs on one DuckDB thread: split the batches into parts of
+    // about equal rows and filter the parts side by side, one connection each.
+    const parts = Math.min(PARALLEL_FILTERS, table.batches.length);
+    const ranges: [number, number][] = [];
+    let from = 0;
+    for (let p = 0; p < parts; p++) {
+      const target = (table.numRows * (p + 1)) / parts;
+      let to = from;
+      let rows = table.batches.slice(0, from).reduce((n, b) => n + b.numRows, 0);
+      while (to < table.batches.length && (rows < target || to === from)) rows += table.batches[to++]!.numRows;
+      if (p === parts - 1) to = table.batches.length;
+      if (to > from) ranges.push([from, to]);
+      from = to;
+    }
+    const results = await Promise.all(ranges.map(([a, b]) => this.#filterPart(new Table(table.schema, table.batches.slice(a, b)), where, columns)));
+    return results.flat();
+  }
+
+  async #filterPart(table: Table, where: string, columns: string[]): Promise<(RecordBatch | undefined)[]> {
     const conn = this.#connection();
     const name = "__lakeloop_filter";
     const id = this.bridge.register(conn, name, { ...describeForNative(table), batchColumn: true });
