@@ -3,6 +3,27 @@
 import avro from "avsc";
 import { Readable } from "node:stream";
 
+/**
+ * Avro longs as numbers while they are exact, as bigints beyond 2^53. Other engines
+ * pick 63-bit random snapshot ids, which avsc's own long type refuses to decode.
+ */
+const EXACT_LONG = (avro.types.LongType as unknown as { __with(methods: object): avro.Type }).__with({
+  fromBuffer: (buf: Buffer) => exactLong(buf.readBigInt64LE(0)),
+  toBuffer: (value: number | bigint) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(BigInt(value));
+    return buf;
+  },
+  fromJSON: (value: number | string | bigint) => exactLong(BigInt(value)),
+  toJSON: (value: number | bigint) => (typeof value === "bigint" ? value.toString() : value),
+  isValid: (value: unknown) => typeof value === "bigint" || Number.isSafeInteger(value),
+  compare: (a: number | bigint, b: number | bigint) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0),
+});
+
+function exactLong(value: bigint): number | bigint {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
 export async function encodeAvroFile(schema: object, records: object[], metadata: Record<string, string>): Promise<Buffer> {
   const type = avro.Type.forSchema(schema as avro.Schema);
   const meta: Record<string, Buffer> = {};
@@ -26,7 +47,7 @@ export interface AvroFile {
 }
 
 export async function decodeAvroFile(bytes: Uint8Array): Promise<AvroFile> {
-  const decoder = new avro.streams.BlockDecoder({ parseHook: (schema: avro.Schema) => avro.Type.forSchema(schema, { wrapUnions: false } as never) } as never);
+  const decoder = new avro.streams.BlockDecoder({ parseHook: (schema: avro.Schema) => avro.Type.forSchema(schema, { wrapUnions: false, registry: { long: EXACT_LONG } } as never) } as never);
   const records: Record<string, unknown>[] = [];
   const metadata: Record<string, string> = {};
   await new Promise<void>((resolve, reject) => {

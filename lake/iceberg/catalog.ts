@@ -1,12 +1,19 @@
 // The catalog of a warehouse: namespaces and tables laid out as
 // <root>/<namespace>/<table>/metadata/vN.metadata.json. A table's current metadata is
 // the highest vN present (version-hint.text is only written for other readers), so
-// the put-if-absent of vN+1 is the single atomic step of every commit.
+// the put-if-absent of vN+1 is the single atomic step of every commit. Tables other
+// engines wrote and registered tables are found too (find-metadata.ts) and read
+// through a store that reaches past the lake's root (store/reach-store.ts).
+// `Catalog.open` gives this lake-folder catalog, or the REST catalog LAKELOOP_CATALOG
+// names (catalog-rest/rest-catalog.ts): the same methods either way.
 import { randomUUID } from "node:crypto";
 import type { Field, Schema } from "../schema.js";
 import type { ObjectStore } from "../store/object-store.js";
-import { CorruptMetadataError, IcebergError, TableExistsError, TableNotFoundError } from "./errors.js";
-import { nearestName, parseTableName, qualifiedName, shortTableName } from "./names.js";
+import { ReachStore } from "../store/reach-store.js";
+import { IcebergError, TableExistsError, TableNotFoundError } from "./errors.js";
+import { findTable, tablesIn } from "./find-metadata.js";
+import { DEFAULT_NAMESPACE, nearestName, parseTableName, qualifiedName, shortTableName } from "./names.js";
+import { dropPointerOrRefuse, openFoundTable } from "./open-table.js";
 import { parsePartitionBy } from "./partition.js";
 import { Table } from "./table.js";
 import type { TableMetadata } from "./types.js";
@@ -24,10 +31,11 @@ export class Catalog {
   /** Parsed immutable files (manifests, manifest lists) by key: they never change once written. */
   #immutable = new Map<string, Promise<unknown>>();
 
-  private constructor(readonly store: ObjectStore) {}
+  protected constructor(readonly store: ObjectStore) {}
 
-  static async open(store: ObjectStore): Promise<Catalog> {
-    return new Catalog(store);
+  static async open(store: ObjectStore, env: NodeJS.ProcessEnv = process.env): Promise<Catalog> {
+    if (env.LAKELOOP_CATALOG) return (await import("../catalog-rest/rest-catalog.js")).RestCatalog.connect(ReachStore.of(store, env), env);
+    return new Catalog(ReachStore.of(store, env));
   }
 
   /** Reads and parses an immutable object once per catalog. */
@@ -42,21 +50,10 @@ export class Catalog {
     return entry;
   }
 
-  /** Every table's latest metadata version, by qualified name. */
-  async #versions(prefix = ""): Promise<Map<string, number>> {
-    const versions = new Map<string, number>();
-    for (const object of await this.store.list(prefix)) {
-      const match = METADATA_FILE.exec(object.key);
-      if (!match) continue;
-      const name = `${match[1]}.${match[2]}`;
-      versions.set(name, Math.max(versions.get(name) ?? 0, Number(match[3])));
-    }
-    return versions;
-  }
-
   async listTables(namespace?: string): Promise<string[]> {
-    const versions = await this.#versions(namespace ? `${namespace}/` : "");
-    return [...versions.keys()].sort();
+    // "ns" (no slash) also lists a Hive warehouse's "ns.db/"; the top-level tables are in "default".
+    const found = tablesIn(await this.store.list(namespace && namespace !== DEFAULT_NAMESPACE ? namespace : ""));
+    return [...found.keys()].filter((name) => !namespace || name.startsWith(`${namespace}.`)).sort();
   }
 
   async listNamespaces(): Promise<string[]> {
@@ -64,30 +61,17 @@ export class Catalog {
   }
 
   async tableExists(name: string): Promise<boolean> {
-    const ident = parseTableName(name);
-    return (await this.#versions(`${ident.namespace}/${ident.table}/metadata/`)).size > 0;
+    return (await findTable(this.store, parseTableName(name))) !== undefined;
   }
 
   async loadTable(name: string): Promise<Table> {
-    const ident = parseTableName(name);
-    const qualified = qualifiedName(ident);
-    const version = (await this.#versions(`${ident.namespace}/${ident.table}/metadata/`)).get(qualified);
-    if (version === undefined) {
+    const found = await findTable(this.store, parseTableName(name));
+    if (!found) {
       const existing = await this.listTables();
       const short = existing.map(shortTableName);
       throw new TableNotFoundError(name, short, nearestName(name, short));
     }
-    const key = `${ident.namespace}/${ident.table}/metadata/v${version}.metadata.json`;
-    let metadata: TableMetadata;
-    try {
-      metadata = JSON.parse(new TextDecoder().decode(await this.store.get(key))) as TableMetadata;
-    } catch (err) {
-      throw new CorruptMetadataError(this.store.uriOf(key), (err as Error).message);
-    }
-    if (metadata["format-version"] !== 2 || !Array.isArray(metadata.schemas)) {
-      throw new CorruptMetadataError(this.store.uriOf(key), `expected Iceberg format-version 2 metadata, found format-version ${String(metadata["format-version"])}`);
-    }
-    return new Table(this, qualified, key, version, metadata);
+    return openFoundTable(this, found);
   }
 
   async createTable(name: string, fields: Array<Omit<Field, "id">>, options: CreateTableOptions = {}): Promise<Table> {
@@ -134,6 +118,7 @@ export class Catalog {
   /** Removes the table's metadata first (so it disappears at once), then its files. */
   async dropTable(name: string): Promise<void> {
     const table = await this.loadTable(name);
+    if (await dropPointerOrRefuse(this.store, await findTable(this.store, parseTableName(name)), table)) return;
     const objects = await this.store.list(`${table.rootKey}/`);
     const metadataFirst = objects.sort((a, b) => Number(METADATA_FILE.test(b.key)) - Number(METADATA_FILE.test(a.key)));
     for (const object of metadataFirst) await this.store.delete(object.key);
