@@ -77,23 +77,34 @@ const VIEWS: Record<string, new (buffer: ArrayBufferLike, byteOffset: number, le
   Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
 };
 
-function rebuildData(type: DataType, d: DataDescription, known?: SharedArrayBuffer[]): Data {
-  const children = d.children.map((c, i) => rebuildData((type.children[i] as { type: DataType }).type, c, known));
-  const valueType = (type as unknown as { dictionary?: DataType }).dictionary;
-  const dictionary = d.dictionary && valueType ? new Vector(d.dictionary.map((x) => rebuildData(valueType, x, known))) : undefined;
-  const buffers = d.buffers.map((b) => {
-    if (!b || ArrayBuffer.isView(b)) return b;
-    return new VIEWS[b.type]!(known![b.known]!, b.byteOffset, b.length);
+/**
+ * The description with every view it sent by position (KnownView) rebuilt over the
+ * receiver's own memory block `known[i]`: what follows sees ordinary views.
+ */
+export function resolveKnownViews(description: TableDescription, known: SharedArrayBuffer[]): TableDescription {
+  const resolve = (d: DataDescription): DataDescription => ({
+    ...d,
+    buffers: d.buffers.map((b) => (!b || ArrayBuffer.isView(b) ? b : new VIEWS[b.type]!(known[b.known]!, b.byteOffset, b.length))),
+    children: d.children.map(resolve),
+    ...(d.dictionary ? { dictionary: d.dictionary.map(resolve) } : {}),
   });
-  return new Data(type, d.offset, d.length, d.nullCount, buffers as never, children, dictionary as never);
+  return { schema: description.schema, batches: description.batches.map((b) => ({ length: b.length, columns: b.columns.map(resolve) })) };
 }
 
-/** `known`: the memory blocks the description refers to by position. */
+function rebuildData(type: DataType, d: DataDescription): Data {
+  const children = d.children.map((c, i) => rebuildData((type.children[i] as { type: DataType }).type, c));
+  const valueType = (type as unknown as { dictionary?: DataType }).dictionary;
+  const dictionary = d.dictionary && valueType ? new Vector(d.dictionary.map((x) => rebuildData(valueType, x))) : undefined;
+  return new Data(type, d.offset, d.length, d.nullCount, d.buffers as never, children, dictionary as never);
+}
+
+/** `known`: the memory blocks the description refers to by position, if it does. */
 export function tableFromDescription(description: TableDescription, known?: SharedArrayBuffer[]): Table {
-  const schema: Schema = tableFromIPC(description.schema).schema;
-  const batches = description.batches.map((b) => new RecordBatch(schema, makeData({
+  const resolved = known ? resolveKnownViews(description, known) : description;
+  const schema: Schema = tableFromIPC(resolved.schema).schema;
+  const batches = resolved.batches.map((b) => new RecordBatch(schema, makeData({
     type: new Struct(schema.fields), length: b.length, nullCount: 0,
-    children: b.columns.map((c, i) => rebuildData(schema.fields[i]!.type, c, known)),
+    children: b.columns.map((c, i) => rebuildData(schema.fields[i]!.type, c)),
   })));
   return new Table(schema, batches);
 }

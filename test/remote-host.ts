@@ -3,18 +3,19 @@
 //    pair: the worker has its own network stack and address (10.x.y.2), the client
 //    reaches it through a real (virtual) link, and the link can be cut and mended to
 //    make the worker unreachable without killing it.
-//  - address: otherwise a non-loopback address of this machine (same stack, real NIC address).
-//  - loopback: otherwise 127.0.0.1, with CURVE forced on all the same.
+//  - loopback: otherwise a loopback address (127.0.0.x on Linux, which routes all of
+//    127/8 to lo; 127.0.0.1 elsewhere), with CURVE forced on all the same. Never a
+//    non-loopback address of this machine: tests reach the network only through
+//    namespaces they make.
 // Every test file says which one ran.
 import { execFile } from "node:child_process";
 import { createServer, connect, type Server, type Socket } from "node:net";
-import { networkInterfaces } from "node:os";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
 export interface RemoteHost {
-  kind: "netns" | "address" | "loopback";
+  kind: "netns" | "loopback";
   /** The address the worker listens on. */
   address: string;
   /** One line for the test output: what "remote" means in this run. */
@@ -92,19 +93,18 @@ async function tryNetns(): Promise<RemoteHost | undefined> {
   };
 }
 
-/** The best kind this machine allows; LAKELOOP_TEST_REMOTE=address|loopback tries a fallback on purpose. */
+/** The best kind this machine allows; LAKELOOP_TEST_REMOTE=loopback (any value) takes the fallback on purpose. */
 export async function openRemoteHost(): Promise<RemoteHost> {
   const wanted = process.env.LAKELOOP_TEST_REMOTE;
-  const netns = wanted === "address" || wanted === "loopback" ? undefined : await tryNetns();
+  const netns = wanted ? undefined : await tryNetns();
   if (netns) return netns;
-  const nic = wanted === "loopback" ? undefined : Object.values(networkInterfaces()).flat().find((a) => a && a.family === "IPv4" && !a.internal)?.address;
+  // An address of its own per test file where the OS allows, so side-by-side files never share one.
+  const address = process.platform === "linux" ? `127.0.0.${2 + (process.pid % 250)}` : "127.0.0.1";
   const why = wanted ? `LAKELOOP_TEST_REMOTE=${wanted}` : "not root, or no 'ip netns'";
   return {
-    kind: nic ? "address" : "loopback",
-    address: nic ?? "127.0.0.1",
-    description: nic
-      ? `no network namespace (${why}): a non-loopback address of this machine, ${nic}`
-      : `no network namespace and no non-loopback address (${why}): 127.0.0.1 with CURVE forced on`,
+    kind: "loopback",
+    address,
+    description: `no network namespace (${why}): loopback, ${address}, with CURVE forced on`,
     command: (command, args) => ({ command, args }),
     expose: async (port) => `127.0.0.1:${port}`,
     close: async () => {},

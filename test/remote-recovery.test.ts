@@ -121,7 +121,7 @@ describe("recovering from a lost worker (the worker's host is described in the t
     expect(action(await slow, "slow")).toBe("ran");
     expect(session.local!.process.pid).not.toBe(first);
     // The process's exit or its connection's drop, whichever the session saw first.
-    expect(notices.join("\n")).toMatch(/the worker was lost: (the local worker process exited \(SIGKILL\)|the connection to tcp:\S+ dropped); starting a new local worker/);
+    expect(notices.join("\n")).toMatch(/the worker was lost: (the local worker process exited \(SIGKILL\)|the connection to ipc:\S+ dropped); starting a new local worker/);
     expect(notices.join("\n")).toMatch(/started a new local worker and re-planned/);
     const again = await session.run(["jan"]);
     expect(again.nodes.map((n) => n.action)).toEqual(["ran", "ran"]);

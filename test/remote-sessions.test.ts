@@ -1,5 +1,5 @@
-// One remote worker, several sessions (the worker on a non-loopback address with CURVE;
-// remote-host.ts says which kind ran): definitions never mix, equal fingerprints share
+// One remote worker, several sessions (the worker in a network namespace with CURVE, else
+// on loopback; remote-host.ts says which ran): definitions never mix, equal fingerprints share
 // one computation, one session's cancel or crash leaves the others alone, a client that
 // vanishes mid-run has its run cancelled and is forgotten, a session on another lake is
 // refused, and malformed frames get error replies while the worker keeps serving.

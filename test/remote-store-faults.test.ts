@@ -1,5 +1,5 @@
 // Object-store faults between a remote worker and S3 (s3rver behind the fault proxy; the
-// worker on a non-loopback address with CURVE — remote-host.ts says which kind ran):
+// worker in a network namespace with CURVE, else on loopback — remote-host.ts says which ran):
 // throttling, 5xx, connection resets and requests that hang past their timeout are
 // retried with backoff to the same answer a fault-free read gives; a failure that
 // persists fails the scan with the store's error and skips what depends on it — never a

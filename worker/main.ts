@@ -28,6 +28,8 @@ export interface WorkerOptions {
   log?: (line: string) => void;
   /** CurveZMQ: the worker's key pair and the client public keys it accepts. */
   curve?: { secretKey: string; allow: Set<string> };
+  /** A session's own worker: the password its clients give (see session-handoff.ts). */
+  password?: string;
   clientTimeoutMs?: number;
 }
 
@@ -49,9 +51,10 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
     log: options.log,
     // The server redacts what it logs and sends back: the S3 credentials of this
     // environment and the worker's own CURVE secret.
-    secrets: secretsOf(options.env ?? process.env, options.curve ? [options.curve.secretKey] : []),
+    secrets: secretsOf(options.env ?? process.env, [...(options.curve ? [options.curve.secretKey] : []), ...(options.password ? [options.password] : [])]),
     lake: store.root,
     curve: options.curve,
+    password: options.password,
     clientTimeoutMs: options.clientTimeoutMs,
     services: {
       runNode: createNodeRunner({ catalog, cache, duck, sql, environments: new Environments(options.packagesDir ?? defaultPackagesDir(options.env)) }),

@@ -21,9 +21,14 @@ const SHAPES: [RegExp, string][] = [
   [/(\b[A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|ACCESS_KEY)[A-Z0-9_]*\s*[=:]\s*)[^\s,;"']+/g, "$1[redacted]"],
 ];
 
+/** Does a variable of this name hold a credential (by its name: AWS_SECRET_ACCESS_KEY, …_TOKEN, …)? */
+export function isCredentialName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
 /** Values worth hiding: credential-like environment variables and the given extras (CURVE secret keys). */
 export function secretsOf(env: NodeJS.ProcessEnv, extra: string[] = []): string[] {
-  const values = Object.entries(env).filter(([name, value]) => SECRET_NAME.test(name) && value && value.length >= 8).map(([, value]) => value!);
+  const values = Object.entries(env).filter(([name, value]) => isCredentialName(name) && value && value.length >= 8).map(([, value]) => value!);
   // Longest first, so a secret that contains another is replaced whole.
   return [...new Set([...values, ...extra.filter((v) => v.length >= 8)])].sort((a, b) => b.length - a.length);
 }

@@ -77,6 +77,24 @@ describe("warm threads", () => {
     await expect(run(`() => { for (;;) {} }`, {}, { timeoutMs: 300 })).rejects.toThrow(/ran longer than its 300 ms limit/);
     expect((await run(`() => [{ after: 1 }]`)).getChild("after")!.get(0)).toBe(1);
   });
+
+  it("refuses a table whose columns differ in length, naming the model and the lengths", async () => {
+    // apache-arrow pads the short column with rows that have no data behind them.
+    const uneven = `(_, { arrow }) => new arrow.Table({ x: arrow.vectorFromArray([1, 2, 3]), y: arrow.vectorFromArray(["a"]) })`;
+    await expect(runTsModel(spec(uneven), {})).rejects.toThrow(/^model "m" returned a bad table: its columns differ in length \(x: 3, y: 1\); every column needs one value per row$/);
+  });
+
+  it("refuses batches that disagree with the table's schema", async () => {
+    const otherType = `(_, { arrow }) => arrow.tableFromArrays({ x: Int32Array.from([1, 2]) }).concat(arrow.tableFromArrays({ x: Float32Array.from([1.5]) }))`;
+    await expect(runTsModel(spec(otherType), {})).rejects.toThrow(/model "m" returned a bad table: column "x" in record batch 2 holds Float32Array values where Int32 keeps Int32Array/);
+    const moreColumns = `(_, { arrow }) => arrow.tableFromArrays({ x: Int32Array.from([1]) }).concat(arrow.tableFromArrays({ x: Int32Array.from([2]), z: Float64Array.from([2]) }))`;
+    await expect(runTsModel(spec(moreColumns), {})).rejects.toThrow(/model "m" returned a bad table: record batch 2 has 2 columns but the table's schema has 1 \(x\)/);
+  });
+
+  it("refuses rows that are not objects, or hold values no Arrow column can", async () => {
+    await expect(runTsModel(spec(`() => [{ a: 1, f: () => 1 }]`), {})).rejects.toThrow(/model "m" returned a bad value: column "f" holds a function \(row 1\), which no Arrow column can hold/);
+    await expect(runTsModel(spec(`() => [{ a: 1 }, 2]`), {})).rejects.toThrow(/model "m" returned a bad value: row 2 is a number, not an object of column values/);
+  });
 });
 
 describe("runTsModel limits and isolation", () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Dealer } from "zeromq";
-import { tableFromArrays } from "apache-arrow";
+import { Field, Int32, Schema, Table, tableFromArrays, Utf8 } from "apache-arrow";
 import { WorkerClient } from "../engine/worker/worker-client.js";
 import type { RunNode } from "./execute-plan.js";
 import type { WorkerPlan } from "./plan.js";
@@ -50,6 +50,18 @@ describe("WorkerServer over zeromq", () => {
     expect(parts.map((t) => t.numRows)).toEqual([1000, 1000, 500]);
     expect(parts[2]!.getChild("i")!.get(499)).toBe(2499);
     await expect(client.fetch("nope")).rejects.toThrow(/not resident/);
+  });
+
+  it("previews and fetches an output without record batches as an empty table with its schema", async () => {
+    // A 0-row scan or SQL result is a table with a schema and no batches.
+    const empty = new Table(new Schema([new Field("i", new Int32()), new Field("s", new Utf8())]));
+    const { client } = await startWorker(async () => ({ table: empty }));
+    const outcome = await client.run(plan, () => {});
+    expect(outcome.previews[0]).toMatchObject({ node: "b", rows: 0 });
+    expect(outcome.previews[0]!.table.schema.fields.map((f) => `${f.name}: ${String(f.type)}`)).toEqual(["i: Int32", "s: Utf8"]);
+    const parts = await client.fetch("b");
+    expect(parts.map((t) => t.numRows)).toEqual([0]);
+    expect(parts[0]!.schema.fields.map((f) => f.name)).toEqual(["i", "s"]);
   });
 
   it("cancels a run within a second", async () => {

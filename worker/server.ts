@@ -4,7 +4,9 @@
 // outputs as Arrow IPC record batches, and answers every malformed or foreign message
 // with an error reply while it keeps serving.
 //
-// Off loopback it speaks only CurveZMQ, to clients in its allow list. Clients are keyed
+// Off loopback it speaks only CurveZMQ, to clients in its allow list. A session's own
+// worker listens on a private ipc:// socket and admits only clients that give the
+// session's password (ZMQ's PLAIN mechanism, checked by the ZAP handler). Clients are keyed
 // by their zeromq routing id: runs, cancels and liveness are per client, so sessions
 // sharing the worker never touch each other's runs, and a client silent for longer than
 // the client timeout has vanished — its runs are cancelled and it is forgotten.
@@ -17,8 +19,9 @@ import { redact, secretsOf } from "./redact.js";
 import { createRefusalLog, hostOf } from "./refusal-log.js";
 import { ResidentStore } from "./resident.js";
 import { shareNodeRuns } from "./share-node-runs.js";
+import { sliceRows } from "./slice-rows.js";
 import { decodeRequest, encodeMessage } from "./wire.js";
-import { registerAllowList, type ZapRegistration } from "./zap.js";
+import { registerGate, type ZapRegistration } from "./zap.js";
 
 export interface WorkerServices {
   runNode: RunNode;
@@ -46,6 +49,11 @@ export interface WorkerServerOptions {
    * (read at each handshake: changing the set changes who may connect next).
    */
   curve?: { secretKey: string; allow: Set<string> };
+  /**
+   * A session's own worker: clients must give this password (ZMQ PLAIN). Plaintext, so
+   * only on a socket no one else can reach (a private ipc:// socket); never with `curve`.
+   */
+  password?: string;
   /** A client silent this long (no request, no ping) is gone: its runs are cancelled. */
   clientTimeoutMs?: number;
   /** The lake this worker serves, told to clients so a session on another lake is refused. */
@@ -73,7 +81,7 @@ export class WorkerServer {
   constructor(readonly options: WorkerServerOptions) {
     this.resident = new ResidentStore(options.memoryBudget);
     this.#runNode = shareNodeRuns(options.services.runNode);
-    this.#secrets = options.secrets ?? secretsOf(process.env, options.curve ? [options.curve.secretKey] : []);
+    this.#secrets = options.secrets ?? secretsOf(process.env, [...(options.curve ? [options.curve.secretKey] : []), ...(options.password ? [options.password] : [])]);
     this.#refused = createRefusalLog((line) => this.#log(line));
   }
 
@@ -87,10 +95,11 @@ export class WorkerServer {
 
   /** Binds and starts serving; resolves with the bound endpoint (the real port when 0 was asked). */
   async start(): Promise<string> {
-    const { listen, curve } = this.options;
+    const { listen, curve, password } = this.options;
     if (!curve && !isLoopbackEndpoint(listen)) {
       throw new Error(`a worker listening on ${listen} (not loopback) must use CURVE: give it a key pair and an allow list of client keys`);
     }
+    if (curve && password) throw new Error("a worker admits clients by CURVE key or by password, not both");
     const timeout = this.clientTimeoutMs;
     // ZMTP heartbeats, answered by zeromq's I/O thread: a peer whose connection is dead
     // (host gone, network cut) is dropped with everything queued for it.
@@ -99,8 +108,12 @@ export class WorkerServer {
     // 1,000 messages; a dead client's queue goes with its connection (heartbeats above).
     const common = { linger: 0, sendHighWaterMark: 100_000, ...heartbeats };
     if (curve) {
-      this.#zap = await registerAllowList(curve.allow, this.#refused);
+      this.#zap = await registerGate({ kind: "curve", allow: curve.allow }, this.#refused);
       this.#router = new Router({ ...common, curveServer: true, curveSecretKey: curve.secretKey, zapDomain: this.#zap.domain, zapEnforceDomain: true });
+      void this.#watchHandshakes(this.#router);
+    } else if (password) {
+      this.#zap = await registerGate({ kind: "plain", password }, this.#refused);
+      this.#router = new Router({ ...common, plainServer: true, zapDomain: this.#zap.domain, zapEnforceDomain: true });
       void this.#watchHandshakes(this.#router);
     } else {
       this.#router = new Router(common);
@@ -217,9 +230,10 @@ export class WorkerServer {
     try {
       for await (const event of router.events) {
         if (event.type === "handshake:error:protocol" || event.type === "handshake:error:other") {
+          const mechanism = this.options.curve ? "CURVE" : "PLAIN";
           const why = event.type === "handshake:error:protocol"
-            ? "it does not speak CURVE, or speaks it with another worker's key"
-            : "the CURVE handshake failed";
+            ? (this.options.curve ? "it does not speak CURVE, or speaks it with another worker's key" : "it does not give the session's password")
+            : `the ${mechanism} handshake failed`;
           this.#refused(hostOf(event.address), `${why} (${event.error.message})`);
         }
       }
@@ -251,7 +265,7 @@ export class WorkerServer {
         if (!output) continue;
         reply(
           { v: 1, type: "preview", id: request.id, node: target, name: output.name, rows: output.table.numRows, schema: schemaOf(output.table) },
-          [tableToIPC(output.table.slice(0, rows), "stream")],
+          [tableToIPC(sliceRows(output.table, 0, rows), "stream")],
         );
       }
       const { cancelled, ...rest } = summary;
@@ -269,7 +283,7 @@ export class WorkerServer {
     const batchRows = Math.max(1, request.batchRows ?? 65_536);
     let index = 0;
     for (let offset = 0; offset < output.table.numRows || (offset === 0 && index === 0); offset += batchRows) {
-      reply({ v: 1, type: "batch", id: request.id, node: request.node, index }, [tableToIPC(output.table.slice(offset, offset + batchRows), "stream")]);
+      reply({ v: 1, type: "batch", id: request.id, node: request.node, index }, [tableToIPC(sliceRows(output.table, offset, offset + batchRows), "stream")]);
       index++;
       if (output.table.numRows === 0) break;
       // A big result is many batches: let pings (and everyone else's requests) through

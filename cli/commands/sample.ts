@@ -8,6 +8,7 @@ import { progressOn } from "../progress.js";
 
 export const sampleCommand: Command = {
   name: "sample",
+  lake: "creates",
   summary: "write the sample `transactions` table (deterministic)",
   usage: `Usage: lakeloop sample [--rows N] [--months M] [--partition-by day|month] [--seed S]
 
@@ -16,7 +17,7 @@ merchant, category, quantity, discount, is_refund, settled_on. The same options
 always give the same rows.
 
   --rows N          rows to write (default 1000000; 20M+ works, month by month)
-  --months M        months of data from 2023-01-01 (default 12)
+  --months M        months of data from 2023-01-01 (default 12, at most 240)
   --partition-by    day or month(eventTime) partitions (default month)
   --seed S          another deterministic variant (default 1)
   --quiet           no progress on stderr`,
@@ -27,7 +28,8 @@ always give the same rows.
     const partitionBy = values["partition-by"] ?? "month";
     if (partitionBy !== "day" && partitionBy !== "month") throw new UsageError(`--partition-by must be day or month, got '${partitionBy}'`);
     const rows = parsePositiveInt("rows", values.rows, 1_000_000);
-    const months = parsePositiveInt("months", values.months, 12);
+    const months = parsePositiveInt("months", values.months, 12, 240);
+    const seed = parsePositiveInt("seed", values.seed, 1);
     const progress = progressOn(ctx.stderr, values.quiet);
     const started = performance.now();
     const catalog = await Catalog.open(await ctx.openLake());
@@ -35,7 +37,7 @@ always give the same rows.
     const finished = { month: 0, rows: 0, bytes: 0 };
     const current = { month: 0, rows: 0, bytes: 0 };
     const table = await writeSample(catalog, {
-      rows, months, partitionBy, seed: parsePositiveInt("seed", values.seed, 1),
+      rows, months, partitionBy, seed,
       onProgress: (p) => {
         if (p.month !== current.month) {
           finished.rows += current.rows;

@@ -4,6 +4,7 @@ import { resolveLakeLocation } from "../lake-location.js";
 import { parseCommandArgs, parsePositiveInt } from "../args.js";
 import { UsageError, type Command } from "../command.js";
 import { isLoopbackEndpoint } from "../../worker/loopback.js";
+import { isCredentialName } from "../../worker/redact.js";
 
 export const workerCommand: Command = {
   name: "worker",
@@ -16,7 +17,9 @@ Serves lakeloop's worker protocol. Sessions spawn a local worker themselves; run
 to share one worker or to put it on a bigger machine (see the README, "Run the worker
 on EC2").
 
-  --listen   endpoint to bind (default tcp://127.0.0.1:0, a free port; printed once ready)
+  --listen   endpoint to bind (default tcp://127.0.0.1:0, a free port; printed once ready).
+             Without --key every local user can reach a loopback worker: on a shared
+             machine give it --key and --allow
   --key      the worker's key file (from keygen): turns on CurveZMQ encryption and
              authentication; required on any address but loopback
   --allow    file of client public keys (one per line) the worker accepts; re-read on
@@ -25,6 +28,9 @@ on EC2").
   --memory   bytes for resident outputs (default a quarter of the machine's memory)
   --client-timeout MS  a client silent this long has vanished: its runs are cancelled
              (default 10000; clients ping every 2 s)
+  --session-stdin  read a password and credentials from standard input (one JSON
+             line) and admit only clients that give the password; how a session starts
+             its own worker on a private ipc:// socket, without secrets in its environment
   --status   say which paths a worker on this machine takes (the native DuckDB bridge
              or the JavaScript path, and why) and exit
 
@@ -50,7 +56,7 @@ default 30000). Credentials never appear in its log or its replies.`,
     }
     const { values } = parseCommandArgs("worker", ctx.args, {
       listen: { type: "string" }, cache: { type: "string" }, memory: { type: "string" }, "parent-pid": { type: "string" },
-      key: { type: "string" }, allow: { type: "string" }, "client-timeout": { type: "string" },
+      key: { type: "string" }, allow: { type: "string" }, "client-timeout": { type: "string" }, "session-stdin": { type: "boolean" },
     });
     const listen = values.listen ?? "tcp://127.0.0.1:0";
     if (!/^(tcp|ipc):\/\//.test(listen)) throw new UsageError(`--listen needs a zeromq endpoint like tcp://127.0.0.1:5555, got '${listen}'`);
@@ -58,23 +64,30 @@ default 30000). Credentials never appear in its log or its replies.`,
       throw new UsageError(`a worker listening on ${listen} (not loopback) must use CURVE: run 'lakeloop worker keygen', then pass --key .lakeloop/keys/worker.key --allow <file of client public keys>`);
     }
     if (Boolean(values.key) !== Boolean(values.allow)) throw new UsageError("--key and --allow go together: the worker's key pair and the clients it accepts");
+    if (values["session-stdin"] && values.key) throw new UsageError("--session-stdin and --key exclude each other: a worker admits clients by password or by CURVE key");
+    const handoff = values["session-stdin"] ? await (await import("../../worker/session-handoff.js")).readHandoff(process.stdin) : undefined;
+    // The session's credentials join this process's env for its own code (the S3 client,
+    // redaction); the environment block it started with, which models can read, stays without them.
+    if (handoff) Object.assign(ctx.env, handoff.env);
+    else warnOfCredentials(ctx);
     let curve: { secretKey: string; allow: Set<string> } | undefined;
     if (values.key && values.allow) {
       const { readAllowList, readKeyPair } = await import("../../worker/curve-keys.js");
-      const pair = await readKeyPair(values.key);
+      const pair = await readKeyPair(values.key, "--key");
       curve = { secretKey: pair.secretKey, allow: await readAllowList(values.allow) };
       if (curve.allow.size === 0) throw new UsageError(`${values.allow} lists no client keys: no client could connect`);
     }
     const lake = resolveLakeLocation([], ctx.env).uri;
     const { startWorker } = await import("../../worker/main.js");
     const worker = await startWorker({
-      listen, lake: (await ctx.openLake()).root ?? lake, cacheDir: values.cache, env: ctx.env, curve,
+      listen, lake: (await ctx.openLake()).root ?? lake, cacheDir: values.cache, env: ctx.env, curve, password: handoff?.password,
       clientTimeoutMs: values["client-timeout"] ? parsePositiveInt("client-timeout", values["client-timeout"], 100) : undefined,
       memoryBudget: values.memory ? parsePositiveInt("memory", values.memory, 0) : undefined,
       parentPid: values["parent-pid"] ? Number(values["parent-pid"]) : undefined,
       log: (line) => ctx.stderr.write(`[worker] ${line}\n`),
     });
-    ctx.stdout.write(`lakeloop worker listening on ${worker.endpoint}${curve ? ` (CURVE, ${curve.allow.size} client key(s) allowed)` : ""}\n`);
+    const admits = curve ? ` (CURVE, ${curve.allow.size} client key(s) allowed)` : handoff ? " (the session's clients only)" : "";
+    ctx.stdout.write(`lakeloop worker listening on ${worker.endpoint}${admits}\n`);
     // The ZAP handler reads the set at every handshake: refilling it in place applies
     // the new list to the next connection (connected clients stay until they leave).
     const reload = () => {
@@ -95,3 +108,14 @@ default 30000). Credentials never appear in its log or its replies.`,
     return 0;
   },
 };
+
+/**
+ * A worker started by hand with credentials in its environment holds them where a model
+ * can read them (/proc/self/environ): say so once, naming the variables, never a value.
+ */
+function warnOfCredentials(ctx: { env: NodeJS.ProcessEnv; stderr: NodeJS.WritableStream }): void {
+  const names = Object.keys(ctx.env).filter((n) => isCredentialName(n) && ctx.env[n]);
+  if (names.length === 0) return;
+  ctx.stderr.write(`[worker] note: ${names.join(", ")} ${names.length === 1 ? "is" : "are"} in this worker's environment, which the models it runs can read ` +
+    "(/proc/self/environ); on EC2 give it an instance role instead (README, \"What a model can reach\")\n");
+}

@@ -10,6 +10,7 @@
 // zstdDecompress(src, dst) -> bytes written; registrations() -> count.
 #include <node_api.h>
 
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -365,19 +366,28 @@ struct QueryWork {
   bool ok = false;
   std::string error;
   OutTable table;
+  double execute_ms = 0, convert_ms = 0;
 };
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
 
 void execute_query(napi_env, void *data) {
   auto *w = static_cast<QueryWork *>(data);
   duckdb_result result;
+  auto t0 = std::chrono::steady_clock::now();
   if (duckdb_query(w->conn, w->sql.c_str(), &result) != DuckDBSuccess) {
     const char *e = duckdb_result_error(&result);
     w->error = e ? e : "query failed";
     duckdb_destroy_result(&result);
     return;
   }
+  w->execute_ms = ms_since(t0);
+  auto t1 = std::chrono::steady_clock::now();
   w->ok = result_to_arrow(result, w->table, w->error);
   duckdb_destroy_result(&result);
+  w->convert_ms = ms_since(t1);
 }
 
 // A JavaScript Uint8Array (from the caller's allocator: shared memory) holding `bytes`.
@@ -411,6 +421,11 @@ void complete_query(napi_env env, napi_status status, void *data) {
     napi_create_array_with_length(env, w->table.columns.size(), &columns);
     napi_create_double(env, static_cast<double>(w->table.rows), &rows);
     napi_set_named_property(env, result, "rows", rows);
+    napi_value timing;
+    napi_create_double(env, w->execute_ms, &timing);
+    napi_set_named_property(env, result, "executeMs", timing);
+    napi_create_double(env, w->convert_ms, &timing);
+    napi_set_named_property(env, result, "convertMs", timing);
     bool ok = true;
     for (size_t i = 0; i < w->table.columns.size() && ok; i++) {
       OutColumn &c = w->table.columns[i];
@@ -457,7 +472,7 @@ void complete_query(napi_env env, napi_status status, void *data) {
   delete w;
 }
 
-// query(conn, sql, allocate: (bytes) => Uint8Array) -> Promise<{ rows, columns }>
+// query(conn, sql, allocate: (bytes) => Uint8Array) -> Promise<{ rows, columns, executeMs, convertMs }>
 napi_value Query(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value args[3];

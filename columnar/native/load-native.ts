@@ -58,7 +58,7 @@ export interface NativeBridge {
   interrupt(conn: NativeHandle): void;
   register(conn: NativeHandle, name: string, description: NativeTableDescription): number;
   release(conn: NativeHandle, name: string, id: number): void;
-  query(conn: NativeHandle, sql: string, allocate: (bytes: number) => Uint8Array): Promise<{ rows: number; columns: NativeResultColumn[] }>;
+  query(conn: NativeHandle, sql: string, allocate: (bytes: number) => Uint8Array): Promise<{ rows: number; columns: NativeResultColumn[]; executeMs: number; convertMs: number }>;
   zstdDecompress(src: Uint8Array, dst: Uint8Array): number;
   /** A 64-bit checksum of the view's bytes, at memory speed. */
   checksum(view: ArrayBufferView): bigint;

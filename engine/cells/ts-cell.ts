@@ -56,7 +56,10 @@ export class TsCellContext {
     });
     for (const d of definitions) {
       const at = js.code.indexOf(d.source);
-      if (at >= 0) d.sourceLine = js.originalLine(js.code.slice(0, at).split("\n").length + (js.wrapped ? 1 : 0));
+      if (at < 0) continue;
+      const first = js.code.slice(0, at).split("\n").length + (js.wrapped ? 1 : 0);
+      d.sourceLine = js.originalLine(first);
+      d.sourceLines = d.source.split("\n").map((_, i) => js.originalLine(first + i));
     }
     return { definitions, value };
   }

@@ -8,8 +8,10 @@ import { nearestName, shortTableName } from "../../lake/iceberg/names.js";
 import type { Table } from "../../lake/iceberg/table.js";
 import { FilterError } from "../../lake/filter/errors.js";
 import { parseFilter } from "../../lake/filter/parse-filter.js";
+import { decimalTypeOf } from "../../lake/value-text.js";
 import { DefinitionError, type ModelDefinition, type SourceLocation } from "../model/definition.js";
 import { columnsUsed, parseSql, pushdownFilter, tableReferences } from "../sql/analyze-sql.js";
+import { checkMaterializeTargets } from "./check-materialize.js";
 import { Graph, type ScanNode } from "./graph.js";
 
 export interface BuildContext {
@@ -118,5 +120,6 @@ export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext
     const first = byName.get(cycle[0]!)!;
     throw new DefinitionError("CYCLE", `models read each other in a cycle: ${cycle.join(" -> ")}`, first.at);
   }
+  checkMaterializeTargets(graph, definitions);
   return graph;
 }

@@ -3,6 +3,13 @@
 // its packages — and nothing else from around it, because it runs later, elsewhere,
 // in a thread that sees none of the cell's variables. Checked on the function's source
 // with the TypeScript parser when the model is defined.
+//
+// This is a check of intent, not a sandbox: it catches a model that leans on the cell
+// by mistake. Code that means to reach further can (`await import("node:fs")` is
+// allowed, for one); what a model can reach is limited elsewhere (README, "What a model
+// can reach"). As a courtesy it also refuses the common ways of compiling code from a
+// string through a constructor (`[].constructor.constructor("…")`), which would hide
+// the names it uses from this check.
 import ts from "typescript";
 import { DefinitionError, type SourceLocation } from "./definition.js";
 
@@ -57,11 +64,53 @@ export function freeIdentifiers(source: string): { name: string; offset: number 
   return free;
 }
 
+const unwrap = (n: ts.Expression): ts.Expression => (ts.isParenthesizedExpression(n) ? unwrap(n.expression) : n);
+
+const isConstructorAccess = (n: ts.Node): n is ts.PropertyAccessExpression | ts.ElementAccessExpression =>
+  (ts.isPropertyAccessExpression(n) && n.name.text === "constructor") ||
+  (ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression) && n.argumentExpression.text === "constructor");
+
+/** Text, or text glued to something: what a Function-like constructor compiles. */
+function isTextual(expression: ts.Expression | undefined): boolean {
+  if (!expression) return false;
+  const n = unwrap(expression);
+  if (ts.isStringLiteralLike(n) || ts.isTemplateExpression(n)) return true;
+  return ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken && (isTextual(n.left) || isTextual(n.right));
+}
+
+/**
+ * Where the function reaches the Function constructor through `constructor`: a
+ * `.constructor.constructor` chain (any value's class's class is Function), or a call
+ * of some `.constructor` with text (`fn.constructor("return …")`). A typed array's
+ * `new values.constructor(n)` stays allowed.
+ */
+export function codeFromText(source: string): { offset: number } | undefined {
+  const file = ts.createSourceFile("model.js", `(${source})`, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  let found: number | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found !== undefined) return;
+    const chained = isConstructorAccess(n) && isConstructorAccess(unwrap(n.expression));
+    const compiled = (ts.isCallExpression(n) || ts.isNewExpression(n)) && isConstructorAccess(unwrap(n.expression)) && isTextual(n.arguments?.[0]);
+    if (chained || compiled) found = n.getStart() - 1;
+    else ts.forEachChild(n, visit);
+  };
+  visit(file);
+  return found === undefined ? undefined : { offset: found };
+}
+
+const lineOf = (at: SourceLocation, source: string, offset: number): number => at.line + (source.slice(0, offset).match(/\n/g)?.length ?? 0);
+
 export function checkPurity(model: string, source: string, at: SourceLocation): void {
+  const compiled = codeFromText(source);
+  if (compiled) {
+    throw new DefinitionError("IMPURE_MODEL",
+      `model "${model}" compiles code from text through a constructor (Function by another name), which hides what it uses: ` +
+      "write the code in the function itself", { cell: at.cell, line: lineOf(at, source, compiled.offset) });
+  }
   const free = freeIdentifiers(source);
   if (free.length === 0) return;
   const names = [...new Set(free.map((f) => f.name))];
-  const line = at.line + (source.slice(0, free[0]!.offset).match(/\n/g)?.length ?? 0);
+  const line = lineOf(at, source, free[0]!.offset);
   throw new DefinitionError("IMPURE_MODEL",
     `model "${model}" uses ${names.map((n) => `"${n}"`).join(", ")} from outside its function; a model sees only its inputs ` +
     `(and packages through await import(...)): pass it as an input, or move it inside the function`, { cell: at.cell, line });

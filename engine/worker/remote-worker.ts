@@ -7,7 +7,7 @@
 //   LAKELOOP_WORKER_RECONNECT_MS  how long to keep trying to reach it again (default 30 s)
 // No endpoint: a local worker is spawned. A worker off this machine is reached only
 // over CURVE: plans, previews and errors never cross a network in the clear.
-import { readKeyPair, readPublicKey } from "../../worker/curve-keys.js";
+import { KeyError, readKeyPair, readPublicKey } from "../../worker/curve-keys.js";
 import { isLoopbackEndpoint } from "../../worker/loopback.js";
 import { DEFAULT_RECONNECT_MS } from "./reconnect.js";
 import type { WorkerClientOptions } from "./worker-client.js";
@@ -38,12 +38,13 @@ export async function remoteWorkerFrom(settings: RemoteWorkerSettings, env: Node
   const reconnectMs = positive(env.LAKELOOP_WORKER_RECONNECT_MS) ?? DEFAULT_RECONNECT_MS;
   if (!serverKey && !clientKey) {
     if (!isLoopbackEndpoint(target)) {
-      throw new Error(`the worker at ${target} is not on this machine, and a remote worker is reached only over CurveZMQ: ` +
+      throw new KeyError(`the worker at ${target} is not on this machine, and a remote worker is reached only over CurveZMQ: ` +
         "set LAKELOOP_WORKER_KEY to its public key (worker.pub) and LAKELOOP_CLIENT_KEY to this client's key file (lakeloop worker keygen --name laptop)");
     }
     return { endpoint: target, options: { timeoutMs }, reconnectMs };
   }
-  if (!serverKey || !clientKey) throw new Error("a CURVE connection needs both LAKELOOP_WORKER_KEY (the worker's public key) and LAKELOOP_CLIENT_KEY (this client's key file)");
-  const pair = await readKeyPair(clientKey);
-  return { endpoint: target, options: { timeoutMs, curve: { serverKey: await readPublicKey(serverKey), publicKey: pair.publicKey, secretKey: pair.secretKey } }, reconnectMs };
+  if (!serverKey || !clientKey) throw new KeyError("a CURVE connection needs both LAKELOOP_WORKER_KEY (the worker's public key) and LAKELOOP_CLIENT_KEY (this client's key file)");
+  const pair = await readKeyPair(clientKey, settings.clientKey ? "clientKey" : "LAKELOOP_CLIENT_KEY");
+  const workerKey = await readPublicKey(serverKey, settings.workerKey ? "workerKey" : "LAKELOOP_WORKER_KEY");
+  return { endpoint: target, options: { timeoutMs, curve: { serverKey: workerKey, publicKey: pair.publicKey, secretKey: pair.secretKey } }, reconnectMs };
 }

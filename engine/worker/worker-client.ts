@@ -53,6 +53,8 @@ export interface WorkerClientOptions {
   connectTimeoutMs?: number;
   /** CurveZMQ: the worker's public key (pinned) and this client's key pair. */
   curve?: { serverKey: string; publicKey: string; secretKey: string };
+  /** A session's own worker: the password it was handed (ZMQ PLAIN, on its private ipc:// socket). */
+  password?: string;
 }
 
 const KEY_HELP = "a remote worker needs CURVE keys: LAKELOOP_WORKER_KEY with its public key, LAKELOOP_CLIENT_KEY with a key pair it allows";
@@ -83,7 +85,9 @@ export class WorkerClient {
     const zmtp = { heartbeatInterval: Math.min(options.heartbeatMs ?? 2000, timeoutMs / 2), heartbeatTimeout: timeoutMs, heartbeatTimeToLive: timeoutMs };
     this.#socket = curve
       ? new Dealer({ linger: 0, ...zmtp, curveServerKey: curve.serverKey, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey })
-      : new Dealer({ linger: 0, ...zmtp });
+      : options.password
+        ? new Dealer({ linger: 0, ...zmtp, plainUsername: "session", plainPassword: options.password })
+        : new Dealer({ linger: 0, ...zmtp });
   }
 
   static async connect(endpoint: string, options: WorkerClientOptions = {}): Promise<WorkerClient> {
@@ -131,11 +135,13 @@ export class WorkerClient {
     const events = this.#socket.events;
     events.on("handshake", () => { this.#connected = true; });
     events.on("handshake:error:auth", (e) => {
-      refuse(new WorkerError("WORKER_REFUSED", `the worker at ${this.endpoint} refused this client's key (status ${e.error.status}): add the client's public key to the worker's allow list`));
+      refuse(new WorkerError("WORKER_REFUSED", this.options.curve
+        ? `the worker at ${this.endpoint} refused this client's key (status ${e.error.status}): add the client's public key to the worker's allow list`
+        : `the worker at ${this.endpoint} refused this client (status ${e.error.status}): it admits only the session that started it`));
     });
     events.on("handshake:error:protocol", (e) => {
       refuse(new WorkerError("WORKER_REFUSED", `the worker at ${this.endpoint} refused the connection (${e.error.message}): ` +
-        (this.options.curve ? "it may not use CURVE, or LAKELOOP_WORKER_KEY is not its public key" : KEY_HELP)));
+        (this.options.curve ? "it may not use CURVE, or LAKELOOP_WORKER_KEY is not its public key" : `${KEY_HELP}; a session's own worker admits only that session`)));
     });
     events.on("handshake:error:other", (e) => { this.#handshakeError = e.error.message; });
     events.on("disconnect", () => {

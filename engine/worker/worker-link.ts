@@ -22,7 +22,7 @@ export class WorkerLink {
   /** Connects to `remote`, or spawns a local worker for `lake` when there is none. */
   static async open(remote: RemoteWorker | undefined, lake: string, env: NodeJS.ProcessEnv): Promise<WorkerLink> {
     const local = remote ? undefined : await spawnLocalWorker(lake, env);
-    const client = remote ? await WorkerClient.connect(remote.endpoint, remote.options) : await WorkerClient.connect(local!.endpoint);
+    const client = remote ? await WorkerClient.connect(remote.endpoint, remote.options) : await WorkerClient.connect(local!.endpoint, local!.client);
     try {
       checkLake(client, lake);
     } catch (err) {
@@ -59,7 +59,7 @@ export class WorkerLink {
       this.#client = await reconnectWorker(this.remote.endpoint, this.remote.options, this.remote.reconnectMs);
     } else {
       this.#local = await spawnLocalWorker(this.lake, this.env);
-      this.#client = await WorkerClient.connect(this.#local.endpoint);
+      this.#client = await WorkerClient.connect(this.#local.endpoint, this.#local.client);
     }
     checkLake(this.#client, this.lake);
     this.#watch();
