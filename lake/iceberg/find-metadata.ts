@@ -5,7 +5,8 @@
 //   <ns>.db/<table>/…                                 a Hive warehouse's database folders
 //   <table>/metadata/…                                a table at the lake's top (namespace default)
 //   <ns>/<table>/registered.json                      a pointer kept by `lakeloop register`
-// The newest metadata is the highest number (vN or NNNNN), then the latest written.
+// The newest metadata is the highest number (vN or NNNNN), then the latest written; a
+// table whose newest vN has a `dropped-vN` marker was dropped by lakeloop (catalog.ts).
 // version-hint.text (Hadoop's pointer) is read only where the folder cannot be listed.
 import { CredentialsError } from "../store/errors.js";
 import type { ObjectInfo, ObjectStore } from "../store/object-store.js";
@@ -30,6 +31,7 @@ export interface FoundTable {
 }
 
 const VERSIONED = /^v(\d+)(?:\.gz)?\.metadata\.json(?:\.gz)?$/;
+const DROPPED = /^dropped-v(\d+)$/;
 const NUMBERED = /^(\d+)-[^/]+?(?:\.gz)?\.metadata\.json(?:\.gz)?$/;
 
 export function parseMetadataFileName(file: string): Pick<MetadataFile, "version" | "naming"> | undefined {
@@ -45,14 +47,18 @@ function newer(a: MetadataFile | undefined, b: MetadataFile): MetadataFile {
   return a.lastModified >= b.lastModified ? a : b;
 }
 
-/** The newest metadata file among objects of one metadata folder. */
+/** The newest metadata file among objects of one metadata folder; none when that version is dropped. */
 export function newestMetadata(objects: ObjectInfo[]): MetadataFile | undefined {
   let best: MetadataFile | undefined;
+  const dropped = new Set<number>();
   for (const object of objects) {
-    const parsed = parseMetadataFileName(object.key.slice(object.key.lastIndexOf("/") + 1));
+    const file = object.key.slice(object.key.lastIndexOf("/") + 1);
+    const parsed = parseMetadataFileName(file);
     if (parsed) best = newer(best, { key: object.key, lastModified: object.lastModified, ...parsed });
+    const marker = DROPPED.exec(file);
+    if (marker) dropped.add(Number(marker[1]));
   }
-  return best;
+  return best && best.naming === "vN" && dropped.has(best.version) ? undefined : best;
 }
 
 /** Where a table of this name may live, most lakeloop-like first. */
@@ -88,22 +94,32 @@ function nameOf(ns: string, table: string, rank: number, file: string, pointer: 
   }
 }
 
-/** Every table in a listing of the lake (or of one namespace's prefix). */
+/** Every live table in a listing of the lake (or of one namespace's prefix). */
 export function tablesIn(objects: ObjectInfo[]): Map<string, FoundTable> {
-  const best = new Map<string, { rank: number; found: FoundTable }>();
+  // Each name's candidate places, by rank, with the objects found there.
+  const places = new Map<string, Map<number, { pointerKey?: string; objects: ObjectInfo[] }>>();
   for (const object of objects) {
     const c = classify(object.key);
     if (!c) continue;
-    const parsed = c.pointer ? undefined : parseMetadataFileName(c.file);
-    if (!c.pointer && !parsed) continue;
-    const current = best.get(c.name);
-    if (current && current.rank < c.rank) continue;
-    const found: FoundTable = current && current.rank === c.rank ? current.found : { name: c.name };
-    if (c.pointer) found.pointerKey = object.key;
-    else found.metadata = newer(found.metadata, { key: object.key, lastModified: object.lastModified, ...parsed! });
-    best.set(c.name, { rank: c.rank, found });
+    const byRank = places.get(c.name) ?? new Map<number, { pointerKey?: string; objects: ObjectInfo[] }>();
+    const place = byRank.get(c.rank) ?? { objects: [] };
+    if (c.pointer) place.pointerKey = object.key;
+    else place.objects.push(object);
+    byRank.set(c.rank, place);
+    places.set(c.name, byRank);
   }
-  return new Map([...best].map(([name, { found }]) => [name, found]));
+  const out = new Map<string, FoundTable>();
+  for (const [name, byRank] of [...places].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const rank of [...byRank.keys()].sort()) {
+      const place = byRank.get(rank)!;
+      const metadata = place.pointerKey ? undefined : newestMetadata(place.objects);
+      if (place.pointerKey || metadata) {
+        out.set(name, place.pointerKey ? { name, pointerKey: place.pointerKey } : { name, metadata });
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /** One table by name: its own folder first, then a pointer, a Hive `.db` folder, the lake's top. */
