@@ -5,6 +5,8 @@
 import { IcebergError } from "../iceberg/errors.js";
 import type { RestClientConfig } from "./client-config.js";
 
+const DROPPED_CONNECTION = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
+
 export class CatalogRequestError extends IcebergError {
   override name = "CatalogRequestError";
   constructor(readonly status: number, readonly type: string, message: string) {
@@ -71,12 +73,17 @@ export class RestClient {
   }
 
   async #fetch(url: string, init: RequestInit, what: string): Promise<Response> {
-    try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(this.config.timeoutMs) });
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      const reason = e.name === "TimeoutError" ? `no answer within ${this.config.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
-      throw new IcebergError("CATALOG_UNREACHABLE", `cannot reach the Iceberg REST catalog at ${this.config.uri} (${what}): ${reason}`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetch(url, { ...init, signal: AbortSignal.timeout(this.config.timeoutMs) });
+      } catch (err) {
+        const e = err as Error & { cause?: { code?: string; message?: string } };
+        // A kept-alive connection the catalog closed (it restarted): a read goes again on a new one.
+        const idempotent = init.method === "GET" || init.method === "HEAD";
+        if (attempt === 0 && idempotent && DROPPED_CONNECTION.has(e.cause?.code ?? "")) continue;
+        const reason = e.name === "TimeoutError" ? `no answer within ${this.config.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+        throw new IcebergError("CATALOG_UNREACHABLE", `cannot reach the Iceberg REST catalog at ${this.config.uri} (${what}): ${reason}`);
+      }
     }
   }
 
