@@ -4,6 +4,7 @@
 // never a token or secret.
 import { IcebergError } from "../iceberg/errors.js";
 import type { RestClientConfig } from "./client-config.js";
+import { RequestSigner } from "./sigv4.js";
 
 const DROPPED_CONNECTION = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
 
@@ -34,9 +35,12 @@ export class RestClient {
   #token: string | undefined;
   /** When the OAuth2 token must be renewed (ms since epoch). */
   #renewAt = Infinity;
+  readonly #signer: RequestSigner | undefined;
 
-  constructor(readonly config: RestClientConfig) {
+  /** `env` holds the AWS credentials a SigV4-signing client uses. */
+  constructor(readonly config: RestClientConfig, env: NodeJS.ProcessEnv = process.env) {
     this.#token = config.token;
+    this.#signer = config.sigv4 && new RequestSigner(config.sigv4, env);
   }
 
   /** "/v1/<prefix>/<rest>" for a catalog route below the prefix. */
@@ -65,11 +69,17 @@ export class RestClient {
   async #send(method: string, path: string, options: RequestOptions): Promise<Response> {
     const url = new URL(this.config.uri + path);
     for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
-    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+    let headers: Record<string, string> = { accept: "application/json", ...options.headers };
     const token = await this.#currentToken();
     if (token) headers.authorization = `Bearer ${token}`;
-    if (options.body !== undefined) headers["content-type"] = "application/json";
-    return this.#fetch(url.href, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) }, `${method} ${path}`);
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (this.#signer) {
+      // fetch sets Host itself, to the same value the signature covers.
+      const { host: _host, ...signed } = await this.#signer.headers(method, url, headers, body);
+      headers = signed;
+    }
+    return this.#fetch(url.href, { method, headers, body }, `${method} ${path}`);
   }
 
   async #fetch(url: string, init: RequestInit, what: string): Promise<Response> {
