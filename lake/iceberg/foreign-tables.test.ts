@@ -151,6 +151,18 @@ describe("tables other engines wrote, copied into a local lake", () => {
   });
 });
 
+describe("partition transforms lakeloop does not write", () => {
+  it("keeps every file of a bucket[4](id) table for a filter on id: a bucket number is no range of ids", async () => {
+    const store = await FileStore.open(await tempDir());
+    await putFixtureTable(store, RENAMED, "spark/renamed");
+    const catalog = await Catalog.open(store);
+    for (const id of [1, 2, 3, 4]) {
+      const plan = await planScan(catalog, { table: "spark.renamed", columns: ["id"], filter: `id = ${id}` });
+      expect(plan.stats.filesAfterPartitionPruning, `id = ${id}`).toBe(3);
+    }
+  });
+});
+
 describe("a copy under another bucket name and prefix, on S3", () => {
   let s3: S3rverHandle;
   let store: ObjectStore;
