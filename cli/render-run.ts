@@ -1,7 +1,7 @@
 // Plain-text rendering of a run for the terminal and for scripts: node events as they
 // happen, previews as small tables, a one-line summary.
 import type { Table } from "apache-arrow";
-import type { NodeEvent } from "../worker/protocol.js";
+import type { NodeEvent } from "../protocol/messages.js";
 import type { RunReport } from "../engine/session.js";
 import { formatBytesShort } from "../cache/diff.js";
 import { countOf } from "./format-count.js";

@@ -6,7 +6,7 @@ import { Duck } from "../columnar/duckdb.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { openStore } from "../lake/store/open-store.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
-import type { NodeEvent, NodeProfile, Reply } from "../worker/protocol.js";
+import type { NodeEvent, NodeProfile, Reply } from "../protocol/messages.js";
 import { isSqlCell, parseSqlCell } from "./cells/sql-cell.js";
 import { TsCellContext } from "./cells/ts-cell.js";
 import { buildDag } from "./dag/build-dag.js";
@@ -16,11 +16,11 @@ import { fingerprintAll, type NodeParts } from "./plan/fingerprint.js";
 import { formatLogicalPlan, formatPhysicalPlan, formatWorkerPlan } from "./plan/format-plan.js";
 import { planRun, type Plan } from "./plan/plan-run.js";
 import { toWorkerPlan } from "./plan/to-worker-plan.js";
-import type { LocalWorker } from "./worker/local-worker.js";
-import type { WorkerClient, RunOutcome } from "./worker/worker-client.js";
-import { WorkerLink } from "./worker/worker-link.js";
-import { remoteWorkerFrom } from "./worker/remote-worker.js";
-import { retryAfterWorkerLoss } from "./worker/retry-after-loss.js";
+import type { LocalWorker } from "./link/local-worker.js";
+import type { WorkerClient, RunOutcome } from "./link/worker-client.js";
+import { WorkerLink } from "./link/worker-link.js";
+import { remoteWorkerFrom } from "./link/remote-worker.js";
+import { retryAfterWorkerLoss } from "./link/retry-after-loss.js";
 
 export interface SessionOptions {
   /** Lake URI (default $LAKELOOP_LAKE or file://./.lakeloop/lake). */

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { inspect as inspectValue } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { NodeEvent } from "../worker/protocol.js";
+import type { NodeEvent } from "../protocol/messages.js";
 
 import { Session, type RunReport } from "../engine/session.js";
 import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";

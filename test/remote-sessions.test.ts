@@ -11,7 +11,7 @@ import { Session } from "../engine/session.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { FileStore } from "../lake/store/file-store.js";
-import type { Reply } from "../worker/protocol.js";
+import type { Reply } from "../protocol/messages.js";
 import { openRemoteHost, type RemoteHost } from "./remote-host.js";
 import { clientEnv, makeKeys, root, sleepyModel, startWorkerProcess, tempDir, until, type Keys, type WorkerProcess } from "./remote-worker-process.js";
 

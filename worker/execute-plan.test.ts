@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { tableFromArrays, type Table } from "apache-arrow";
 import { executePlan, type RunNode } from "./execute-plan.js";
-import type { PlanNode, WorkerPlan } from "./plan.js";
-import type { NodeEvent } from "./protocol.js";
+import type { PlanNode, WorkerPlan } from "../protocol/plan.js";
+import type { NodeEvent } from "../protocol/messages.js";
 import { ResidentStore } from "./resident.js";
 
 const node = (id: string, inputs: Record<string, string> = {}): PlanNode => ({ id, name: id, kind: "ts", inputs, action: "run", reason: "never-run" });

@@ -10,10 +10,10 @@
 // A node is "needed" when a target depends on it through nodes that must run: a node
 // whose output is resident is reused and its own inputs are not needed at all. A node
 // the planner marked "reuse" whose output was evicted since planning simply runs.
-import { redact, secretsOf } from "./redact.js";
+import { redact, secretsOf } from "../secrets/redact.js";
 import type { Table } from "apache-arrow";
-import type { ErrorInfo, NodeEvent, NodeProfile, ReadStats, RunSummary } from "./protocol.js";
-import type { PlanNode, WorkerPlan } from "./plan.js";
+import type { ErrorInfo, NodeEvent, NodeProfile, ReadStats, RunSummary } from "../protocol/messages.js";
+import type { PlanNode, WorkerPlan } from "../protocol/plan.js";
 import { tableBuffers, type ResidentStore } from "./resident.js";
 
 export interface NodeResult {

@@ -4,7 +4,7 @@
 import * as os from "node:os";
 import { ColumnCache, defaultCacheDir } from "../cache/column-cache.js";
 import { defaultPackagesDir, Environments } from "../sandbox/environments.js";
-import { secretsOf } from "./redact.js";
+import { secretsOf } from "../secrets/redact.js";
 import { Duck } from "../columnar/duckdb.js";
 import { openSqlOverArrow } from "../columnar/sql-over-arrow.js";
 import { Catalog } from "../lake/iceberg/catalog.js";

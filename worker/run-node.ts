@@ -9,7 +9,7 @@ import type { SqlOverArrow } from "../columnar/sql-over-arrow.js";
 import type { Catalog } from "../lake/iceberg/catalog.js";
 import type { NodeResult, RunNode } from "./execute-plan.js";
 import { materialize } from "./materialize.js";
-import type { ReadStats } from "./protocol.js";
+import type { ReadStats } from "../protocol/messages.js";
 import { runTsModel } from "./run-ts-model.js";
 import type { Environments } from "../sandbox/environments.js";
 import { placeModel, type ModelEnvironment } from "../sandbox/model-module.js";

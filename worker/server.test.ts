@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Dealer } from "zeromq";
 import { Field, Int32, Schema, Table, tableFromArrays, Utf8 } from "apache-arrow";
-import { WorkerClient } from "../engine/worker/worker-client.js";
+import { WorkerClient } from "../engine/link/worker-client.js";
 import type { RunNode } from "./execute-plan.js";
-import type { WorkerPlan } from "./plan.js";
-import type { NodeEvent } from "./protocol.js";
+import type { WorkerPlan } from "../protocol/plan.js";
+import type { NodeEvent } from "../protocol/messages.js";
 import { WorkerServer } from "./server.js";
 
 const closers: (() => Promise<void>)[] = [];

@@ -13,14 +13,14 @@
 import { Router } from "zeromq";
 import { tableToIPC, type Table } from "apache-arrow";
 import { executePlan, type RunNode } from "./execute-plan.js";
-import { isLoopbackEndpoint } from "./loopback.js";
-import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "./protocol.js";
-import { redact, secretsOf } from "./redact.js";
+import { isLoopbackEndpoint } from "../secrets/loopback.js";
+import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "../protocol/messages.js";
+import { redact, secretsOf } from "../secrets/redact.js";
 import { createRefusalLog, hostOf } from "./refusal-log.js";
 import { ResidentStore } from "./resident.js";
 import { shareNodeRuns } from "./share-node-runs.js";
 import { sliceRows } from "./slice-rows.js";
-import { decodeRequest, encodeMessage } from "./wire.js";
+import { decodeRequest, encodeMessage } from "../protocol/wire.js";
 import { registerGate, type ZapRegistration } from "./zap.js";
 
 export interface WorkerServices {

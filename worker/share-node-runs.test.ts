@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tableFromArrays } from "apache-arrow";
 import { emptyReadStats, type NodeContext, type NodeResult } from "./execute-plan.js";
-import type { PlanNode } from "./plan.js";
+import type { PlanNode } from "../protocol/plan.js";
 import { shareNodeRuns } from "./share-node-runs.js";
 
 const node: PlanNode = { id: "fp1", name: "m", kind: "ts", inputs: {}, action: "run", reason: "never-run" };

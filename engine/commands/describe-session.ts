@@ -1,7 +1,7 @@
 // What a session holds, as text for any front end: its models, the lake's tables, what
 // the worker keeps resident, the cache's statistics. The kernel's `%` magics and the
 // REPL's `.` commands print these.
-import type { Reply } from "../../worker/protocol.js";
+import type { Reply } from "../../protocol/messages.js";
 import type { Session } from "../session.js";
 import { shortTableName } from "../../lake/iceberg/names.js";
 

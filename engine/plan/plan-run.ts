@@ -2,7 +2,7 @@
 // never run, code changed, options changed, an input changed (named), a new snapshot,
 // or evicted from the worker — decided from fingerprints and residency only.
 import type { Graph, GraphNode } from "../dag/graph.js";
-import type { RunReason } from "../../worker/plan.js";
+import type { RunReason } from "../../protocol/plan.js";
 import type { NodeParts } from "./fingerprint.js";
 
 export interface PlannedNode {

@@ -2,7 +2,7 @@
 // the names the node's code uses, scans pinned to their snapshot, TS models as ES
 // module source whose default export is the model's function.
 import { randomUUID } from "node:crypto";
-import type { WorkerPlan } from "../../worker/plan.js";
+import type { WorkerPlan } from "../../protocol/plan.js";
 import type { Plan } from "./plan-run.js";
 
 export function materializeTarget(materialize: boolean | string | undefined, name: string): string | undefined {

@@ -10,9 +10,9 @@
 // changes, so whatever was in flight on the old connection can never arrive.
 import { Dealer } from "zeromq";
 import { tableFromIPC, type Table } from "apache-arrow";
-import type { NodeEvent, Reply, Request, RunSummary } from "../../worker/protocol.js";
-import type { WorkerPlan } from "../../worker/plan.js";
-import { decodeReply, encodeMessage } from "../../worker/wire.js";
+import type { NodeEvent, Reply, Request, RunSummary } from "../../protocol/messages.js";
+import type { WorkerPlan } from "../../protocol/plan.js";
+import { decodeReply, encodeMessage } from "../../protocol/wire.js";
 import { startHeartbeat } from "./heartbeat.js";
 
 export class WorkerError extends Error {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WorkerPlan } from "../../worker/plan.js";
+import type { WorkerPlan } from "../../protocol/plan.js";
 import { spawnLocalWorker, type LocalWorker } from "./local-worker.js";
 import { WorkerClient } from "./worker-client.js";
 

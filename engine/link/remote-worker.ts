@@ -7,8 +7,8 @@
 //   LAKELOOP_WORKER_RECONNECT_MS  how long to keep trying to reach it again (default 30 s)
 // No endpoint: a local worker is spawned. A worker off this machine is reached only
 // over CURVE: plans, previews and errors never cross a network in the clear.
-import { KeyError, readKeyPair, readPublicKey } from "../../worker/curve-keys.js";
-import { isLoopbackEndpoint } from "../../worker/loopback.js";
+import { KeyError, readKeyPair, readPublicKey } from "../../secrets/curve-keys.js";
+import { isLoopbackEndpoint } from "../../secrets/loopback.js";
 import { DEFAULT_RECONNECT_MS } from "./reconnect.js";
 import type { WorkerClientOptions } from "./worker-client.js";
 

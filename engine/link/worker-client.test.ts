@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Router, curveKeyPair } from "zeromq";
 import { tableFromArrays } from "apache-arrow";
 import type { RunNode } from "../../worker/execute-plan.js";
-import type { WorkerPlan } from "../../worker/plan.js";
+import type { WorkerPlan } from "../../protocol/plan.js";
 import { WorkerServer } from "../../worker/server.js";
-import { decodeRequest, encodeMessage } from "../../worker/wire.js";
+import { decodeRequest, encodeMessage } from "../../protocol/wire.js";
 import { WorkerClient } from "./worker-client.js";
 
 const closers: (() => Promise<void> | void)[] = [];

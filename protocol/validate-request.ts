@@ -1,7 +1,7 @@
 // The fields each request must carry, checked before the worker acts on it: a request
 // that parses as JSON but lacks a field (or has one of the wrong kind) gets an error
 // reply naming the field, instead of failing somewhere deep inside with a TypeError.
-import type { Request } from "./protocol.js";
+import type { Request } from "./messages.js";
 
 type Check = (value: unknown) => boolean;
 

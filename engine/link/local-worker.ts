@@ -9,14 +9,14 @@
 // one left by a session that was killed is removed by the next session.
 //
 // It starts without the session's credentials in its environment: they travel with the
-// password over its standard input (see worker/session-handoff.ts), so a model cannot
+// password over its standard input (see secrets/session-handoff.ts), so a model cannot
 // find them in /proc/self/environ.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { binPath } from "../package-root.js";
-import { newPassword, splitCredentials, writeHandoff } from "../../worker/session-handoff.js";
+import { newPassword, splitCredentials, writeHandoff } from "../../secrets/session-handoff.js";
 import type { WorkerClientOptions } from "./worker-client.js";
 
 export interface LocalWorker {

@@ -1,8 +1,8 @@
 // Framing of protocol messages on zeromq: the first frame is UTF-8 JSON, any further
 // frames are Arrow IPC bytes. Decoding validates the version and the message type so a
 // malformed or foreign message becomes an error reply, never a crash.
-import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "./protocol.js";
-import { checkRequestFields } from "./request-shape.js";
+import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "./messages.js";
+import { checkRequestFields } from "./validate-request.js";
 
 const REQUEST_TYPES = new Set<Request["type"]>(["hello", "run", "cancel", "fetch", "has", "diff", "status", "ping", "release", "bye"]);
 const REPLY_TYPES = new Set<Reply["type"]>([
