@@ -5,6 +5,7 @@
 // that request repeats it.
 import type { WorkerPlan } from "./plan.js";
 
+/** Stamped on every message by the wire (protocol/wire.ts), and checked there: nowhere else. */
 export const PROTOCOL_VERSION = 1;
 
 /** Bytes and fragments a node read, by tier. */
@@ -56,28 +57,28 @@ export interface RunSummary {
 
 /** Client -> worker. */
 export type Request =
-  | { v: 1; type: "hello"; id: string; session: string }
-  | { v: 1; type: "run"; id: string; plan: WorkerPlan; previewRows?: number }
-  | { v: 1; type: "cancel"; id: string; run: string }
-  | { v: 1; type: "fetch"; id: string; node: string; batchRows?: number }
-  | { v: 1; type: "has"; id: string; nodes: string[] }
-  | { v: 1; type: "diff"; id: string; scans: { node: string; table: string; snapshotId: number | null; columns: string[]; filter?: string }[] }
-  | { v: 1; type: "status"; id: string }
-  | { v: 1; type: "ping"; id: string }
-  | { v: 1; type: "release"; id: string; nodes: string[] }
-  | { v: 1; type: "bye"; id: string };
+  | { type: "hello"; id: string; session: string }
+  | { type: "run"; id: string; plan: WorkerPlan; previewRows?: number }
+  | { type: "cancel"; id: string; run: string }
+  | { type: "fetch"; id: string; node: string; batchRows?: number }
+  | { type: "has"; id: string; nodes: string[] }
+  | { type: "diff"; id: string; scans: { node: string; table: string; snapshotId: number | null; columns: string[]; filter?: string }[] }
+  | { type: "status"; id: string }
+  | { type: "ping"; id: string }
+  | { type: "release"; id: string; nodes: string[] }
+  | { type: "bye"; id: string };
 
 /** Worker -> client. A `preview` and a `batch` are followed by one Arrow IPC stream frame. */
 export type Reply =
-  | { v: 1; type: "welcome"; id: string; worker: { pid: number; version: string; memoryBudget: number; lake?: string } }
-  | { v: 1; type: "event"; id: string; event: NodeEvent }
-  | { v: 1; type: "preview"; id: string; node: string; name: string; rows: number; schema: { name: string; type: string }[] }
-  | { v: 1; type: "run-finished"; id: string; summary: RunSummary; cancelled: boolean }
-  | { v: 1; type: "batch"; id: string; node: string; index: number }
-  | { v: 1; type: "fetch-finished"; id: string; node: string; rows: number; batches: number }
-  | { v: 1; type: "has"; id: string; resident: string[] }
-  | { v: 1; type: "diff"; id: string; diffs: { node: string; summary: string; memoryBytes: number; diskBytes: number; fetchBytes: number }[] }
-  | { v: 1; type: "status"; id: string; resident: { node: string; name: string; rows: number; bytes: number }[]; memoryBytes: number; memoryBudget: number; cache: unknown; engine: { sql: "native" | "js"; reason: string } | null; process?: { rssBytes: number; maxRssBytes: number }; runs: number; clients: number }
-  | { v: 1; type: "pong"; id: string }
-  | { v: 1; type: "ok"; id: string }
-  | { v: 1; type: "error"; id: string; error: ErrorInfo };
+  | { type: "welcome"; id: string; worker: { pid: number; version: string; memoryBudget: number; lake?: string } }
+  | { type: "event"; id: string; event: NodeEvent }
+  | { type: "preview"; id: string; node: string; name: string; rows: number; schema: { name: string; type: string }[] }
+  | { type: "run-finished"; id: string; summary: RunSummary; cancelled: boolean }
+  | { type: "batch"; id: string; node: string; index: number }
+  | { type: "fetch-finished"; id: string; node: string; rows: number; batches: number }
+  | { type: "has"; id: string; resident: string[] }
+  | { type: "diff"; id: string; diffs: { node: string; summary: string; memoryBytes: number; diskBytes: number; fetchBytes: number }[] }
+  | { type: "status"; id: string; resident: { node: string; name: string; rows: number; bytes: number }[]; memoryBytes: number; memoryBudget: number; cache: unknown; engine: { sql: "native" | "js"; reason: string } | null; process?: { rssBytes: number; maxRssBytes: number }; runs: number; clients: number }
+  | { type: "pong"; id: string }
+  | { type: "ok"; id: string }
+  | { type: "error"; id: string; error: ErrorInfo };

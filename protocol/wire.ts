@@ -9,8 +9,9 @@ const REPLY_TYPES = new Set<Reply["type"]>([
   "welcome", "event", "preview", "run-finished", "batch", "fetch-finished", "has", "diff", "status", "pong", "ok", "error",
 ]);
 
+/** The message as frames, stamped with the protocol's version. */
 export function encodeMessage(message: Request | Reply, data: Uint8Array[] = []): Uint8Array[] {
-  return [Buffer.from(JSON.stringify(message)), ...data];
+  return [Buffer.from(JSON.stringify({ v: PROTOCOL_VERSION, ...message })), ...data];
 }
 
 export type Decoded<T> = { ok: true; message: T; data: Uint8Array[] } | { ok: false; id: string; error: ErrorInfo };
@@ -36,7 +37,8 @@ function decode<T extends { type: string }>(frames: Uint8Array[], types: Set<str
     return { ok: false, id, error: { code: "PROTOCOL_UNKNOWN_TYPE", message: `unknown ${what} type ${JSON.stringify(record.type)}` } };
   }
   if (!id) return { ok: false, id, error: { code: "PROTOCOL_MALFORMED", message: `${what} '${record.type}' has no string id` } };
-  return { ok: true, message: parsed as T, data };
+  const { v: _, ...message } = record;
+  return { ok: true, message: message as unknown as T, data };
 }
 
 export function decodeRequest(frames: Uint8Array[]): Decoded<Request> {

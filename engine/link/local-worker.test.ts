@@ -36,7 +36,7 @@ const markerPlan = (marker: string): WorkerPlan => ({
 /** Another process of this user that found the socket: it tries without the password, with a wrong one, and raw. */
 const INTRUDER = `
 import { Dealer } from "zeromq";
-import { WorkerClient } from ${JSON.stringify(path.join(root, "dist/engine/worker/worker-client.js"))};
+import { WorkerClient } from ${JSON.stringify(path.join(root, "dist/engine/link/worker-client.js"))};
 const [endpoint, plan] = [process.argv[1], process.argv[2]];
 const out = {};
 for (const [what, options] of [["none", {}], ["wrong", { password: "not-the-session-password-at-all" }]]) {
@@ -45,7 +45,7 @@ for (const [what, options] of [["none", {}], ["wrong", { password: "not-the-sess
 const raw = new Dealer({ linger: 0 });
 const refused = new Promise((resolve) => raw.events.on("handshake:error:protocol", () => resolve("refused")));
 raw.connect(endpoint);
-await raw.send([Buffer.from(JSON.stringify({ v: 1, type: "run", id: "r1", plan: JSON.parse(plan) }))]);
+await raw.send([Buffer.from(JSON.stringify({ type: "run", id: "r1", plan: JSON.parse(plan) }))]);
 out.raw = await refused;
 raw.close();
 console.log(JSON.stringify(out));

@@ -92,7 +92,7 @@ describe("WorkerClient losing its worker", () => {
     void (async () => {
       for await (const [peer, ...frames] of router) {
         const d = decodeRequest(frames);
-        if (d.ok && d.message.type === "hello") await router.send([peer!, ...encodeMessage({ v: 1, type: "welcome", id: d.message.id, worker: { pid: 1, version: "1", memoryBudget: 1 } })]);
+        if (d.ok && d.message.type === "hello") await router.send([peer!, ...encodeMessage({ type: "welcome", id: d.message.id, worker: { pid: 1, version: "1", memoryBudget: 1 } })]);
       }
     })().catch(() => {});
     const client = await WorkerClient.connect(router.lastEndpoint!, { heartbeatMs: 100, timeoutMs: 600 });

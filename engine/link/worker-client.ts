@@ -275,7 +275,7 @@ export class WorkerClient {
     }
     const id = `r${++this.#next}`;
     this.#pending.set(id, pending);
-    const frames = encodeMessage({ ...body, v: 1, id } as Request);
+    const frames = encodeMessage({ ...body, id } as Request);
     this.#sendQueue = this.#sendQueue
       .then(() => this.#socket.send(frames))
       .catch((err: unknown) => {
