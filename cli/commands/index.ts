@@ -4,7 +4,9 @@ import { describeCommand } from "./describe.js";
 import { dropCommand } from "./drop.js";
 import { importCommand } from "./import.js";
 import { kernelCommand } from "./kernel.js";
+import { mergeCommand } from "./merge.js";
 import { queryCommand } from "./query.js";
+import { branchCommand, tagCommand } from "./refs.js";
 import { replCommand } from "./repl.js";
 import { rollbackCommand } from "./rollback.js";
 import { runCommand } from "./run.js";
@@ -13,4 +15,4 @@ import { tablesCommand } from "./tables.js";
 import { tourCommand } from "./tour.js";
 import { workerCommand } from "./worker.js";
 
-export const commands: Command[] = [replCommand, tourCommand, runCommand, queryCommand, sampleCommand, tablesCommand, describeCommand, importCommand, dropCommand, rollbackCommand, kernelCommand, workerCommand];
+export const commands: Command[] = [replCommand, tourCommand, runCommand, queryCommand, sampleCommand, tablesCommand, describeCommand, importCommand, dropCommand, rollbackCommand, branchCommand, tagCommand, mergeCommand, kernelCommand, workerCommand];
