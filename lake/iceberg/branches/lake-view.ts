@@ -111,6 +111,7 @@ export class LakeView implements TableSource {
         throw new IcebergError("TABLE_NOT_ON_REF", `table '${shortTableName(located.table.name)}' is not${where || " on main"}; it is on ${other}`);
       }
       const suggestion = nearestName(name, names);
+      if (this.ref === MAIN) throw new TableNotFoundError(name, names, suggestion, this.catalog.store.root);
       throw new IcebergError("TABLE_NOT_FOUND", `table '${name}' does not exist${where}` + (suggestion ? ` (did you mean '${suggestion}'?)` : "") +
         (names.length ? `; tables: ${names.join(", ")}` : `; the lake at ${this.catalog.store.root} has no tables${where} yet`));
     }
