@@ -54,7 +54,7 @@ ${type === "branch" ? "\nDeleting a branch drops the tables made on it that were
         ctx.stdout.write(JSON.stringify((await listRefs(catalog)).filter((r) => type === "branch" || r.type === "tag"), null, 2) + "\n");
       } else {
         const { formatRefs } = await import("../../engine/commands/branch-command.js");
-        ctx.stdout.write(`${await formatRefs(catalog)}\n`);
+        ctx.stdout.write(`${await formatRefs(catalog, undefined, type === "tag" ? "tag" : undefined)}\n`);
       }
       return 0;
     },

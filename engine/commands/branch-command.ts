@@ -3,6 +3,7 @@
 // the session to one. One implementation and one help text for both front ends.
 import type { Catalog } from "../../lake/iceberg/catalog.js";
 import { listRefs, type RefSummary } from "../../lake/iceberg/branches/branch-ops.js";
+import type { RefType } from "../../lake/iceberg/branches/ref-names.js";
 import type { Session } from "../session.js";
 
 /** The command's arguments and what it does, for each front end's help list. */
@@ -16,9 +17,10 @@ function describeRef(ref: RefSummary): string {
   return `${ref.name} (${made}${changed})`;
 }
 
-/** Every ref, one a line, the current one marked with `*`. */
-export async function formatRefs(catalog: Catalog, current?: string): Promise<string> {
-  return (await listRefs(catalog)).map((r) => `${r.name === current ? "*" : " "} ${describeRef(r)}`).join("\n");
+/** Every ref (or only the tags), one a line, the current one marked with `*`. */
+export async function formatRefs(catalog: Catalog, current?: string, only?: RefType): Promise<string> {
+  const refs = (await listRefs(catalog)).filter((r) => !only || r.type === only);
+  return refs.map((r) => `${r.name === current ? "*" : " "} ${describeRef(r)}`).join("\n") || `no ${only ?? "ref"}s yet`;
 }
 
 export async function branchCommand(session: Session, args: string[]): Promise<string> {
