@@ -41,9 +41,9 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
   const requestTimeoutMs = Number(env.LAKELOOP_S3_TIMEOUT_MS) > 0 ? Number(env.LAKELOOP_S3_TIMEOUT_MS) : undefined;
   const store = await openStore(options.lake, env, requestTimeoutMs ? { requestTimeoutMs } : {});
   const catalog = await Catalog.open(store);
-  const cache = new ColumnCache({ store, diskDir: options.cacheDir ?? defaultCacheDir(options.env) });
   const duck = await Duck.open();
   const sql = await openSqlOverArrow();
+  const cache = new ColumnCache({ store, diskDir: options.cacheDir ?? defaultCacheDir(options.env), sql });
   // Model threads start now, so the first edit finds one warm.
   const threads = modelThreads();
   options.log?.(`SQL nodes: ${sql.path} path (${sql.reason})`);

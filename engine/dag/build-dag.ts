@@ -7,6 +7,7 @@ import type { TableSource } from "../../lake/iceberg/branches/lake-view.js";
 import { nearestName, shortTableName } from "../../lake/iceberg/names.js";
 import type { Table } from "../../lake/iceberg/table.js";
 import { FilterError } from "../../lake/filter/errors.js";
+import { formatFilter } from "../../lake/filter/format-filter.js";
 import { parseFilter } from "../../lake/filter/parse-filter.js";
 import { decimalTypeOf } from "../../lake/value-text.js";
 import { DefinitionError, type ModelDefinition, type SourceLocation } from "../model/definition.js";
@@ -65,7 +66,8 @@ export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext
     const snapshotId = table.currentSnapshot()?.["snapshot-id"] ?? null;
     const short = shortTableName(table.name);
     const node: ScanNode = {
-      kind: "scan", key: `scan:${table.name}|${columns.join(",")}|${filter?.text ?? ""}`,
+      // Keyed by the filter's canonical text: equal filters however written are one scan.
+      kind: "scan", key: `scan:${table.name}|${columns.join(",")}|${filter ? formatFilter(filter.expr) : ""}`,
       name: `${short}[${columns.join(", ")}]${filter ? " where " + filter.text : ""}`,
       table: table.name, tableUuid: table.metadata["table-uuid"], snapshotId, columns, filter,
     };

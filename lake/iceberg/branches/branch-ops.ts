@@ -28,6 +28,10 @@ function mainSnapshotAt(meta: TableMetadata, ms: number): number | null {
   return found;
 }
 
+function ignoreReadOnly(err: { code?: string }): void {
+  if (err?.code !== "READ_ONLY") throw err;
+}
+
 /** Where a new ref starts in every table, and the main snapshots it agrees with. */
 async function startingPoint(catalog: Catalog, head: LakeSnapshot, from: string): Promise<Pick<RefState, "from" | "start" | "bases">> {
   const start: Record<string, number | null> = {};
@@ -53,7 +57,7 @@ async function startingPoint(catalog: Catalog, head: LakeSnapshot, from: string)
  */
 async function clearLeftovers(catalog: Catalog, head: LakeSnapshot, name: string): Promise<void> {
   for (const table of await loadAllTables(catalog)) {
-    if (table.metadata.refs?.[name]) await removeRefEntry(table, name);
+    if (table.metadata.refs?.[name]) await removeRefEntry(table, name).catch(ignoreReadOnly);
     const onMain = positionOn(table.metadata, table.name, MAIN, head.state) !== undefined;
     if (table.metadata.properties?.[CREATED_ON] === name && !onMain) await catalog.dropTable(table.name);
   }
@@ -72,9 +76,10 @@ export async function createRef(catalog: Catalog, name: string, type: RefType, f
     made = { type, ...point, created: head.seq + 1, at: new Date().toISOString() };
     return { kind: "create", ref: name, state: { refs: { ...head.state.refs, [name]: made } } };
   });
-  // Each table's own entry, for other engines; readers use the log's start until it is there.
+  // Each table's own entry, for other engines; readers use the log's start until it is
+  // there (and for a table lakeloop must not commit to, always).
   await Promise.all(Object.entries(made!.start).map(async ([table, id]) => {
-    if (id !== null) await writeRefEntry(await catalog.loadTable(table), name, type, id);
+    if (id !== null) await writeRefEntry(await catalog.loadTable(table), name, type, id).catch(ignoreReadOnly);
   }));
   return made!;
 }

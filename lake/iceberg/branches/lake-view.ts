@@ -125,6 +125,8 @@ export class LakeView implements TableSource {
 
   async listTables(namespace?: string): Promise<string[]> {
     const names = await this.catalog.listTables(namespace);
+    // A lake that never had a branch has every table on main: no metadata to read.
+    if (this.ref === MAIN && this.log.seq === 0) return names;
     const located = await Promise.all(names.map((n) => this.locate(n).catch(() => ({ position: null }))));
     return names.filter((_, i) => located[i]?.position !== undefined);
   }
