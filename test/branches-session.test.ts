@@ -94,6 +94,28 @@ describe("a session on a branch", () => {
     }
   });
 
+  it("a table empty on the branch reads as empty there, whatever main has since", async () => {
+    const later = await catalog.createTable("later", [{ name: "id", type: "long", required: false }]);
+    await createRef(catalog, "before_later", "branch");
+    const { Duck } = await import("../columnar/duckdb.js");
+    const { writeDataFiles } = await import("../lake/ingest/write-data-files.js");
+    const duck = await Duck.open();
+    try {
+      await later.commit({ operation: "append", files: await writeDataFiles(later, duck, "SELECT range AS id FROM range(7)") });
+    } finally {
+      duck.close();
+    }
+    const session = await Session.open({ lake, env, branch: "before_later" });
+    try {
+      await session.applyCell("c1", "%%sql n_later\nSELECT count(*) AS n FROM later");
+      expect(Number((await session.result("n_later")).getChild("n")!.get(0))).toBe(0);
+      await session.useBranch("main");
+      expect(Number((await session.result("n_later")).getChild("n")!.get(0))).toBe(7);
+    } finally {
+      await session.close();
+    }
+  });
+
   it("the kernel's %branch lists the refs and switches the session", async () => {
     const published: { type: string; content: { text?: string; evalue?: string } }[] = [];
     const executor = await Executor.create({ env, publish: async (type, content) => { published.push({ type, content: content as (typeof published)[number]["content"] }); }, input: async () => "" });
@@ -101,7 +123,7 @@ describe("a session on a branch", () => {
     const stdout = () => published.filter((m) => m.type === "stream").map((m) => m.content.text).join("");
     try {
       expect((await executor.execute("%branch", parent, { silent: false, executionCount: 1, allowStdin: false })).error).toBeUndefined();
-      expect(stdout()).toMatch(/^\* main\n  dev \(branch from main, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC; changed: by_country\)\n  dev2 \(branch from main, .*; changed: by_country\)\n  v1 \(tag from main, .* UTC\)\n$/);
+      expect(stdout()).toMatch(/^\* main\n  before_later \(branch from main, .*; no table changed\)\n  dev \(branch from main, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC; changed: by_country\)\n  dev2 \(branch from main, .*; changed: by_country\)\n  v1 \(tag from main, .* UTC\)\n$/);
       published.length = 0;
       expect((await executor.execute("%branch dev", parent, { silent: false, executionCount: 2, allowStdin: false })).error).toBeUndefined();
       expect(stdout()).toBe("now on branch dev: reads see it, materialized models are written to it\n");
