@@ -81,7 +81,7 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
     try {
       sql = await openSqlOverArrow({ path, threads: 2 });
     } catch (err) {
-      rows.push([`${path} path`, n, "-", `not available: ${(err as Error).message}`]);
+      rows.push([`(${path} path: not available: ${(err as Error).message})`, n, "0 B", "0"]);
       continue;
     }
     try {
@@ -91,7 +91,7 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
       rows.push([`${label}, GROUP BY, result to Arrow (total)`, n, bytes(arrowBytes), ms(median(m.total))]);
       rows.push([`  in (register / append)`, n, bytes(arrowBytes), ms(t("in"))]);
       rows.push([`  the query`, n, "0 B", ms(t("sql"))]);
-      rows.push([`  out (${m.groups} groups to Arrow)`, count(m.groups), "-", ms(t("out"))]);
+      rows.push([`  out (${m.groups} groups to Arrow)`, count(m.groups), "0 B", ms(t("out"))]);
       rows.push([`${path}: whole input back as Arrow (SELECT *, worst case)`, n, bytes(arrowBytes), ms(median(m.whole))]);
       summary.push(`the ${path} path costs ${ratio(median(m.total), median(own))} the GROUP BY itself`);
       progress(`${path}: ${ms(median(m.total))} ms (in ${ms(t("in"))}, query ${ms(t("sql"))}, out ${ms(t("out"))}); SELECT * ${ms(median(m.whole))} ms`);

@@ -92,7 +92,7 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
     return printTable(title, ["what", "rows", "bytes read", "lakeloop ms", "DuckDB ms"], [
       ["cold: scan, model and aggregate", count(scanned), bytes(fetched), ms(median(cold)), ms(median(duckCold))],
       ["after an edit of the SQL (avg for sum)", count(scanned), "0 B", ms(median(edit)), ms(median(duckEdit))],
-      ["the worker's peak memory (max resident set)", "-", bytes(peak), "-", "-"],
+      ["(the worker's peak memory: its max resident set)", "-", bytes(peak), "-", "-"],
     ]);
   } finally {
     await rm(dir, { recursive: true, force: true });

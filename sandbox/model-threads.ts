@@ -56,7 +56,6 @@ export class ModelThread {
       resourceLimits: { maxOldGenerationSizeMb: key.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, key.memoryMb / 8)) },
       stdout: false,
     });
-    this.worker.unref();
     this.ready = new Promise((resolve, reject) => {
       const onReady = (m: ThreadMessage) => {
         if ("ready" in m) {
@@ -76,6 +75,8 @@ export class ModelThread {
       this.retired = true;
       this.#onFailure?.(Object.assign(new Error(`thread exit code ${code}`), { code: "EXIT" }));
     });
+    // After the listeners: adding a message listener refs the thread's port again.
+    this.worker.unref();
   }
 
   readonly worker: Worker;
@@ -137,6 +138,8 @@ export class ModelThreads {
       if (!t.exited) thread = t;
     }
     thread ??= this.#spawn(key);
+    // Someone waits on it now: it keeps the process alive until released.
+    thread.worker.ref();
     await thread.ready;
     return thread;
   }

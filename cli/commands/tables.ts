@@ -42,7 +42,7 @@ the command exits with 1 after listing the others.
   async run(ctx) {
     const { values } = parseCommandArgs("tables", ctx.args, { json: { type: "boolean" }, branch: { type: "string" } });
     const store = await ctx.openLake();
-    const catalog = await LakeView.open(await Catalog.open(store), values.branch);
+    const catalog = await LakeView.open(await Catalog.open(store, ctx.env), values.branch);
     const rows = await Promise.all((await catalog.listTables()).map((name) => describeRow(catalog, name)));
     if (values.json) {
       ctx.stdout.write(JSON.stringify(rows, null, 2) + "\n");

@@ -9,6 +9,8 @@ import { MAIN } from "./branches/ref-names.js";
 import { settlePending, type PendingPolicy } from "./branches/pending.js";
 import type { Catalog } from "./catalog.js";
 import { CommitConflictError, CorruptMetadataError, IcebergError, SnapshotNotFoundError } from "./errors.js";
+import { assertExactIds } from "./exact-ids.js";
+import { TableLocations } from "./locations.js";
 import {
   decodeManifest, decodeManifestList, encodeManifest, encodeManifestList, EntryStatus, manifestFileFor,
   type ManifestFile, type ManifestWrite,
@@ -37,7 +39,16 @@ export class Table {
     readonly metadataKey: string,
     readonly version: number,
     readonly metadata: TableMetadata,
+    /** Why lakeloop must not commit to this table (open-table.ts), if it must not. */
+    readonly readOnly?: string,
   ) {}
+
+  #locations?: TableLocations;
+
+  /** Where the files named in the metadata are (the table may have been copied or moved). */
+  get locations(): TableLocations {
+    return (this.#locations ??= new TableLocations(this.catalog.store, this.metadata, this.metadataKey));
+  }
 
   get location(): string {
     return this.metadata.location;
@@ -45,7 +56,7 @@ export class Table {
 
   /** Store key of the table's root directory. */
   get rootKey(): string {
-    return this.catalog.store.keyOf(this.location);
+    return this.locations.rootKey;
   }
 
   schema(): Schema {
@@ -74,7 +85,7 @@ export class Table {
 
   /** The same table version seen with other metadata (a branch's view, a settled merge). */
   withMetadata(metadata: TableMetadata): Table {
-    return new Table(this.catalog, this.name, this.metadataKey, this.version, metadata);
+    return new Table(this.catalog, this.name, this.metadataKey, this.version, metadata, this.readOnly);
   }
 
   snapshotById(id: number): Snapshot {
@@ -96,7 +107,7 @@ export class Table {
   }
 
   async manifests(snapshot: Snapshot): Promise<ManifestFile[]> {
-    const key = this.catalog.store.keyOf(snapshot["manifest-list"]);
+    const key = this.locations.keyOf(snapshot["manifest-list"]);
     return this.catalog.readImmutable(key, (bytes) => decodeManifestList(bytes, key));
   }
 
@@ -105,8 +116,13 @@ export class Table {
     if (!snapshot) return [];
     const schema = this.metadata.schemas.find((s) => s["schema-id"] === snapshot["schema-id"]) ?? this.schema();
     const lists = await Promise.all((await this.manifests(snapshot)).map((manifest) => {
-      const key = this.catalog.store.keyOf(manifest.path);
-      return this.catalog.readImmutable(key, (bytes) => decodeManifest(bytes, key, manifest, this.metadata["partition-specs"], schema));
+      const key = this.locations.keyOf(manifest.path);
+      return this.catalog.readImmutable(key, async (bytes) => {
+        // Paths as they are found now, so that readers need not know the table moved.
+        const files = await decodeManifest(bytes, key, manifest, this.metadata["partition-specs"], schema);
+        for (const file of files) file.path = this.locations.uriOf(file.path);
+        return files;
+      });
     }));
     return lists.flat();
   }
@@ -155,9 +171,11 @@ export class Table {
    * `prepare` sees the latest version with merges pending on `options.ref` settled.
    */
   async commitMetadata(prepare: (base: Table, written: string[]) => Promise<TableMetadata>, options: CommitOptions = {}): Promise<Table> {
+    if (this.readOnly) throw new IcebergError("READ_ONLY", `table '${this.name}' is read-only: ${this.readOnly}`);
     const retries = options.retries ?? 4;
     let base: Table = this;
     for (let attempt = 0; ; attempt++) {
+      assertExactIds(this.name, base.metadata);
       const written: string[] = [];
       try {
         const next = await prepare(await settlePending(base, options.ref ?? MAIN, options.pending ?? "abort"), written);
