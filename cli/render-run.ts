@@ -10,7 +10,7 @@ import { formatCell, formatValue } from "./format-value.js";
 export function formatEvent(e: NodeEvent): string | undefined {
   switch (e.type) {
     case "node-started": return `  … ${e.name}`;
-    case "node-reused": return `  = ${e.name}: reused (${countOf(e.rows, "row")})`;
+    case "node-reused": return `  = ${e.name}: reused (${countOf(e.rows, "row")})${e.materialized ? `, wrote ${e.materialized.table} snapshot ${e.materialized.snapshotId}` : ""}`;
     case "node-finished": {
       const cached = e.read.memoryBytes + e.read.diskBytes;
       const io = e.read.objectStoreBytes || cached ? `, ${formatBytesShort(e.read.objectStoreBytes)} fetched, ${formatBytesShort(cached)} from cache` : "";

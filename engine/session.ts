@@ -4,6 +4,8 @@
 // seen stays consistent with the code. Shared by the CLI, the kernel and the REPL.
 import { Duck } from "../columnar/duckdb.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
+import { LakeView } from "../lake/iceberg/branches/lake-view.js";
+import { MAIN } from "../lake/iceberg/branches/ref-names.js";
 import { openStore } from "../lake/store/open-store.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
 import type { NodeEvent, NodeProfile, Reply } from "../protocol/messages.js";
@@ -41,6 +43,8 @@ export interface SessionOptions {
   redefine?: "replace" | "error";
   /** Things a user should know that are not errors (the worker was lost and replaced). */
   onNotice?: (message: string) => void;
+  /** The lake branch (or tag, read-only) to read and materialize to (default main). */
+  branch?: string;
 }
 
 export interface PlannedRun {
@@ -90,6 +94,7 @@ export class Session {
   readonly #seen = new Set<string>();
   /** The report of the session's last run that computed something (what `%profile` / `.profile` show). */
   lastRun: RunReport | undefined;
+  #branch = MAIN;
 
   private constructor(
     readonly lake: string,
@@ -122,7 +127,25 @@ export class Session {
     const duck = await Duck.open({ threads: 1 });
     const remote = await remoteWorkerFrom({ endpoint: options.worker, workerKey: options.workerKey, clientKey: options.clientKey }, env);
     const link = await WorkerLink.open(remote, store.root, env);
-    return new Session(store.root, store, catalog, duck, link, options.cellGlobals, options.redefine, options.onNotice);
+    const session = new Session(store.root, store, catalog, duck, link, options.cellGlobals, options.redefine, options.onNotice);
+    if (options.branch) await session.useBranch(options.branch).catch(async (err) => { await session.close(); throw err; });
+    return session;
+  }
+
+  /** The branch (or tag) the session reads, and materializes to. */
+  get branch(): string {
+    return this.#branch;
+  }
+
+  /** Switches the session to another branch or tag of the lake (which must exist). */
+  async useBranch(name: string): Promise<void> {
+    await LakeView.open(this.catalog, name);
+    this.#branch = name;
+  }
+
+  /** The lake's tables as the session's branch has them now. */
+  tables(): Promise<LakeView> {
+    return LakeView.open(this.catalog, this.#branch);
   }
 
   /** The current worker connection (a new one after the worker was lost). */
@@ -173,7 +196,7 @@ export class Session {
 
   /** Plans the targets (default: every model) against what the worker holds; `graph`: the DAG if just built. */
   async plan(targets?: string[], graph?: Graph): Promise<PlannedRun> {
-    graph ??= await buildDag(this.definitions(), { catalog: this.catalog, duck: this.duck });
+    graph ??= await buildDag(this.definitions(), { catalog: await this.tables(), duck: this.duck });
     const names = targets ?? [...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name);
     for (const name of names) {
       if (!graph.model(name)) throw new DefinitionError("UNKNOWN_TARGET", `no model named "${name}"; models: ${[...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name).join(", ") || "none yet"}`);
@@ -214,7 +237,7 @@ export class Session {
       const planned = await this.plan(targets, graph);
       graph = undefined;
       timing.plan = performance.now() - t0;
-      const workerPlan = toWorkerPlan(planned.plan, planned.parts);
+      const workerPlan = toWorkerPlan(planned.plan, planned.parts, this.#branch);
       const events: NodeEvent[] = [];
       let runId: string | undefined;
       const started = (id: string) => { runId = id; this.#running.add(id); options.onStart?.(id); };
@@ -257,7 +280,7 @@ export class Session {
   async runCell(cell: string, source: string, onEvent?: (event: NodeEvent) => void): Promise<{ value: unknown; report?: RunReport }> {
     const { models, value } = await this.applyCell(cell, source);
     if (models.length === 0) return { value };
-    const graph = await buildDag(this.definitions(), { catalog: this.catalog, duck: this.duck });
+    const graph = await buildDag(this.definitions(), { catalog: await this.tables(), duck: this.duck });
     const targets = new Set(models);
     for (const name of models) {
       for (const key of graph.descendants(`model:${name}`)) {

@@ -23,6 +23,7 @@ import { dagBundle } from "./render-dag.js";
 import { describeProfile } from "../engine/commands/describe-profile.js";
 import { describeCache, describeModels, describeTables, describeWorker } from "../engine/commands/describe-session.js";
 import { CellLanguage } from "../engine/complete/ts-language.js";
+import { BRANCH_SUMMARY, BRANCH_USAGE, branchCommand } from "../engine/commands/branch-command.js";
 import { completeCell } from "../engine/complete/complete-cell.js";
 import { lakeNamesOf } from "../engine/complete/session-names.js";
 import type { Header, Message } from "./wire.js";
@@ -44,6 +45,7 @@ const HELP = `lakeloop magics:
   %models            models and the cells that define them
   %tables            the lake's tables
   %describe <table>  a table's schema, partitioning, snapshots, files
+  %${BRANCH_USAGE.padEnd(17)} ${BRANCH_SUMMARY}
   %worker            outputs resident on the worker
   %cache             the worker's cache statistics
   %memory            the kernel process's memory, after a full garbage collection
@@ -275,8 +277,9 @@ export class Executor {
       case "tables": return out(await describeTables(this.session));
       case "describe": {
         if (!args[0]) throw new Error("%describe needs a table name");
-        return out(formatTableDescription(await describeTable(await this.session.catalog.loadTable(args[0]))));
+        return out(formatTableDescription(await describeTable(await (await this.session.tables()).loadTable(args[0]))));
       }
+      case "branch": return out(await branchCommand(this.session, args));
       case "worker": return out(await describeWorker(this.session));
       case "memory": {
         const m = measureMemory();
@@ -308,8 +311,8 @@ export class Executor {
         (model.kind === "ts" ? `\ninputs: ${Object.entries(model.inputs).map(([p, r]) => `${p} <- ${r.name}${r.columns ? `[${r.columns.join(", ")}]` : ""}${r.filter ? ` where ${r.filter}` : ""}`).join("; ")}` : `\n${model.sql}`);
       return { found: true, data: { "text/plain": text } };
     }
-    if (await this.session.catalog.tableExists(name).catch(() => false)) {
-      return { found: true, data: { "text/plain": formatTableDescription(await describeTable(await this.session.catalog.loadTable(name))) } };
+    if (await (await this.session.tables()).tableExists(name).catch(() => false)) {
+      return { found: true, data: { "text/plain": formatTableDescription(await describeTable(await (await this.session.tables()).loadTable(name))) } };
     }
     const info = this.#language.quickInfo(code, index);
     if (this.session.contextNames().includes(name)) {

@@ -40,7 +40,7 @@ export const PROFILE_PHASES: ProfilePhase[] = ["plan", "fetch", "decode", "filte
 export type NodeEvent =
   | { type: "node-started"; node: string; name: string; at: number }
   | { type: "node-progress"; node: string; name: string; done: number; total: number; unit: "fragments" | "bytes" | "rows" }
-  | { type: "node-reused"; node: string; name: string; rows: number }
+  | { type: "node-reused"; node: string; name: string; rows: number; materialized?: { table: string; snapshotId: number } }
   | { type: "node-finished"; node: string; name: string; rows: number; ms: number; read: ReadStats; materialized?: { table: string; snapshotId: number }; profile?: NodeProfile }
   | { type: "node-failed"; node: string; name: string; ms: number; error: ErrorInfo }
   | { type: "node-skipped"; node: string; name: string; because: string }

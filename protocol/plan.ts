@@ -51,8 +51,8 @@ export interface PlanNode {
   scan?: ScanSpec;
   sql?: SqlSpec;
   ts?: TsSpec;
-  /** Write the output to this lake table as a new snapshot. */
-  materialize?: { table: string };
+  /** Write the output to this lake table as a new snapshot, on this branch (default main). */
+  materialize?: { table: string; branch?: string };
 }
 
 export interface WorkerPlan {

@@ -5,6 +5,7 @@ import { describeCache, describeModels, describeTables, describeWorker } from ".
 import { describeProfile } from "../engine/commands/describe-profile.js";
 import { dagAsText, layoutDag } from "../engine/plan/layout-dag.js";
 import type { Session } from "../engine/session.js";
+import { BRANCH_SUMMARY, BRANCH_USAGE, branchCommand } from "../engine/commands/branch-command.js";
 import type { Outcome } from "./evaluate.js";
 
 export const HELP = `Cells: TypeScript (model(...), Model(...), await result("m")) or '%%sql name [--materialize]'
@@ -20,6 +21,7 @@ Alt-B/F/D. Ctrl-C cancels a run or clears the line (twice on an empty line: exit
   .models             models and the cells that define them
   .tables             the lake's tables
   .describe <table>   a table's schema, partitioning, snapshots, files
+  .${BRANCH_USAGE.padEnd(18)} ${BRANCH_SUMMARY}
   .cache              the worker's cache statistics
   .worker             outputs resident on the worker
   .more               the next rows of the last result
@@ -41,7 +43,8 @@ export async function runCommand(session: Session, line: string): Promise<Outcom
     case "tables": return { kind: "text", text: await describeTables(session) };
     case "describe":
       if (!args[0]) return { kind: "error", message: ".describe needs a table name", source: line };
-      return { kind: "text", text: formatTableDescription(await describeTable(await session.catalog.loadTable(args[0]))) };
+      return { kind: "text", text: formatTableDescription(await describeTable(await (await session.tables()).loadTable(args[0]))) };
+    case "branch": return { kind: "text", text: await branchCommand(session, args) };
     case "cache": return { kind: "text", text: await describeCache(session) };
     case "profile": return { kind: "text", text: session.lastRun ? describeProfile(session.lastRun) : "nothing has run yet in this session" };
     case "worker": return { kind: "text", text: await describeWorker(session) };

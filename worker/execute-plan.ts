@@ -41,6 +41,8 @@ export interface ExecuteOptions {
   concurrency?: number;
   /** Turns a thrown value into the error reported for the node. */
   describeError?: (err: unknown, node: PlanNode) => ErrorInfo;
+  /** Writes a reused output to its table unless the table holds it already; what it wrote, if anything. */
+  materializeReused?: (node: PlanNode, output: Table) => Promise<NodeResult["materialized"]>;
   /** A model wrote to these buffers: drop everything held in them; returns the resident nodes dropped. */
   onDamaged?: (buffers: Set<ArrayBufferLike>) => string[];
 }
@@ -99,15 +101,29 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
   pinned.forEach((id) => resident.pin(id));
 
   try {
+    const done = new Set<string>(reuse);
+    const failed = new Map<string, string>(); // node id -> name of the failed node that blocks it
     for (const id of reuse) {
       const output = resident.get(id);
       const node = byId.get(id)!;
-      emit({ type: "node-reused", node: id, name: node.name, rows: output?.table.numRows ?? 0 });
+      let materialized: NodeResult["materialized"];
+      if (node.materialize && output && options.materializeReused) {
+        // A reused output is written to its table when the table (on the run's branch) does not hold it.
+        const t0 = performance.now();
+        try {
+          materialized = await options.materializeReused(node, output.table);
+        } catch (err) {
+          summary.failed++;
+          failed.set(id, node.name);
+          done.delete(id);
+          emit({ type: "node-failed", node: id, name: node.name, ms: performance.now() - t0, error: describeError(err, node) });
+          continue;
+        }
+      }
+      emit({ type: "node-reused", node: id, name: node.name, rows: output?.table.numRows ?? 0, ...(materialized ? { materialized } : {}) });
       summary.reused++;
     }
 
-    const done = new Set<string>(reuse);
-    const failed = new Map<string, string>(); // node id -> name of the failed node that blocks it
     const pending = new Set(run);
     const running = new Map<string, Promise<void>>();
     // The memory each running node reads, and whether it is a TypeScript model.

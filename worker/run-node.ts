@@ -37,7 +37,7 @@ export function createNodeRunner(services: NodeServices): RunNode {
     if (node.kind === "scan") {
       const scan = node.scan!;
       const { table, stats, planMs } = await scanTable(services.catalog, services.cache, {
-        table: scan.table, columns: scan.columns, filter: scan.filter, ...(scan.snapshotId !== null ? { snapshotId: scan.snapshotId } : {}),
+        table: scan.table, columns: scan.columns, filter: scan.filter, snapshotId: scan.snapshotId,
       }, (done, total) => ctx.emit({ type: "node-progress", node: node.id, name: node.name, done, total, unit: "fragments" }));
       result = { table, read: readStatsOf(stats), profile: { plan: planMs, fetch: stats.ms.read, decode: stats.ms.decode, filter: stats.ms.filter } };
     } else if (node.kind === "sql") {
@@ -59,7 +59,7 @@ export function createNodeRunner(services: NodeServices): RunNode {
     }
     if (node.materialize) {
       const t0 = performance.now();
-      result.materialized = await materialize(services.catalog, services.duck, node.materialize.table, result.table, node.name);
+      result.materialized = await materialize(services.catalog, services.duck, node.materialize.table, result.table, node.name, { branch: node.materialize.branch, output: node.id });
       result.profile = { ...result.profile, materialize: performance.now() - t0 };
     }
     return result;

@@ -12,7 +12,7 @@
 // the client timeout has vanished — its runs are cancelled and it is forgotten.
 import { Router } from "zeromq";
 import { tableToIPC, type Table } from "apache-arrow";
-import { executePlan, type RunNode } from "./execute-plan.js";
+import { executePlan, type ExecuteOptions, type RunNode } from "./execute-plan.js";
 import { isLoopbackEndpoint } from "../secrets/loopback.js";
 import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "../protocol/messages.js";
 import { redact, secretsOf } from "../secrets/redact.js";
@@ -25,6 +25,8 @@ import { registerGate, type ZapRegistration } from "./zap.js";
 
 export interface WorkerServices {
   runNode: RunNode;
+  /** Writes a reused output to its table unless the table (on the run's branch) holds it already. */
+  materializeReused?: ExecuteOptions["materializeReused"];
   /** Cache diff of scans, answered from the worker's cache (the worker view of a plan). */
   diff?(scans: Extract<Request, { type: "diff" }>["scans"]): Promise<Extract<Reply, { type: "diff" }>["diffs"]>;
   cacheStats?(): unknown;
@@ -252,6 +254,7 @@ export class WorkerServer {
       const summary = await executePlan(request.plan, {
         resident: this.resident,
         runNode: this.#runNode,
+        materializeReused: this.options.services.materializeReused,
         emit: (event) => reply({ type: "event", id: request.id, event }),
         signal: abort.signal,
         concurrency: this.options.concurrency,

@@ -15,8 +15,8 @@ interface Shared {
 export function shareNodeRuns(runNode: RunNode): RunNode {
   const inFlight = new Map<string, Shared>();
   return (node, inputs, ctx) => {
-    // A materialization is an effect: it is shared only with a run asking for the same table.
-    const key = `${node.id}${node.materialize ? `>${node.materialize.table}` : ""}`;
+    // A materialization is an effect: it is shared only with a run asking for the same table on the same branch.
+    const key = `${node.id}${node.materialize ? `>${node.materialize.table}@${node.materialize.branch ?? "main"}` : ""}`;
     let shared = inFlight.get(key);
     const joined = shared !== undefined;
     if (!shared) {

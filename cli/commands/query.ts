@@ -29,7 +29,7 @@ export const queryCommand: Command = {
   name: "query",
   lake: "reads",
   summary: "run ad hoc SQL over lake tables (read-only SELECT)",
-  usage: `Usage: lakeloop query "SELECT ..." [--json | --csv] [--limit N]
+  usage: `Usage: lakeloop query "SELECT ..." [--json | --csv] [--limit N] [--branch NAME]
 
 Runs one read-only SELECT statement (tables change through import, drop, rollback and
 materialized models). Tables are referred to by name (transactions, or namespace.table).
@@ -40,16 +40,17 @@ the cache.
             (JavaScript's JSON.parse rounds integers beyond 2^53: use a reader that keeps them)
   --csv     rows as CSV with a header
   --limit   rows to print as a table (default 50; --json and --csv print all)
+  --branch  read the tables as branch (or tag) NAME has them (default main)
 
 Dates print as 2023-01-04, timestamps as 2023-01-01T00:00:12.148082 (with a Z for
 timestamptz, an instant in UTC).`,
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs("query", ctx.args, { json: { type: "boolean" }, csv: { type: "boolean" }, limit: { type: "string" } });
+    const { values, positionals } = parseCommandArgs("query", ctx.args, { json: { type: "boolean" }, csv: { type: "boolean" }, limit: { type: "string" }, branch: { type: "string" } });
     if (positionals.length !== 1) throw new UsageError('query needs one SQL string: lakeloop query "SELECT ..."');
     if (values.json && values.csv) throw new UsageError("choose --json or --csv, not both");
     const limit = parsePositiveInt("limit", values.limit, 50);
     const { Session } = await loadEngine();
-    const session = await Session.open({ lake: (await ctx.openLake()).root, env: ctx.env });
+    const session = await Session.open({ lake: (await ctx.openLake()).root, env: ctx.env, branch: values.branch });
     try {
       // The %%sql header is ours: the query's first line is line 1.
       await session.applyCell("query", `%%sql query\n${positionals[0]}`, { sqlBodyLine: 1 });

@@ -14,13 +14,15 @@ export const runCommand: Command = {
   name: "run",
   lake: "seeds-default",
   summary: "run a project folder's models (re-running only what changed)",
-  usage: `Usage: lakeloop run <dir> [--target NAME]... [--dry-run] [--json] [--profile] [--worker tcp://HOST:PORT]
+  usage: `Usage: lakeloop run <dir> [--target NAME]... [--branch NAME] [--dry-run] [--json] [--profile] [--worker tcp://HOST:PORT]
 
 A project folder holds .ts and .sql model files and an optional lakeloop.json
 ({ "lake": "...", "targets": [...] }). Without --target, the targets of lakeloop.json
 run, else every model.
 
   --target NAME   a model to bring up to date (repeatable)
+  --branch NAME   read the lake's tables as branch NAME has them and materialize to it
+                  (main is untouched; lakeloop merge NAME publishes); a tag is read-only
   --dry-run       print the logical, physical and worker views of the plan; run nothing
   --json          print per node: ran or reused, why, rows, bytes fetched from object storage
                   (and, with --profile, where its time went)
@@ -31,7 +33,7 @@ run, else every model.
   async run(ctx) {
     const { values, positionals } = parseCommandArgs("run", ctx.args, {
       target: { type: "string", multiple: true }, "dry-run": { type: "boolean" }, json: { type: "boolean" }, worker: { type: "string" },
-      profile: { type: "boolean" },
+      profile: { type: "boolean" }, branch: { type: "string" },
     });
     if (positionals.length !== 1) throw new UsageError("run needs one project folder: lakeloop run <dir>");
     const { Session, loadProject, readProjectConfig } = await loadEngine();
@@ -40,7 +42,7 @@ run, else every model.
     // --lake and LAKELOOP_LAKE win over the project's lakeloop.json.
     const projectLake = !ctx.lakeGiven && config.lake ? config.lake : undefined;
     await ensureSampleOnDefaultLake(ctx, ctx.lakeGiven || projectLake !== undefined);
-    const session = await Session.open({ lake: (await ctx.openLake(projectLake)).root, worker: values.worker, env: ctx.env });
+    const session = await Session.open({ lake: (await ctx.openLake(projectLake)).root, worker: values.worker, env: ctx.env, branch: values.branch });
     try {
       await loadProject(session, dir, config);
       const targets = (values.target as unknown as string[] | undefined) ?? config.targets;

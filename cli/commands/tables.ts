@@ -1,6 +1,7 @@
 // `lakeloop tables`: the lake's tables with their rows and size. A table whose
 // metadata cannot be read is listed with its error; the others are still shown.
 import { Catalog } from "../../lake/iceberg/catalog.js";
+import { LakeView } from "../../lake/iceberg/branches/lake-view.js";
 import { formatBytes } from "../../lake/ingest/describe.js";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
@@ -15,7 +16,7 @@ interface TableRow {
   error?: string;
 }
 
-async function describeRow(catalog: Catalog, name: string): Promise<TableRow> {
+async function describeRow(catalog: LakeView, name: string): Promise<TableRow> {
   try {
     const snapshot = (await catalog.loadTable(name)).currentSnapshot();
     return {
@@ -31,16 +32,17 @@ export const tablesCommand: Command = {
   name: "tables",
   lake: "reads",
   summary: "list the lake's tables",
-  usage: `Usage: lakeloop tables [--json]
+  usage: `Usage: lakeloop tables [--json] [--branch NAME]
 
 A table whose metadata cannot be read is listed as unreadable with the reason, and
 the command exits with 1 after listing the others.
 
-  --json   one JSON object per table: name, rows, files, bytes, snapshot (and error)`,
+  --json    one JSON object per table: name, rows, files, bytes, snapshot (and error)
+  --branch  the tables branch (or tag) NAME has (default main)`,
   async run(ctx) {
-    const { values } = parseCommandArgs("tables", ctx.args, { json: { type: "boolean" } });
+    const { values } = parseCommandArgs("tables", ctx.args, { json: { type: "boolean" }, branch: { type: "string" } });
     const store = await ctx.openLake();
-    const catalog = await Catalog.open(store, ctx.env);
+    const catalog = await LakeView.open(await Catalog.open(store, ctx.env), values.branch);
     const rows = await Promise.all((await catalog.listTables()).map((name) => describeRow(catalog, name)));
     if (values.json) {
       ctx.stdout.write(JSON.stringify(rows, null, 2) + "\n");

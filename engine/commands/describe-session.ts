@@ -12,7 +12,7 @@ export function describeModels(session: Session): string {
 }
 
 export async function listTableNames(session: Session): Promise<string[]> {
-  return (await session.catalog.listTables()).map(shortTableName);
+  return (await (await session.tables()).listTables()).map(shortTableName);
 }
 
 export async function describeTables(session: Session): Promise<string> {

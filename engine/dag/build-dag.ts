@@ -3,7 +3,7 @@
 // checked against the table's schema; SQL models are read with DuckDB's parser. Every
 // problem is a DefinitionError that points at the cell or file and line.
 import type { Duck } from "../../columnar/duckdb.js";
-import type { Catalog } from "../../lake/iceberg/catalog.js";
+import type { TableSource } from "../../lake/iceberg/branches/lake-view.js";
 import { nearestName, shortTableName } from "../../lake/iceberg/names.js";
 import type { Table } from "../../lake/iceberg/table.js";
 import { FilterError } from "../../lake/filter/errors.js";
@@ -16,7 +16,8 @@ import { checkMaterializeTargets } from "./check-materialize.js";
 import { Graph, type ScanNode } from "./graph.js";
 
 export interface BuildContext {
-  catalog: Catalog;
+  /** The lake's tables as the session's branch has them (or a Catalog: main as stored). */
+  catalog: TableSource;
   duck: Duck;
 }
 

@@ -1,6 +1,7 @@
 // The plan as the worker receives it: plain JSON, node ids = fingerprints, inputs by
 // the names the node's code uses, scans pinned to their snapshot, TS models as ES
-// module source whose default export is the model's function.
+// module source whose default export is the model's function; materializations go
+// to the session's branch.
 import { randomUUID } from "node:crypto";
 import type { WorkerPlan } from "../../protocol/plan.js";
 import type { Plan } from "./plan-run.js";
@@ -10,7 +11,7 @@ export function materializeTarget(materialize: boolean | string | undefined, nam
   return materialize === true ? name : materialize;
 }
 
-export function toWorkerPlan(plan: Plan, parts: Map<string, { fingerprint: string }>): WorkerPlan {
+export function toWorkerPlan(plan: Plan, parts: Map<string, { fingerprint: string }>, branch = "main"): WorkerPlan {
   const fp = (key: string) => parts.get(key)!.fingerprint;
   return {
     protocol: 1,
@@ -23,7 +24,7 @@ export function toWorkerPlan(plan: Plan, parts: Map<string, { fingerprint: strin
       }
       const inputs = Object.fromEntries(Object.entries(p.node.inputs).map(([name, key]) => [name, fp(key)]));
       const table = materializeTarget(p.node.definition.options.materialize, p.node.name);
-      const materialize = table ? { materialize: { table } } : {};
+      const materialize = table ? { materialize: { table, ...(branch !== "main" ? { branch } : {}) } } : {};
       if (p.node.kind === "sql") return { ...base, inputs, sql: { query: p.node.definition.sql }, ...materialize };
       const { runtime, timeoutMs, memoryMb } = p.node.definition.options;
       return {

@@ -1,8 +1,12 @@
 // One Iceberg v2 table at one metadata version: its schema, partition spec and
 // snapshots, the data files of any snapshot, and optimistic commits that either
 // publish metadata version N+1 atomically (put-if-absent) or change nothing visible.
+// A commit goes to one ref (the branch `main` by default, see branches/); a merge
+// other writers left pending on the version it builds on is settled first.
 import { randomUUID } from "node:crypto";
 import type { Schema } from "../schema.js";
+import { MAIN } from "./branches/ref-names.js";
+import { settlePending, type PendingPolicy } from "./branches/pending.js";
 import type { Catalog } from "./catalog.js";
 import { CommitConflictError, CorruptMetadataError, IcebergError, SnapshotNotFoundError } from "./errors.js";
 import { assertExactIds } from "./exact-ids.js";
@@ -18,6 +22,14 @@ export interface TableChange {
   operation: "append" | "replace";
   files: DataFile[];
   summary?: Record<string, string>;
+}
+
+export interface CommitOptions {
+  retries?: number;
+  /** The branch the commit moves (default main: also the table's current snapshot). */
+  ref?: string;
+  /** What to do about another merge still deciding on that ref (branches/pending.ts). */
+  pending?: PendingPolicy;
 }
 
 export class Table {
@@ -62,6 +74,18 @@ export class Table {
   currentSnapshot(): Snapshot | undefined {
     const id = this.metadata["current-snapshot-id"];
     return id === undefined || id === null || id === -1 ? undefined : this.metadata.snapshots.find((s) => s["snapshot-id"] === id);
+  }
+
+  /** The snapshot a ref names (main: the current snapshot); none when the ref is absent. */
+  refSnapshot(ref: string): Snapshot | undefined {
+    if (ref === MAIN) return this.currentSnapshot();
+    const id = this.metadata.refs?.[ref]?.["snapshot-id"];
+    return id === undefined ? undefined : this.snapshotById(id);
+  }
+
+  /** The same table version seen with other metadata (a branch's view, a settled merge). */
+  withMetadata(metadata: TableMetadata): Table {
+    return new Table(this.catalog, this.name, this.metadataKey, this.version, metadata, this.readOnly);
   }
 
   snapshotById(id: number): Snapshot {
@@ -116,8 +140,8 @@ export class Table {
    * Commits a change as a new snapshot. Losing the race for version N+1 rebases on the
    * winner's metadata and tries again, up to `retries` times.
    */
-  async commit(change: TableChange, options: { retries?: number } = {}): Promise<Table> {
-    return this.commitMetadata((base, written) => base.#prepareCommit(change, written), options);
+  async commit(change: TableChange, options: CommitOptions = {}): Promise<Table> {
+    return this.commitMetadata((base, written) => base.#prepareCommit(change, written, options.ref ?? MAIN), options);
   }
 
   /**
@@ -144,8 +168,9 @@ export class Table {
    * Publishes the metadata `prepare` makes from the latest version as version N+1, the
    * catalog's one atomic step; losing the race prepares again from the winner's
    * version. `written`: objects `prepare` stored, removed when its version is not used.
+   * `prepare` sees the latest version with merges pending on `options.ref` settled.
    */
-  async commitMetadata(prepare: (base: Table, written: string[]) => Promise<TableMetadata>, options: { retries?: number } = {}): Promise<Table> {
+  async commitMetadata(prepare: (base: Table, written: string[]) => Promise<TableMetadata>, options: CommitOptions = {}): Promise<Table> {
     if (this.readOnly) throw new IcebergError("READ_ONLY", `table '${this.name}' is read-only: ${this.readOnly}`);
     const retries = options.retries ?? 4;
     let base: Table = this;
@@ -153,7 +178,7 @@ export class Table {
       assertExactIds(this.name, base.metadata);
       const written: string[] = [];
       try {
-        const next = await prepare(base, written);
+        const next = await prepare(await settlePending(base, options.ref ?? MAIN, options.pending ?? "abort"), written);
         const key = base.#metadataKeyFor(base.version + 1);
         if (await this.catalog.store.putIfAbsent(key, JSON.stringify(next, null, 2))) {
           await this.catalog.store.put(`${base.rootKey}/metadata/version-hint.text`, String(base.version + 1)).catch(() => {});
@@ -187,10 +212,10 @@ export class Table {
     return manifestFileFor(write, this.catalog.store.uriOf(key), bytes.byteLength);
   }
 
-  async #prepareCommit(change: TableChange, written: string[]): Promise<TableMetadata> {
+  async #prepareCommit(change: TableChange, written: string[], ref: string): Promise<TableMetadata> {
     const store = this.catalog.store;
     const meta = this.metadata;
-    const parent = this.currentSnapshot();
+    const parent = this.refSnapshot(ref);
     const snapshotId = newSnapshotId(meta);
     const sequenceNumber = meta["last-sequence-number"] + 1;
     const schema = this.schema();
@@ -237,14 +262,18 @@ export class Table {
       },
       "schema-id": schema["schema-id"],
     };
+    // Only main moves the current snapshot (and its log); another branch moves its ref.
+    const current = ref === MAIN ? {
+      "current-snapshot-id": snapshotId,
+      "snapshot-log": [...meta["snapshot-log"], { "snapshot-id": snapshotId, "timestamp-ms": now }],
+    } : {};
     return {
       ...meta,
       "last-sequence-number": sequenceNumber,
       "last-updated-ms": now,
-      "current-snapshot-id": snapshotId,
-      refs: { ...meta.refs, main: { "snapshot-id": snapshotId, type: "branch" } },
+      ...current,
+      refs: { ...meta.refs, [ref]: { "snapshot-id": snapshotId, type: "branch" } },
       snapshots: [...meta.snapshots, snapshot],
-      "snapshot-log": [...meta["snapshot-log"], { "snapshot-id": snapshotId, "timestamp-ms": now }],
       "metadata-log": [...meta["metadata-log"], { "metadata-file": store.uriOf(this.metadataKey), "timestamp-ms": meta["last-updated-ms"] }],
     };
   }

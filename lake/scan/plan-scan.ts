@@ -26,6 +26,7 @@ export class ScanPlanError extends Error {
 }
 
 function resolveSnapshot(table: Table, request: ScanRequest): Snapshot | undefined {
+  if (request.snapshotId === null) return undefined;
   if (request.snapshotId !== undefined) return table.snapshotById(request.snapshotId);
   if (request.asOfMs !== undefined) return table.snapshotAsOf(request.asOfMs);
   return table.currentSnapshot();
@@ -74,7 +75,7 @@ export async function planScan(catalog: Catalog, request: ScanRequest): Promise<
   const filter: Filter | null = request.filter?.trim() ? parseFilter(request.filter, tableSchema) : null;
   const readIds = new Set([...output.map((f) => f.id), ...(filter?.fieldIds ?? [])]);
   const read = tableSchema.fields.filter((f) => readIds.has(f.id));
-  const files = await table.dataFiles(snapshot);
+  const files = snapshot ? await table.dataFiles(snapshot) : [];
   const afterPartition = filter ? files.filter((f) => mightMatch(filter.expr, partitionStats(table, f))) : files;
   const afterBounds = filter ? afterPartition.filter((f) => mightMatch(filter.expr, boundStats(f))) : afterPartition;
 

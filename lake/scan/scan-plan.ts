@@ -12,8 +12,8 @@ export interface ScanRequest {
   columns?: string[];
   /** SQL boolean expression over the table's columns. */
   filter?: string;
-  /** Read this snapshot (time travel by id) ... */
-  snapshotId?: number;
+  /** Read this snapshot (time travel by id; null: none, the table is empty where it was planned) ... */
+  snapshotId?: number | null;
   /** ... or the snapshot current at this instant (ms since epoch). */
   asOfMs?: number;
 }
