@@ -1,4 +1,4 @@
-// The worker protocol, version 1: what the engine's WorkerClient (zeromq DEALER) and
+// The worker protocol, version 2 (version 2: branches, node profiles, plan contract by kind): what the engine's WorkerClient (zeromq DEALER) and
 // the WorkerServer (zeromq ROUTER) say to each other. Every message is a multipart
 // zeromq message: one JSON frame (a Message below) followed by zero or more Arrow IPC
 // stream frames (data; never JSON). Requests carry an `id`; every reply and event for
@@ -6,7 +6,7 @@
 import type { WorkerPlan } from "./plan.js";
 
 /** Stamped on every message by the wire (protocol/wire.ts), and checked there: nowhere else. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Bytes and fragments a node read, by tier. */
 export interface ReadStats {

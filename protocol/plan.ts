@@ -1,13 +1,17 @@
 // The plan contract between the engine (which makes it from metadata) and the worker
 // (which executes it on data): plain JSON, so it crosses the process boundary as is.
-// A node's id is its fingerprint: equal ids are equal outputs, whoever asks.
+// A node's id is its fingerprint: equal ids are equal outputs, whoever asks. Nodes are a
+// union by kind, each with the spec of its kind, so neither side guesses.
 
 export interface ScanSpec {
   /** Qualified table name ("ns.table"). */
   table: string;
+  /** The table's identity as planned: a table dropped and made again under the name is another table. */
+  tableUuid: string;
   /** Pinned by the planner so the worker reads exactly what was planned. */
   snapshotId: number | null;
   columns: string[];
+  /** The filter's canonical text (the planner parsed and checked it; the worker's answer is the same for every spelling). */
   filter?: string;
 }
 
@@ -36,27 +40,40 @@ export type RunReason =
   | "evicted"
   | "resident";
 
-export interface PlanNode {
+interface BaseNode {
   /** The node's fingerprint. */
   id: string;
   /** The model's name, or for a scan "table[columns]". */
   name: string;
-  kind: NodeKind;
   /** Input name as the node's code uses it (TS parameter or SQL table name) -> input node id. */
   inputs: Record<string, string>;
+  /** What the planner decided: run it, or reuse the output the worker holds (run anyway if it was evicted since). */
   action: "run" | "reuse";
   reason: RunReason;
   /** Human detail for the reason, e.g. "input euro_selection changed". */
   detail?: string;
-  scan?: ScanSpec;
-  sql?: SqlSpec;
-  ts?: TsSpec;
   /** Write the output to this lake table as a new snapshot, on this branch (default main). */
   materialize?: { table: string; branch?: string };
 }
 
+export interface ScanPlanNode extends BaseNode {
+  kind: "scan";
+  scan: ScanSpec;
+}
+
+export interface SqlPlanNode extends BaseNode {
+  kind: "sql";
+  sql: SqlSpec;
+}
+
+export interface TsPlanNode extends BaseNode {
+  kind: "ts";
+  ts: TsSpec;
+}
+
+export type PlanNode = ScanPlanNode | SqlPlanNode | TsPlanNode;
+
 export interface WorkerPlan {
-  protocol: 1;
   planId: string;
   nodes: PlanNode[];
   /** Node ids whose outputs the caller wants (previewed after the run). */

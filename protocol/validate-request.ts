@@ -8,10 +8,11 @@ type Check = (value: unknown) => boolean;
 const isString: Check = (v) => typeof v === "string";
 const isStrings: Check = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
 const isOptionalCount: Check = (v) => v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= 0);
-const isPlan: Check = (v) => {
-  const plan = v as { nodes?: unknown; targets?: unknown } | null;
-  return typeof plan === "object" && plan !== null && Array.isArray(plan.nodes) && plan.nodes.every((n) => typeof n === "object" && n !== null && typeof (n as { id?: unknown }).id === "string") && isStrings(plan.targets);
-};
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+/** A node of the plan carries its id, a known kind and the spec of that kind. */
+const isPlanNode: Check = (v) => isObject(v) && typeof v.id === "string" && isObject(v.inputs)
+  && (v.kind === "scan" || v.kind === "sql" || v.kind === "ts") && isObject(v[v.kind]);
+const isPlan: Check = (v) => isObject(v) && Array.isArray(v.nodes) && v.nodes.every(isPlanNode) && isStrings(v.targets);
 const isScans: Check = (v) => Array.isArray(v) && v.every((s) => typeof s === "object" && s !== null && typeof (s as { table?: unknown }).table === "string");
 
 const FIELDS: Record<Request["type"], Record<string, Check>> = {

@@ -35,16 +35,13 @@ export function createNodeRunner(services: NodeServices): RunNode {
   return async (node, inputs, ctx): Promise<NodeResult> => {
     let result: NodeResult;
     if (node.kind === "scan") {
-      const scan = node.scan!;
-      const { table, stats, planMs } = await scanTable(services.catalog, services.cache, {
-        table: scan.table, columns: scan.columns, filter: scan.filter, snapshotId: scan.snapshotId,
-      }, (done, total) => ctx.emit({ type: "node-progress", node: node.id, name: node.name, done, total, unit: "fragments" }));
+      const { table, stats, planMs } = await scanTable(services.catalog, services.cache, node.scan, (done, total) => ctx.emit({ type: "node-progress", node: node.id, name: node.name, done, total, unit: "fragments" }));
       result = { table, read: readStatsOf(stats), profile: { plan: planMs, fetch: stats.ms.read, decode: stats.ms.decode, filter: stats.ms.filter } };
     } else if (node.kind === "sql") {
       const timing = { in: 0, sql: 0, out: 0 };
-      result = { table: await services.sql.query(node.sql!.query, inputs, ctx.signal, timing), profile: { "sql-in": timing.in, sql: timing.sql, "sql-out": timing.out } };
+      result = { table: await services.sql.query(node.sql.query, inputs, ctx.signal, timing), profile: { "sql-in": timing.in, sql: timing.sql, "sql-out": timing.out } };
     } else {
-      const spec = node.ts!;
+      const spec = node.ts;
       let environment: ModelEnvironment | undefined;
       if (spec.runtime?.npm && Object.keys(spec.runtime.npm).length) {
         // The environment is ready before the model starts: a failed install fails the

@@ -20,10 +20,10 @@ async function startWorker(runNode: RunNode) {
 }
 
 const plan: WorkerPlan = {
-  protocol: 1, planId: "p1", targets: ["b"],
+  planId: "p1", targets: ["b"],
   nodes: [
-    { id: "a", name: "a", kind: "ts", inputs: {}, action: "run", reason: "never-run" },
-    { id: "b", name: "b", kind: "ts", inputs: { a: "a" }, action: "run", reason: "never-run" },
+    { id: "a", name: "a", kind: "ts", inputs: {}, action: "run", reason: "never-run", ts: { name: "m", code: "" } },
+    { id: "b", name: "b", kind: "ts", inputs: { a: "a" }, action: "run", reason: "never-run", ts: { name: "m", code: "" } },
   ],
 };
 

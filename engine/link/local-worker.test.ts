@@ -26,7 +26,7 @@ afterAll(async () => { await rm(temp, { recursive: true, force: true }); });
 
 /** A plan whose one model leaves a file behind: whoever runs it is seen. */
 const markerPlan = (marker: string): WorkerPlan => ({
-  protocol: 1, planId: "intruder", targets: ["m"],
+  planId: "intruder", targets: ["m"],
   nodes: [{
     id: "m", name: "m", kind: "ts", inputs: {}, action: "run", reason: "never-run",
     ts: { name: "m", code: `export default async () => { (await import("node:fs")).writeFileSync(${JSON.stringify(marker)}, "ran"); return [{ a: 1 }]; }` },

@@ -14,7 +14,7 @@ const closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => { while (closers.length) await closers.pop()!(); });
 
 const table = tableFromArrays({ x: Int32Array.from([1]) });
-const plan = (id: string): WorkerPlan => ({ protocol: 1, planId: id, targets: [id], nodes: [{ id, name: id, kind: "ts", inputs: {}, action: "run", reason: "never-run" }] });
+const plan = (id: string): WorkerPlan => ({ planId: id, targets: [id], nodes: [{ id, name: id, kind: "ts", inputs: {}, action: "run", reason: "never-run", ts: { name: "m", code: "" } }] });
 /** Never finishes, and ignores cancels: a run only the worker's death can end. */
 const stuck: RunNode = () => new Promise(() => {});
 

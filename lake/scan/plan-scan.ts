@@ -69,6 +69,9 @@ function boundStats(file: DataFile): (id: number) => ColumnStats | undefined {
 
 export async function planScan(catalog: Catalog, request: ScanRequest): Promise<ScanPlan> {
   const table = await catalog.loadTable(request.table);
+  if (request.tableUuid && table.metadata["table-uuid"] !== request.tableUuid) {
+    throw Object.assign(new Error(`table ${request.table} was dropped and made again after this run was planned; run again to plan over the new table`), { code: "TABLE_CHANGED" });
+  }
   const snapshot = resolveSnapshot(table, request);
   const tableSchema = snapshot ? (table.metadata.schemas.find((s) => s["schema-id"] === snapshot["schema-id"]) ?? table.schema()) : table.schema();
   const output = outputFields(table, request.columns);

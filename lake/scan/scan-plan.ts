@@ -8,6 +8,8 @@ import type { Filter } from "../filter/filter.js";
 export interface ScanRequest {
   /** Table name, "namespace.table" or "table" (namespace "default"). */
   table: string;
+  /** The table's identity when it was planned: another table made under the same name since is refused. */
+  tableUuid?: string;
   /** Columns to return, in this order; all columns when omitted. */
   columns?: string[];
   /** SQL boolean expression over the table's columns. */
