@@ -5,6 +5,7 @@ import type { NodeEvent } from "../worker/protocol.js";
 import type { RunReport } from "../engine/session.js";
 import { formatBytesShort } from "../cache/diff.js";
 import { countOf } from "./format-count.js";
+import { formatCell, formatValue } from "../engine/format-value.js";
 
 export function formatEvent(e: NodeEvent): string | undefined {
   switch (e.type) {
@@ -24,21 +25,12 @@ export function formatEvent(e: NodeEvent): string | undefined {
   }
 }
 
-export function formatValue(value: unknown): string {
-  if (value === null || value === undefined) return "NULL";
-  if (typeof value === "bigint") return value.toString();
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Math.round(value * 1e6) / 1e6);
-  if (value instanceof Date) return value.toISOString();
-  return String(value);
-}
+export { formatValue };
 
 export function formatTable(table: Table, limit = 10): string {
   const names = table.schema.fields.map((f) => f.name);
-  const rows = Array.from({ length: Math.min(limit, table.numRows) }, (_, i) => names.map((n) => {
-    const field = table.schema.fields.find((f) => f.name === n)!;
-    const v = table.getChild(n)!.get(i);
-    return String(field.type).startsWith("Timestamp") && typeof v === "number" ? new Date(v).toISOString() : formatValue(v);
-  }));
+  const columns = names.map((_, c) => table.getChildAt(c)!);
+  const rows = Array.from({ length: Math.min(limit, table.numRows) }, (_, i) => columns.map((column) => formatCell(column, i)));
   const widths = names.map((n, c) => Math.min(40, Math.max(n.length, ...rows.map((r) => r[c]!.length))));
   const line = (cells: string[]) => cells.map((c, i) => c.slice(0, 40).padEnd(widths[i]!)).join("  ");
   return [line(names), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");

@@ -1,7 +1,7 @@
 // The REPL's `.commands` (the kernel's `%` magics under the names a terminal user
 // expects): each returns text for the output log, or asks the app to clear or exit.
 import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
-import { describeCache, describeModels, describeTables, describeWorker } from "../engine/commands/describe-session.js";
+import { describeCache, describeModels, describeTables, describeWorker, dropModels } from "../engine/commands/describe-session.js";
 import { dagAsText, layoutDag } from "../engine/plan/layout-dag.js";
 import type { Session } from "../engine/session.js";
 import type { Outcome } from "./evaluate.js";
@@ -16,7 +16,8 @@ Alt-B/F/D. Ctrl-C cancels a run or clears the line (twice on an empty line: exit
   .run [models]       bring models up to date (default: all)
   .dag [models]       the DAG: what reads what, run or reuse and why
   .models             models and the cells that define them
-  .tables             the lake's tables
+  .drop <models>      remove models from the session
+  .tables             the lake and its tables
   .describe <table>   a table's schema, partitioning, snapshots, files
   .cache              the worker's cache statistics
   .worker             outputs resident on the worker
@@ -36,6 +37,7 @@ export async function runCommand(session: Session, line: string): Promise<Outcom
       return { kind: "text", text: planned.plan.nodes.length ? dagAsText(layoutDag(planned.graph, planned.plan)) : "no models yet" };
     }
     case "models": return { kind: "text", text: describeModels(session) };
+    case "drop": return { kind: "text", text: await dropModels(session, args) };
     case "tables": return { kind: "text", text: await describeTables(session) };
     case "describe":
       if (!args[0]) return { kind: "error", message: ".describe needs a table name", source: line };

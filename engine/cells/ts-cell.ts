@@ -9,6 +9,7 @@ import * as arrow from "apache-arrow";
 import { collectDefinitions, Model, model } from "../model/api.js";
 import { DefinitionError, type SourceLocation, type TsModelDefinition } from "../model/definition.js";
 import { lineMapOf } from "./source-map.js";
+import { locateFilters } from "./locate-filters.js";
 
 export interface CellResult {
   definitions: TsModelDefinition[];
@@ -56,8 +57,10 @@ export class TsCellContext {
     });
     for (const d of definitions) {
       const at = js.code.indexOf(d.source);
-      if (at >= 0) d.sourceLine = js.originalLine(js.code.slice(0, at).split("\n").length + (js.wrapped ? 1 : 0));
+      // A line of `js.code` (which holds the async wrapper's first line, when there is one).
+      if (at >= 0) d.sourceLine = js.originalLine(js.code.slice(0, at).split("\n").length);
     }
+    locateFilters(cell, source, definitions);
     return { definitions, value };
   }
 }

@@ -32,6 +32,8 @@ export interface TsModelDefinition {
   source: string;
   /** The cell line where the function's source begins (for mapping its stack traces). */
   sourceLine?: number;
+  /** Where each input's filter is written (its error points there), by input name. */
+  filterAt?: Record<string, SourceLocation>;
   options: ModelOptions;
   at: SourceLocation;
 }
