@@ -4,7 +4,9 @@ import { planScan } from "../lake/scan/plan-scan.js";
 import type { ScanPlan, ScanRequest } from "../lake/scan/scan-plan.js";
 import type { ColumnCache, ScanResult } from "./column-cache.js";
 
-export async function scanTable(catalog: Catalog, cache: ColumnCache, request: ScanRequest, onProgress?: (done: number, total: number) => void): Promise<ScanResult & { plan: ScanPlan }> {
+export async function scanTable(catalog: Catalog, cache: ColumnCache, request: ScanRequest, onProgress?: (done: number, total: number) => void): Promise<ScanResult & { plan: ScanPlan; planMs: number }> {
+  const t0 = performance.now();
   const plan = await planScan(catalog, request);
-  return { ...(await cache.scan(plan, onProgress)), plan };
+  const planMs = performance.now() - t0;
+  return { ...(await cache.scan(plan, onProgress)), plan, planMs };
 }

@@ -22,9 +22,14 @@ export function parseCommandArgs<T extends OptionSpec>(command: string, args: st
   }
 }
 
-export function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
+/**
+ * A flag's whole positive number: digits only (1_000_000 may group them), up to `max`
+ * — not "abc", "1e3", "0x10", "2.5" or a number past what the flag can use.
+ */
+export function parsePositiveInt(name: string, value: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  const n = Number(value.replace(/_/g, ""));
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
+  const n = /^\d+(_\d+)*$/.test(value.trim()) ? Number(value.trim().replace(/_/g, "")) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
+  if (n > max) throw new UsageError(`--${name} must be at most ${max.toLocaleString("en-US")}, got '${value}'`);
   return n;
 }

@@ -2,6 +2,7 @@
 // subcommand, prints help, and turns user errors into one clear line and exit code.
 import { commands } from "./commands/index.js";
 import { UsageError, type Command, type CommandContext } from "./command.js";
+import { checkLakeLocation } from "./check-lake.js";
 import { DEFAULT_LAKE, resolveLakeLocation } from "./lake-location.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
 
@@ -47,17 +48,23 @@ export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "
     io.stdout.write(command.usage.endsWith("\n") ? command.usage : command.usage + "\n");
     return 0;
   }
-  let store: ObjectStore | undefined;
+  const stores = new Map<string, ObjectStore>();
+  const lakeGiven = location.uri !== DEFAULT_LAKE;
   const ctx: CommandContext = {
     ...io,
     args,
-    lakeGiven: location.uri !== DEFAULT_LAKE,
-    openLake: async () => {
+    lakeGiven,
+    openLake: async (uri = location.uri) => {
+      let store = stores.get(uri);
       if (!store) {
+        const use = command.lake ?? "creates";
+        const embeddedDefault = uri === DEFAULT_LAKE && !lakeGiven;
+        await checkLakeLocation(uri, use === "creates" || (use === "seeds-default" && embeddedDefault));
         const { openStore } = await import("../lake/store/open-store.js");
-        store = await openStore(location.uri, io.env);
+        store = await openStore(uri, io.env);
+        stores.set(uri, store);
       }
-      return store as ObjectStore;
+      return store;
     },
   };
   try {
@@ -69,6 +76,6 @@ export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "
     io.stderr.write(`lakeloop ${name}: ${userFacing ? e.message : (e.stack ?? String(err))}\n`);
     return err instanceof UsageError ? 2 : 1;
   } finally {
-    await store?.close();
+    for (const store of stores.values()) await store.close();
   }
 }

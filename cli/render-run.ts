@@ -5,7 +5,7 @@ import type { NodeEvent } from "../worker/protocol.js";
 import type { RunReport } from "../engine/session.js";
 import { formatBytesShort } from "../cache/diff.js";
 import { countOf } from "./format-count.js";
-import { formatCell, formatValue } from "../engine/format-value.js";
+import { formatCell, formatValue } from "./format-value.js";
 
 export function formatEvent(e: NodeEvent): string | undefined {
   switch (e.type) {
@@ -29,8 +29,8 @@ export { formatValue };
 
 export function formatTable(table: Table, limit = 10): string {
   const names = table.schema.fields.map((f) => f.name);
-  const columns = names.map((_, c) => table.getChildAt(c)!);
-  const rows = Array.from({ length: Math.min(limit, table.numRows) }, (_, i) => columns.map((column) => formatCell(column, i)));
+  const columns = names.map((_, i) => table.getChildAt(i)!);
+  const rows = Array.from({ length: Math.min(limit, table.numRows) }, (_, i) => columns.map((c) => formatCell(c, i) ?? "NULL"));
   const widths = names.map((n, c) => Math.min(40, Math.max(n.length, ...rows.map((r) => r[c]!.length))));
   const line = (cells: string[]) => cells.map((c, i) => c.slice(0, 40).padEnd(widths[i]!)).join("  ");
   return [line(names), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");

@@ -19,6 +19,8 @@ export interface ArrowFromDuckDBOptions {
   shared?: boolean;
   /** Rows per Arrow record batch (default: the whole result in one batch). */
   batchRows?: number;
+  /** Receives the milliseconds of the query (sql) and of reading its result (out). */
+  timing?: { sql: number; out: number };
 }
 
 type Kind =
@@ -216,10 +218,17 @@ export function arrowFromResult(result: DuckDBMaterializedResult, options: Arrow
 /** Runs `sql` and returns its result as an Arrow table. */
 export async function arrowFromDuckDB(duck: Duck, sql: string, options: ArrowFromDuckDBOptions = {}): Promise<Table> {
   let result: DuckDBMaterializedResult;
+  const t0 = performance.now();
   try {
     result = await duck.connection.run(sql);
   } catch (err) {
     throw new DuckDBError(sql, (err as Error).message, { cause: err });
   }
-  return arrowFromResult(result, options);
+  const t1 = performance.now();
+  const table = arrowFromResult(result, options);
+  if (options.timing) {
+    options.timing.sql = t1 - t0;
+    options.timing.out = performance.now() - t1;
+  }
+  return table;
 }

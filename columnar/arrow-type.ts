@@ -2,10 +2,11 @@
 // column becomes Arrow (scans, SQL results, model outputs) so every room agrees on the
 // physical layout: timestamps are microseconds in BigInt64 buffers, dates are days.
 import {
-  Binary, Bool, DateDay, Field as ArrowField, Float32, Float64, Int32, Int64,
+  Binary, Bool, DateDay, Decimal, Field as ArrowField, Float32, Float64, Int32, Int64,
   Schema as ArrowSchema, TimestampMicrosecond, Utf8, type DataType,
 } from "apache-arrow";
 import type { Field, PrimitiveType, Schema } from "../lake/schema.js";
+import { decimalTypeOf } from "../lake/value-text.js";
 
 export function arrowTypeOf(type: PrimitiveType): DataType {
   switch (type) {
@@ -19,6 +20,11 @@ export function arrowTypeOf(type: PrimitiveType): DataType {
     case "timestamptz": return new TimestampMicrosecond("UTC");
     case "string": return new Utf8();
     case "binary": return new Binary();
+    default: {
+      // decimal(P, S): Arrow's 128-bit decimal holds every Iceberg decimal exactly.
+      const { precision, scale } = decimalTypeOf(type)!;
+      return new Decimal(scale, precision, 128);
+    }
   }
 }
 

@@ -28,11 +28,18 @@ export interface SqlOverArrowOptions {
   sandboxed?: boolean;
 }
 
+export interface SqlTiming {
+  in: number;
+  sql: number;
+  out: number;
+}
+
 export interface SqlOverArrow {
   readonly path: "native" | "js";
   /** Why this path (the bridge's file, or why it is not in use). */
   readonly reason: string;
-  query(sql: string, inputs?: Record<string, Table>, signal?: AbortSignal): Promise<Table>;
+  /** `timing`, when given, receives milliseconds spent registering inputs (in), querying (sql) and turning the result into Arrow (out). */
+  query(sql: string, inputs?: Record<string, Table>, signal?: AbortSignal, timing?: SqlTiming): Promise<Table>;
   close(): Promise<void>;
 }
 
@@ -83,18 +90,26 @@ class NativeSql implements SqlOverArrow {
     return this.#idle.pop() ?? this.bridge.connect(this.db);
   }
 
-  async query(sql: string, inputs: Record<string, Table> = {}, signal?: AbortSignal): Promise<Table> {
+  async query(sql: string, inputs: Record<string, Table> = {}, signal?: AbortSignal, timing?: SqlTiming): Promise<Table> {
     if (this.#closed) throw new Error("the SQL engine is closed");
     const conn = this.#connection();
     const registered: [string, number][] = [];
     const onAbort = () => this.bridge.interrupt(conn);
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
+      const t0 = performance.now();
       for (const [name, table] of Object.entries(inputs)) registered.push([name, this.bridge.register(conn, name, describeForNative(table))]);
+      const t1 = performance.now();
       const result = await this.bridge.query(conn, sql, sharedAllocate).catch((err: Error) => {
         throw new DuckDBError(sql, signal?.aborted ? "the query was cancelled" : err.message, { cause: err });
       });
-      return tableFromBuffers(result.rows, result.columns.map((c) => ({ ...c, type: c.type as BufferType }) as ColumnBuffers));
+      const table = tableFromBuffers(result.rows, result.columns.map((c) => ({ ...c, type: c.type as BufferType }) as ColumnBuffers));
+      if (timing) {
+        timing.in = t1 - t0;
+        timing.sql = result.executeMs;
+        timing.out = performance.now() - t1 - result.executeMs;
+      }
+      return table;
     } finally {
       signal?.removeEventListener("abort", onAbort);
       for (const [name, id] of registered) this.bridge.release(conn, name, id);
@@ -123,16 +138,20 @@ class JsSql implements SqlOverArrow {
     return new JsSql(reason, duck);
   }
 
-  async query(sql: string, inputs: Record<string, Table> = {}, signal?: AbortSignal): Promise<Table> {
+  async query(sql: string, inputs: Record<string, Table> = {}, signal?: AbortSignal, timing?: SqlTiming): Promise<Table> {
     const conn = await this.duck.fork();
     const onAbort = () => conn.connection.interrupt();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
+      const t0 = performance.now();
       for (const [name, table] of Object.entries(inputs)) await loadArrowIntoDuckDB(conn, name, table);
-      return await arrowFromDuckDB(conn, sql, { shared: true }).catch((err: Error) => {
+      const t1 = performance.now();
+      const table = await arrowFromDuckDB(conn, sql, { shared: true, timing }).catch((err: Error) => {
         if (signal?.aborted) throw new DuckDBError(sql, "the query was cancelled", { cause: err });
         throw err;
       });
+      if (timing) timing.in = t1 - t0;
+      return table;
     } finally {
       signal?.removeEventListener("abort", onAbort);
       for (const name of Object.keys(inputs)) await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`).catch(() => {});

@@ -7,7 +7,7 @@ import { defaultCacheDir } from "../cache/column-cache.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { openStore } from "../lake/store/open-store.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
-import type { NodeEvent, Reply } from "../worker/protocol.js";
+import type { NodeEvent, NodeProfile, Reply } from "../worker/protocol.js";
 import { isSqlCell, parseSqlCell } from "./cells/sql-cell.js";
 import { TsCellContext } from "./cells/ts-cell.js";
 import { buildDag, type BuiltDag } from "./dag/build-dag.js";
@@ -63,11 +63,15 @@ export interface NodeReport {
   objectStoreBytes: number;
   cacheBytes: number;
   error?: string;
+  /** Where the node's time went on the worker (ms by phase). */
+  profile?: NodeProfile;
 }
 
 export interface RunReport extends RunOutcome {
   nodes: NodeReport[];
   planned: PlannedRun;
+  /** Milliseconds planning here (DAG, fingerprints, asking the worker) and running there. */
+  timing: { plan: number; run: number };
 }
 
 /** The cell line of the first frame of a model's stack ("model:3:11" in the worker). */
@@ -76,7 +80,7 @@ function mapModelStack(planned: PlannedRun, key: string, stack: string | undefin
   const frame = stack ? /\bmodel:(\d+):(\d+)/.exec(stack) : null;
   if (!node || node.kind !== "ts" || !frame) return undefined;
   const d = node.definition;
-  return `${d.at.cell}:${(d.sourceLine ?? d.at.line) + Number(frame[1]) - 1}`;
+  return `${d.at.cell}:${d.sourceLines?.[Number(frame[1]) - 1] ?? (d.sourceLine ?? d.at.line) + Number(frame[1]) - 1}`;
 }
 
 export class Session {
@@ -88,6 +92,8 @@ export class Session {
   readonly #running = new Set<string>();
   /** Models whose outputs the user has seen in this session. */
   readonly #seen = new Set<string>();
+  /** The report of the session's last run (what `%profile` / `.profile` show). */
+  lastRun: RunReport | undefined;
 
   private constructor(
     readonly lake: string,
@@ -146,11 +152,12 @@ export class Session {
 
   /**
    * Replaces the definitions a cell made before; returns the cell's value and models.
+   * `sqlBodyLine`: for a %%sql header the caller added, the user's line of the SQL's start.
    * Nothing is checked against the lake (a project's files may name models defined in
    * files loaded later): `defineCell` is the checked step for notebooks and the REPL.
    */
-  async applyCell(cell: string, source: string): Promise<{ models: string[]; value: unknown; moved: string[] }> {
-    const definitions = isSqlCell(source) ? [parseSqlCell(cell, source)] : undefined;
+  async applyCell(cell: string, source: string, options: { sqlBodyLine?: number } = {}): Promise<{ models: string[]; value: unknown; moved: string[] }> {
+    const definitions = isSqlCell(source) ? [parseSqlCell(cell, source, options.sqlBodyLine)] : undefined;
     const result = definitions ? { definitions, value: undefined } : await this.#context.evaluate(cell, source);
     const moved: string[] = [];
     if (this.redefine === "replace") {
@@ -289,14 +296,18 @@ export class Session {
   /** Runs the targets (default: every model), reusing what the worker holds. */
   async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void } = {}): Promise<RunReport> {
     // A worker lost mid-run is replaced, and the run planned and run again on the new one.
+    const timing = { plan: 0, run: 0 };
     const { planned, events, outcome } = await retryAfterWorkerLoss(async () => {
+      const t0 = performance.now();
       const planned = await this.plan(targets);
+      timing.plan = performance.now() - t0;
       const workerPlan = toWorkerPlan(planned.plan, planned.parts);
       const events: NodeEvent[] = [];
       let runId: string | undefined;
       const started = (id: string) => { runId = id; this.#running.add(id); options.onStart?.(id); };
       const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, { ...options, onStart: started })
         .finally(() => { if (runId) this.#running.delete(runId); });
+      timing.run = performance.now() - t0 - timing.plan;
       return { planned, events, outcome };
     }, (err) => this.onNotice(`${err.message}; ${this.link.remote ? `reconnecting to ${this.link.remote.endpoint}` : "starting a new local worker"} to run again`));
     const byId = new Map(planned.plan.nodes.map((p) => [p.parts.fingerprint, p]));
@@ -308,7 +319,7 @@ export class Session {
       const r = "node" in e ? report(e.node) : undefined;
       if (!r) continue;
       if (e.type === "node-finished") {
-        Object.assign(r, { action: "ran", rows: e.rows, ms: e.ms, objectStoreBytes: e.read.objectStoreBytes, cacheBytes: e.read.memoryBytes + e.read.diskBytes });
+        Object.assign(r, { action: "ran", rows: e.rows, ms: e.ms, objectStoreBytes: e.read.objectStoreBytes, cacheBytes: e.read.memoryBytes + e.read.diskBytes, ...(e.profile ? { profile: e.profile } : {}) });
         const p = byId.get(e.node)!;
         this.#previous.set(p.key, p.parts);
       } else if (e.type === "node-reused") {
@@ -325,7 +336,8 @@ export class Session {
     for (const { name, error } of planned.excluded) {
       nodes.push({ name, kind: this.definitions().find((d) => d.name === name)?.kind ?? "ts", action: "failed", reason: "definition", objectStoreBytes: 0, cacheBytes: 0, error: error.message });
     }
-    return { ...outcome, nodes, planned };
+    this.lastRun = { ...outcome, nodes, planned, timing };
+    return this.lastRun;
   }
 
   /**

@@ -1,7 +1,9 @@
 // What the kernel does with a cell: `%` line magics, `%%sql` and TypeScript cells run
 // through the session (models it defines run, with live progress updated in place),
-// console output as streams, display helpers, values as execute_result, errors as
-// error messages. Also completion and inspection over the session's names.
+// TypeScript's type errors as a warning first, console output as streams, display
+// helpers, values as execute_result, errors as error messages. A cell's outputs go out
+// in the order the cell made them, even when one (a chart's SVG) takes a while to draw.
+// Also completion and inspection over the session's names.
 import { randomUUID } from "node:crypto";
 import { inspect as inspectValue } from "node:util";
 import { setFlagsFromString } from "node:v8";
@@ -9,12 +11,16 @@ import { runInNewContext } from "node:vm";
 import type { NodeEvent } from "../worker/protocol.js";
 
 import { Session, type RunReport } from "../engine/session.js";
-import { cellErrorOf } from "../engine/cells/cell-error.js";
 import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
-import { formatEvent, summarize } from "../cli/render-run.js";
+import { summarize } from "../cli/render-run.js";
 import { tableBundle, valueBundle, type MimeBundle } from "./render.js";
+import { inlineValues, vegaliteBundle } from "./render-vegalite.js";
+import { RunProgress } from "./progress.js";
+import { cellErrorContent, runErrorContent, type ErrorContent } from "./cell-errors.js";
+import { typeWarningText } from "./type-warnings.js";
 import { layoutDag } from "../engine/plan/layout-dag.js";
 import { dagBundle } from "./render-dag.js";
+import { describeProfile } from "../engine/commands/describe-profile.js";
 import { describeCache, describeModels, describeTables, describeWorker, dropModels } from "../engine/commands/describe-session.js";
 import { CellLanguage } from "../engine/complete/ts-language.js";
 import { writeSampleOnFirstUse } from "../engine/sample-data.js";
@@ -25,7 +31,7 @@ import type { Header, Message } from "./wire.js";
 export type Publish = (type: string, content: unknown, parent: Partial<Header>, metadata?: Record<string, unknown>) => Promise<void>;
 
 export interface ExecuteOutcome {
-  error?: { ename: string; evalue: string; traceback: string[] };
+  error?: ErrorContent;
   plainResult?: string;
   payload?: unknown[];
 }
@@ -34,6 +40,7 @@ const HELP = `lakeloop magics:
   %help              this list
   %plan [models]     the plan's logical, physical and worker views (nothing runs)
   %run [models]      bring models up to date (default: all)
+  %profile           where the last run's time went, node by node and phase by phase
   %dag [models]      the DAG as a drawing: what reads what, run or reuse and why
   %models            models and the cells that define them
   %drop <models>     remove models from the session
@@ -59,12 +66,13 @@ function indexToCodePoint(text: string, index: number): number {
 // The kernel's own cell globals, for the language service.
 const KERNEL_GLOBALS = `
 declare const display: {
-  /** Shows a value: an Arrow table as an HTML table, anything else as text. Returns its display id. */
-  (value: unknown, options?: { id?: string }): string;
-  html(html: string, options?: { id?: string }): string;
-  markdown(markdown: string): string;
-  /** A Vega-Lite v5 chart; \`data\` (an Arrow table or rows) becomes the spec's inline values. */
-  vegalite(spec: Record<string, unknown>, data?: unknown): string;
+  /** Shows a value: an Arrow table as an HTML table, anything else as text. \`id\` names the output for display.update. */
+  (value: unknown, options?: { id?: string }): void;
+  html(html: string, options?: { id?: string }): void;
+  markdown(markdown: string): void;
+  /** A Vega-Lite v5 chart, also drawn as SVG; \`data\` (an Arrow table or rows) becomes the spec's inline values. */
+  vegalite(spec: Record<string, unknown>, data?: unknown): void;
+  /** Replaces the output shown with \`display(value, { id })\`. */
   update(id: string, value: unknown): void;
   clear(wait?: boolean): void;
 };
@@ -81,18 +89,18 @@ function measureMemory(): NodeJS.MemoryUsage {
   return process.memoryUsage();
 }
 
-/** A cell's failure as Jupyter shows it: what the cell threw, and where in the cell. */
-function errorContent(err: unknown): { ename: string; evalue: string; traceback: string[] } {
-  const e = cellErrorOf(err);
-  const where = e.at && e.name !== "DefinitionError" ? [`    at ${e.at.cell}, line ${e.at.line}`] : [];
-  return { ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`, ...where] };
-}
+/** How often a running node's elapsed time moves on. */
+const TICK_MS = 1000;
 
 export class Executor {
   #parent: Message | undefined;
   /** Whether the first cell still has to write the default lake's sample data. */
   #sampleOnFirstUse = false;
   readonly #language = new CellLanguage(KERNEL_GLOBALS);
+  /** The outputs of the cell so far, published one after another. */
+  #outputs: Promise<void> = Promise.resolve();
+  /** Sources of the cells that defined models, to quote the line a model failed at. */
+  readonly #modelCells = new Map<string, string>();
 
   private constructor(readonly session: Session, readonly publish: Publish) {}
 
@@ -104,18 +112,17 @@ export class Executor {
     let executor: Executor | undefined;
     const stream = (name: "stdout" | "stderr") => (...args: unknown[]) => executor?.stream(name, args.map((a) => (typeof a === "string" ? a : inspectValue(a, { colors: false }))).join(" ") + "\n");
     const console = { log: stream("stdout"), info: stream("stdout"), debug: stream("stdout"), error: stream("stderr"), warn: stream("stderr") };
-    const display = Object.assign((value: unknown, options: { id?: string } = {}) => executor?.display(valueBundle(value), options.id), {
-      html: (html: string, options: { id?: string } = {}) => executor?.display({ "text/html": html, "text/plain": html.replace(/<[^>]+>/g, "") }, options.id),
-      markdown: (md: string) => executor?.display({ "text/markdown": md, "text/plain": md }),
+    // The helpers return nothing, so a cell ending in display(...) has no Out[] value.
+    const display = Object.assign((value: unknown, options: { id?: string } = {}) => { executor?.display(valueBundle(value), options.id); }, {
+      html: (html: string, options: { id?: string } = {}) => { executor?.display({ "text/html": html, "text/plain": html.replace(/<[^>]+>/g, "") }, options.id); },
+      markdown: (md: string) => { executor?.display({ "text/markdown": md, "text/plain": md }); },
       vegalite: (spec: Record<string, unknown>, data?: unknown) => {
-        const values = data && typeof data === "object" && "toArray" in (data as object)
-          ? (data as { toArray(): unknown[] }).toArray().map((r) => JSON.parse(JSON.stringify((r as { toJSON(): unknown }).toJSON(), (_k, v) => (typeof v === "bigint" ? Number(v) : v))))
-          : data;
+        const values = inlineValues(data);
         const full = values ? { ...spec, data: { values } } : spec;
-        return executor?.display({ "application/vnd.vegalite.v5+json": full, "text/plain": `<VegaLite chart: ${String(spec.mark ?? "")}>` });
+        executor?.display(vegaliteBundle(full, (message) => executor?.stream("stderr", `lakeloop: ${message}\n`)));
       },
-      update: (id: string, value: unknown) => executor?.display(valueBundle(value), id, true),
-      clear: (wait = false) => executor && void executor.publish("clear_output", { wait }, executor.#parent!.header),
+      update: (id: string, value: unknown) => { executor?.display(valueBundle(value), id, true); },
+      clear: (wait = false) => { if (executor) executor.#emit("clear_output", { wait }); },
     });
     const input = async (prompt = "") => {
       const parent = executor?.currentRequest;
@@ -125,6 +132,9 @@ export class Executor {
       onNotice: (message) => executor?.stream("stderr", `lakeloop: ${message}\n`) });
     executor = new Executor(session, options.publish);
     executor.#sampleOnFirstUse = options.sampleOnFirstUse ?? false;
+    // The TypeScript libraries load once, off the first cell's path (about a second).
+    const warm = executor;
+    setTimeout(() => warm.#language.diagnostics("0"), 200).unref();
     return executor;
   }
 
@@ -132,14 +142,45 @@ export class Executor {
     await this.session.close();
   }
 
-  stream(name: "stdout" | "stderr", text: string): void {
-    if (this.#parent) void this.publish("stream", { name, text }, this.#parent.header);
+  /** Publishes one output of the current cell after all the ones before it. */
+  #emit(type: string, content: unknown): void {
+    const parent = this.#parent;
+    if (!parent) return;
+    this.#outputs = this.#outputs.then(async () => this.publish(type, await content, parent.header)).catch(() => {});
   }
 
-  display(data: MimeBundle, id?: string, update = false): string {
-    const displayId = id ?? randomUUID();
-    if (this.#parent) void this.publish(update ? "update_display_data" : "display_data", { data, metadata: {}, transient: { display_id: displayId } }, this.#parent.header);
-    return displayId;
+  stream(name: "stdout" | "stderr", text: string): void {
+    this.#emit("stream", { name, text });
+  }
+
+  /** `data` may still be in the making (a chart being drawn); later outputs wait for it. */
+  display(data: MimeBundle | Promise<MimeBundle>, id?: string, update = false): void {
+    const transient = { display_id: id ?? randomUUID() };
+    this.#emit(update ? "update_display_data" : "display_data", Promise.resolve(data).then((d) => ({ data: d, metadata: {}, transient })));
+  }
+
+  /** Publishes after the cell's earlier outputs, and waits until it is sent. */
+  async #publishAfterOutputs(type: string, content: unknown, parent: Message): Promise<void> {
+    await this.#outputs;
+    await this.publish(type, content, parent.header);
+  }
+
+  /** Runs `work` with its node events shown as live progress, elapsed times moving while nodes run. */
+  async #withProgress<T>(work: (onEvent: (e: NodeEvent) => void) => Promise<T>): Promise<{ result: T; progress: RunProgress }> {
+    const progress = new RunProgress();
+    const id = randomUUID();
+    let shown = false;
+    const show = () => {
+      this.display(progress.bundle(), id, shown);
+      shown = true;
+    };
+    const ticker = setInterval(() => { if (progress.running) show(); }, TICK_MS);
+    try {
+      const result = await work((e) => { if (progress.apply(e)) show(); });
+      return { result, progress };
+    } finally {
+      clearInterval(ticker);
+    }
   }
 
   interrupt(): void {
@@ -148,6 +189,7 @@ export class Executor {
 
   async execute(code: string, parent: Message, options: { silent: boolean; executionCount: number; allowStdin: boolean }): Promise<ExecuteOutcome> {
     this.#parent = parent;
+    this.#outputs = Promise.resolve();
     try {
       await this.#writeSampleOnFirstUse();
       const trimmed = code.trim();
@@ -159,34 +201,44 @@ export class Executor {
         return { payload: [{ source: "page", data: found.data, start: 0 }] };
       }
       if (trimmed.startsWith("%") && !trimmed.startsWith("%%sql")) {
-        for (const line of trimmed.split("\n").map((l) => l.trim()).filter(Boolean)) await this.#magic(line);
+        for (const line of trimmed.split("\n").map((l) => l.trim()).filter(Boolean)) {
+          const outcome = await this.#magic(line);
+          if (outcome?.error) return outcome; // shown already
+        }
+        await this.#outputs;
         return {};
       }
       const cell = `cell[${options.executionCount}]`;
-      const progress = new Map<string, string>();
-      let displayId: string | undefined;
-      const onEvent = (e: NodeEvent) => {
-        // Progress of a long scan updates its node's line in place.
-        const line = e.type === "node-progress" ? `  … ${e.name}: ${Math.round((100 * e.done) / e.total)}% (${e.done} of ${e.total} ${e.unit})` : formatEvent(e);
-        if (!line || !("node" in e)) return;
-        progress.set(e.type === "install" ? `${e.node} ${e.package}` : e.node, line.trim());
-        const html = `<pre class="lakeloop-progress">${[...progress.values()].join("\n").replace(/</g, "&lt;")}</pre>`;
-        const data = { "text/html": html, "text/plain": [...progress.values()].join("\n") };
-        if (!displayId) displayId = this.display(data);
-        else this.display(data, displayId, true);
+      const typescript = !/^\s*%%sql\b/.test(code);
+      // Type-checking takes tens of milliseconds: it runs while the worker computes (at
+      // the run's first event), or after a cell that runs nothing — never before the run
+      // starts. A silent execute (a front end's own) shows nothing, so it is not checked.
+      let warning: string | undefined;
+      let checked = !typescript || options.silent;
+      const check = () => {
+        if (checked) return;
+        checked = true;
+        warning = typeWarningText(this.#language.diagnostics(code));
       };
-      const { value, report } = await this.session.runCell(cell, code, onEvent);
-      if (!/^\s*%%sql\b/.test(code)) this.#language.remember(code);
-      if (report) return this.#showRun(report, options.executionCount);
+      const { result: { value, report }, progress } = await this.#withProgress((onEvent) =>
+        this.session.runCell(cell, code, (e) => { onEvent(e); if (e.type === "node-started") setImmediate(check); }));
+      check();
+      if (warning) this.stream("stderr", warning);
+      if (typescript) this.#language.remember(code);
+      if (report) {
+        if (typescript) this.#modelCells.set(cell, code);
+        return await this.#showRun(report, options.executionCount, progress);
+      }
       if (value !== undefined) {
         const data = valueBundle(value);
-        await this.publish("execute_result", { data, metadata: {}, execution_count: options.executionCount }, parent.header);
+        await this.#publishAfterOutputs("execute_result", { data, metadata: {}, execution_count: options.executionCount }, parent);
         return { plainResult: String(data["text/plain"]) };
       }
+      await this.#outputs;
       return {};
     } catch (err) {
-      const error = errorContent(err);
-      await this.publish("error", error, parent.header);
+      const error = cellErrorContent(err, (c) => (c === `cell[${options.executionCount}]` ? code : this.#modelCells.get(c)));
+      await this.#publishAfterOutputs("error", error, parent);
       return { error };
     }
   }
@@ -218,33 +270,33 @@ export class Executor {
     show();
   }
 
-  async #showRun(report: RunReport, executionCount: number): Promise<ExecuteOutcome> {
+  async #showRun(report: RunReport, executionCount: number, progress: RunProgress): Promise<ExecuteOutcome> {
     const parent = this.#parent!;
-    for (const preview of report.previews) {
-      await this.publish("display_data", { data: tableBundle(preview.table, preview.name, preview.rows), metadata: {}, transient: {} }, parent.header);
-    }
+    for (const preview of report.previews) this.display(tableBundle(preview.table, preview.name, preview.rows));
     const summary = summarize(report);
-    await this.publish("execute_result", { data: { "text/plain": summary }, metadata: {}, execution_count: executionCount }, parent.header);
+    // `%run` has no execution count of its own: its summary is a line of output, not Out[].
+    if (executionCount) await this.#publishAfterOutputs("execute_result", { data: { "text/plain": summary }, metadata: {}, execution_count: executionCount }, parent);
+    else this.stream("stdout", `${summary}\n`);
     const failed = report.nodes.filter((n) => n.action === "failed");
     if (failed.length) {
-      const evalue = failed.map((n) => n.error).join("\n");
-      const error = { ename: "ModelError", evalue, traceback: failed.map((n) => `ModelError: ${n.error}`) };
-      await this.publish("error", error, parent.header);
+      const error = runErrorContent(failed, (name) => progress.wasCancelled(name), (c) => this.#modelCells.get(c));
+      await this.#publishAfterOutputs("error", error, parent);
       return { error, plainResult: summary };
     }
+    await this.#outputs;
     return { plainResult: summary };
   }
 
-  async #magic(line: string): Promise<void> {
+  /** Runs one magic line; `%run` answers with its run's outcome. */
+  async #magic(line: string): Promise<ExecuteOutcome | void> {
     const [name, ...args] = line.slice(1).split(/\s+/);
     const out = (text: string) => this.stream("stdout", text.endsWith("\n") ? text : text + "\n");
     switch (name) {
       case "help": return out(HELP);
       case "plan": return out(await this.session.explain(args.length ? args : undefined));
       case "run": {
-        const report = await this.session.run(args.length ? args : undefined, (e) => { const l = formatEvent(e); if (l) out(l); });
-        await this.#showRun(report, 0);
-        return;
+        const { result: report, progress } = await this.#withProgress((onEvent) => this.session.run(args.length ? args : undefined, onEvent));
+        return this.#showRun(report, 0, progress);
       }
       case "dag": {
         const planned = await this.session.plan(args.length ? args : undefined);
@@ -265,6 +317,7 @@ export class Executor {
         return out(`kernel memory after a full garbage collection: heap used ${mb(m.heapUsed)} MB of ${mb(m.heapTotal)} MB, resident ${mb(m.rss)} MB, external ${mb(m.external)} MB`);
       }
       case "cache": return out(await describeCache(this.session));
+      case "profile": return out(this.session.lastRun ? describeProfile(this.session.lastRun) : "nothing has run yet in this session");
       default:
         throw new Error(`unknown magic %${name}; %help lists them`);
     }

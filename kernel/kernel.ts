@@ -10,6 +10,11 @@ import { History } from "./history.js";
 import { cellCompleteness } from "./is-complete.js";
 import { decodeMessage, encodeMessage, newHeader, PROTOCOL_VERSION, Signer, WireError, type Header, type Message } from "./wire.js";
 
+// TypeScript highlighting as both editors read it: CodeMirror 5 (the classic Notebook,
+// which has no "typescript" mode, only javascript with a typescript flag) and
+// CodeMirror 6 (JupyterLab 4, Notebook 7), which looks the language up by name.
+const CODEMIRROR_MODE = { name: "javascript", typescript: true };
+
 export interface ConnectionInfo {
   transport: string;
   ip: string;
@@ -146,7 +151,7 @@ export class Kernel {
         case "kernel_info_request":
           await this.#reply(socket, request, "kernel_info_reply", {
             status: "ok", protocol_version: PROTOCOL_VERSION, implementation: "lakeloop", implementation_version: "0.1.0",
-            language_info: { name: "typescript", version: ts.version, mimetype: "text/typescript", file_extension: ".ts", codemirror_mode: "typescript", pygments_lexer: "typescript" },
+            language_info: { name: "typescript", version: ts.version, mimetype: "text/typescript", file_extension: ".ts", codemirror_mode: CODEMIRROR_MODE, pygments_lexer: "typescript" },
             banner: `lakeloop — TypeScript and %%sql models over the Iceberg lake at ${this.#executor.session.lake}. %help for magics.`,
             help_links: [], debugger: false,
           });
@@ -201,12 +206,14 @@ export class Kernel {
     if (outcome.error) {
       await this.#reply(socket, request, "execute_reply", { status: "error", execution_count: count, ...outcome.error });
       if (content.stop_on_error !== false) {
-        // Cells queued behind a failed one are aborted, as a notebook expects.
+        // Cells queued behind a failed one are aborted, as a notebook expects. An aborted
+        // reply has no other field (messaging spec): no execution count, so front ends
+        // show these cells as never run ("In [ ]:"), not as the failed cell's number.
         const aborted = this.#queue.filter((m) => m.header.msg_type === "execute_request");
         for (const m of aborted) {
           this.#queue.splice(this.#queue.indexOf(m), 1);
           await this.#publish("status", { execution_state: "busy" }, m.header);
-          await this.#reply(socket, m, "execute_reply", { status: "aborted", execution_count: this.#executionCount });
+          await this.#reply(socket, m, "execute_reply", { status: "aborted" });
           await this.#publish("status", { execution_state: "idle" }, m.header);
         }
       }

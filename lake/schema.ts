@@ -1,8 +1,12 @@
 // The shape of a table: Iceberg v2 schema types, flat (primitive columns only), and
 // the one in-memory representation of a single value that every room agrees on.
 
+/** Iceberg's exact decimal, written as Iceberg writes it: "decimal(38, 18)" (precision, scale). */
+export type DecimalType = `decimal(${number}, ${number})`;
+
 /** Iceberg primitive types that lakeloop reads and writes. Nested types are not supported. */
 export type PrimitiveType =
+  | DecimalType
   | "boolean"
   | "int"
   | "long"
@@ -36,6 +40,7 @@ export interface Schema {
  * - boolean: boolean
  * - int, float, double: number
  * - long: bigint
+ * - decimal(P, S): bigint, the unscaled value (1.25 in decimal(9, 2) is 125n)
  * - date: number (days since 1970-01-01)
  * - timestamp, timestamptz: bigint (microseconds since 1970-01-01T00:00:00Z)
  * - string: string
@@ -43,6 +48,11 @@ export interface Schema {
  * - null: SQL NULL
  */
 export type Scalar = boolean | number | bigint | string | Uint8Array | null;
+
+/** The canonical spelling of a decimal type. */
+export function decimalType(precision: number, scale: number): DecimalType {
+  return `decimal(${precision}, ${scale})`;
+}
 
 export function fieldByName(schema: Schema, name: string): Field | undefined {
   return schema.fields.find((f) => f.name === name);

@@ -2,6 +2,7 @@
 // expects): each returns text for the output log, or asks the app to clear or exit.
 import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
 import { describeCache, describeModels, describeTables, describeWorker, dropModels } from "../engine/commands/describe-session.js";
+import { describeProfile } from "../engine/commands/describe-profile.js";
 import { dagAsText, layoutDag } from "../engine/plan/layout-dag.js";
 import type { Session } from "../engine/session.js";
 import type { Outcome } from "./evaluate.js";
@@ -14,6 +15,7 @@ Alt-B/F/D. Ctrl-C cancels a run or clears the line (twice on an empty line: exit
   .help               this list
   .plan [models]      the logical, physical and worker views of the plan (nothing runs)
   .run [models]       bring models up to date (default: all)
+  .profile            where the last run's time went, node by node and phase by phase
   .dag [models]       the DAG: what reads what, run or reuse and why
   .models             models and the cells that define them
   .drop <models>      remove models from the session
@@ -43,6 +45,7 @@ export async function runCommand(session: Session, line: string): Promise<Outcom
       if (!args[0]) return { kind: "error", message: ".describe needs a table name", source: line };
       return { kind: "text", text: formatTableDescription(await describeTable(await session.catalog.loadTable(args[0]))) };
     case "cache": return { kind: "text", text: await describeCache(session) };
+    case "profile": return { kind: "text", text: session.lastRun ? describeProfile(session.lastRun) : "nothing has run yet in this session" };
     case "worker": return { kind: "text", text: await describeWorker(session) };
     case "clear": return { kind: "clear" };
     case "exit": case "quit": return { kind: "exit" };

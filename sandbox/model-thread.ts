@@ -28,7 +28,8 @@ export interface ModelJob {
 export type ThreadMessage =
   | { ready: true }
   | { id: number; log: string }
-  | { id: number; ok: TableDescription }
+  /** ms: rebuilding the inputs, the model's own code, describing its output. */
+  | { id: number; ok: TableDescription; ms: { inputs: number; model: number; output: number } }
   | { id: number; error: { message: string; stack: string; code?: string } }
   /** After every job: whether the thread may serve another (and why not). */
   | { id: number; done: true; dirty?: string };
@@ -44,7 +45,26 @@ function leftRunning(): string | undefined {
   const now = process.getActiveResourcesInfo();
   return now.length > baseline ? `the model left work running (${now.slice(baseline).join(", ")})` : undefined;
 }
-let runs = 0;
+type ModelFunction = (inputs: unknown, context: unknown) => unknown;
+/** Models without packages, by code: a model is a pure function, imported once. */
+const imported = new Map<string, ModelFunction>();
+
+/**
+ * The model's function. A model's module holds only its function (the purity check
+ * refuses outside names), and the function is frozen, so reusing the module for the
+ * same code carries no state from one run to the next; a thread with packages imports
+ * its model's file once and is never reused.
+ */
+async function modelFunction(job: ModelJob): Promise<ModelFunction> {
+  const cached = job.moduleUrl ? undefined : imported.get(job.code);
+  if (cached) return cached;
+  const url = job.moduleUrl ?? `data:text/javascript;base64,${Buffer.from(job.code).toString("base64")}`;
+  const mod = (await import(url)) as { default: unknown };
+  if (typeof mod.default !== "function") throw new TypeError("the model module does not export a function");
+  const fn = Object.freeze(mod.default) as ModelFunction;
+  if (!job.moduleUrl) imported.set(job.code, fn);
+  return fn;
+}
 
 /** A model without packages imports from a data: URL, where Node's message for a bare
  * name is long and unhelpful (it quotes the whole module as base64): say what to do. */
@@ -56,22 +76,22 @@ function explain(message: string): string {
 }
 
 async function run(job: ModelJob): Promise<void> {
+  const t0 = performance.now();
   const inputs: Record<string, arrow.Table> = {};
   for (const [name, description] of Object.entries(job.inputs)) inputs[name] = tableFromDescription(description);
-  // Every run imports a module of its own (a fresh URL), so no module state carries over.
-  const url = job.moduleUrl ?? `data:text/javascript;base64,${Buffer.from(`${job.code}\n// run ${++runs}`).toString("base64")}`;
-  const mod = (await import(url)) as { default: unknown };
-  if (typeof mod.default !== "function") throw new TypeError("the model module does not export a function");
+  const fn = await modelFunction(job);
+  const t1 = performance.now();
   const log = (...args: unknown[]) => port.postMessage({ id: job.id, log: args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ") });
-  const output = await (mod.default as (i: unknown, c: unknown) => unknown)(inputs, { arrow, log });
+  const output = await fn(inputs, { arrow, log });
   let table: arrow.Table;
   if (output instanceof arrow.Table) table = output;
   else if (Array.isArray(output)) table = tableFromRows(output);
   else throw Object.assign(new TypeError(`the model returned ${output === null ? "null" : typeof output}; return an Arrow Table or an array of row objects`), { code: "MODEL_BAD_OUTPUT" });
   // Memory the output shares with the inputs goes back by position: the parent keeps one
   // object per block of memory, so it knows which of its tables share it.
+  const t2 = performance.now();
   const description = describeTable(table, sharedBuffersOf(Object.values(job.inputs)));
-  port.postMessage({ id: job.id, ok: description }, transferablesOf(description));
+  port.postMessage({ id: job.id, ok: description, ms: { inputs: t1 - t0, model: t2 - t1, output: performance.now() - t2 } }, transferablesOf(description));
 }
 
 port.on("message", (job: ModelJob) => {

@@ -39,6 +39,7 @@ const joined = (value: unknown) => (Array.isArray(value) ? value.join("") : Stri
 const text = (cell: Cell) => (cell.outputs ?? []).map((o) => joined(o.text ?? o.data?.["text/plain"])).join("\n");
 const kinds = (cell: Cell) => (cell.outputs ?? []).map((o) => o.output_type);
 const errors = (cell: Cell) => (cell.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}\n${(o.traceback ?? []).join("\n")}`).join("\n");
+const stderr = (cells: Cell[]) => cells.flatMap((c) => c.outputs ?? []).filter((o) => o.name === "stderr").map((o) => joined(o.text)).join("");
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-notebooks-"));
@@ -50,7 +51,9 @@ afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
 describe("example notebooks, executed by nbclient", () => {
   it("seed-pipeline: two models, a preview table, a materialized Iceberg table", async () => {
-    const [euro, sql, describeCell, dag, chart] = await execute("seed-pipeline.ipynb");
+    const cells = await execute("seed-pipeline.ipynb");
+    const [euro, sql, describeCell, dag, chart] = cells;
+    expect(stderr(cells)).toBe(""); // no TypeScript warnings on the examples
     expect(kinds(euro!)).toContain("display_data");
     expect(text(euro!)).toMatch(/euro_selection \([\d,]+ rows × 3 columns\)/);
     expect(text(euro!)).toMatch(/0 reused, 2 ran/);
@@ -63,16 +66,23 @@ describe("example notebooks, executed by nbclient", () => {
     for (const name of ["transactions[id, usd, country]", "euro_selection", "usd_by_country"]) expect(svg).toContain(`>${name}</text>`);
     expect(svg).toContain("reuse (resident)");
     expect(text(dag!)).toMatch(/usd_by_country \[sql, reuse: resident\] <- euro_selection/);
+    // The chart: the spec for front ends that draw Vega-Lite, SVG for the others, and no Out[] value.
+    expect(kinds(chart!)).toEqual(["display_data"]);
     const spec = chart!.outputs?.[0]?.data?.["application/vnd.vegalite.v5+json"] as { mark: string; data: { values: Array<{ country: string; usd: number }> } };
     expect(spec.mark).toBe("bar");
     expect(spec.data.values).toHaveLength(20);
     expect(typeof spec.data.values[0]!.usd).toBe("number");
+    const chartSvg = joined(chart!.outputs?.[0]?.data?.["image/svg+xml"]);
+    expect(chartSvg).toMatch(/^<svg /);
+    expect(chartSvg.match(/<path [^>]*aria-roledescription="bar"/g) ?? []).toHaveLength(20);
   }, 300_000);
 
   it("time-window: widening fetches only the new month, a new column only its chunks", async () => {
-    const [first, , widened, added, plan] = await execute("time-window.ipynb");
+    const cells = await execute("time-window.ipynb");
+    const [first, , widened, added, plan] = cells;
+    expect(stderr(cells)).toBe("");
     const fetched = (cell: Cell) => {
-      const m = /transactions\[[^\]]*\][^:]*: [\d,]+ rows in \d+ ms, ([\d.]+) (B|KB|MB) fetched, ([\d.]+) (B|KB|MB) from cache/.exec(text(cell));
+      const m = /transactions\[[^\]]*\][^:]*: [\d,]+ rows in [\d,]+ ms, ([\d.]+) (B|KB|MB) fetched, ([\d.]+) (B|KB|MB) from cache/.exec(text(cell));
       const scale = { B: 1, KB: 1e3, MB: 1e6 } as const;
       return m ? { fetched: Number(m[1]) * scale[m[2] as keyof typeof scale], cached: Number(m[3]) * scale[m[4] as keyof typeof scale] } : undefined;
     };
@@ -94,6 +104,7 @@ describe("example notebooks, executed by nbclient", () => {
     await mkdir(folder);
     const cells = await execute("session.ipynb", { source: path.join(root, "test", "kernel", "session.ipynb"), folder });
     const [first, tables, bad, readsJan, sql, result, thrower, refusedDrop, dropped, cache] = cells;
+    expect(stderr(cells)).toBe(""); // no TypeScript warnings either
     const lake = `file://${folder}/.lakeloop/lake`;
     // First use: the notebook's folder gets the embedded default lake, named, with its sample data.
     expect(text(first!)).toContain(`The default lake (${lake}) has no sample data yet: writing it once.`);
@@ -101,8 +112,8 @@ describe("example notebooks, executed by nbclient", () => {
     expect(text(first!)).toMatch(/0 reused, 2 ran/);
     expect(text(tables!)).toContain(`the lake at ${lake}:\ntransactions`);
     // ISO 8601 in the text outputs: the sample's first row, to the microsecond.
-    expect(text(first!)).toMatch(/\n1 +1\.94 +2023-01-01T00:00:12\.148082 +2023-01-03 *\n/);
-    expect(text(sql!)).toMatch(/2023-01-01T00:02:24\.948378/);
+    expect(text(first!)).toMatch(/\n +1 +1\.94 +2023-01-01T00:00:12\.148082 +2023-01-03 *\n/);
+    expect(text(sql!)).toMatch(/2023-01-01T00:02:24\.948378 *\n/);
     expect(cells.map(text).join("\n")).not.toMatch(/16725\d{8}/);
     // The bad filter: its own cell's error, at the filter's line, the typo underlined.
     expect(errors(bad!)).toMatch(/^DefinitionError: cell\[3\]:4: bad filter in model "bad": .*found 'BETWEN' \(did you mean BETWEEN\?\)\n {2}usd > 1 AND eventTime BETWEN '2023-01-01' AND '2023-02-01'\n {24}\^{6}\n/);
@@ -111,7 +122,7 @@ describe("example notebooks, executed by nbclient", () => {
     expect(cells.map((c) => text(c) + errors(c)).filter((t) => t.includes("bad filter"))).toHaveLength(1);
     expect(text(readsJan!)).toMatch(/1 reused, 1 ran/);
     expect(text(sql!)).toMatch(/big \([\d,]+ rows × 3 columns\)/);
-    expect(text(result!)).toMatch(/\n2688\s*$/);
+    expect(text(result!)).toMatch(/\n *2,688\s*$/);
     // A throw on line 4 of the cell (with top-level await before the model) is marked at line 4.
     expect(errors(thrower!)).toMatch(/no good with 2688 rows/);
     expect(errors(thrower!)).toMatch(/cell\[7\](:|, line )4\b/);
@@ -127,10 +138,13 @@ describe("example notebooks, executed by nbclient", () => {
   }, 300_000);
 
   it("materialize: a model written as a table and read back", async () => {
-    const [model, describeCell, check] = await execute("materialize.ipynb");
+    const cells = await execute("materialize.ipynb");
+    const [model, describeCell, check] = cells;
+    expect(stderr(cells)).toBe("");
     expect(text(model!)).toMatch(/0 reused, 2 ran/);
     expect(text(describeCell!)).toMatch(/default\.big_spenders/);
     expect(text(describeCell!)).toMatch(/partitioned by month\(eventTime\)/);
-    expect(text(check!)).toMatch(/spend_check \(1 rows × 2 columns\)/);
+    expect(text(check!)).toMatch(/spend_check \(1 row × 2 columns\)/);
+    expect(text(check!)).toMatch(/\n\s+n\s+smallest\n\s+long\s+double\n/); // the lake's type words
   }, 300_000);
 });

@@ -12,13 +12,15 @@
 // the planner marked "reuse" whose output was evicted since planning simply runs.
 import { redact, secretsOf } from "./redact.js";
 import type { Table } from "apache-arrow";
-import type { ErrorInfo, NodeEvent, ReadStats, RunSummary } from "./protocol.js";
+import type { ErrorInfo, NodeEvent, NodeProfile, ReadStats, RunSummary } from "./protocol.js";
 import type { PlanNode, WorkerPlan } from "./plan.js";
 import { tableBuffers, type ResidentStore } from "./resident.js";
 
 export interface NodeResult {
   table: Table;
   read?: ReadStats;
+  /** Milliseconds by phase (see NodeProfile). */
+  profile?: NodeProfile;
   materialized?: { table: string; snapshotId: number };
 }
 
@@ -154,6 +156,7 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
           emit({
             type: "node-finished", node: node.id, name: node.name, rows: result.table.numRows,
             ms: performance.now() - t0, read, ...(result.materialized ? { materialized: result.materialized } : {}),
+            ...(result.profile ? { profile: result.profile } : {}),
           });
         })
         .catch((err: unknown) => {

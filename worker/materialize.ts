@@ -30,7 +30,7 @@ export async function materialize(catalog: Catalog, duck: Duck, tableName: strin
       const existing = table.schema().fields.map((f) => `${f.name}:${f.type}`).join(", ");
       const now = fields.map((f) => `${f.name}:${f.type}`).join(", ");
       if (existing !== now) {
-        throw new MaterializeError(`model "${model}" cannot replace table ${table.name}: its columns changed (${existing} -> ${now}); drop the table or materialize under another name`);
+        throw new MaterializeError(`model "${model}" cannot replace table ${table.name}: its columns changed (${existing} -> ${now}); drop the table (lakeloop drop ${table.name}) or materialize under another name`);
       }
     } else {
       const time = fields.find((f) => f.type === "timestamp" || f.type === "timestamptz");

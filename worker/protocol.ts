@@ -25,11 +25,22 @@ export interface ErrorInfo {
   stack?: string;
 }
 
+/**
+ * Where a node's time went, in milliseconds by phase: a scan's plan, fetch (object store
+ * and disk), decode and filter; a TypeScript model's hand-off (inputs described and lent),
+ * thread (to and from its warm thread), model (its own code) and check (inputs unchanged,
+ * output well-formed); a SQL node's sql-in (inputs registered), sql (the query) and
+ * sql-out (the result to Arrow); materialize. `lakeloop run --profile` prints these.
+ */
+export type ProfilePhase = "plan" | "fetch" | "decode" | "filter" | "hand-off" | "thread" | "model" | "check" | "sql-in" | "sql" | "sql-out" | "materialize";
+export type NodeProfile = Partial<Record<ProfilePhase, number>>;
+export const PROFILE_PHASES: ProfilePhase[] = ["plan", "fetch", "decode", "filter", "hand-off", "thread", "model", "check", "sql-in", "sql", "sql-out", "materialize"];
+
 export type NodeEvent =
   | { type: "node-started"; node: string; name: string; at: number }
   | { type: "node-progress"; node: string; name: string; done: number; total: number; unit: "fragments" | "bytes" | "rows" }
   | { type: "node-reused"; node: string; name: string; rows: number }
-  | { type: "node-finished"; node: string; name: string; rows: number; ms: number; read: ReadStats; materialized?: { table: string; snapshotId: number } }
+  | { type: "node-finished"; node: string; name: string; rows: number; ms: number; read: ReadStats; materialized?: { table: string; snapshotId: number }; profile?: NodeProfile }
   | { type: "node-failed"; node: string; name: string; ms: number; error: ErrorInfo }
   | { type: "node-skipped"; node: string; name: string; because: string }
   | { type: "install"; node: string; package: string; version: string; bytes: number; ms: number; cached: boolean };

@@ -36,12 +36,13 @@ export function createNodeRunner(services: NodeServices): RunNode {
     let result: NodeResult;
     if (node.kind === "scan") {
       const scan = node.scan!;
-      const { table, stats } = await scanTable(services.catalog, services.cache, {
+      const { table, stats, planMs } = await scanTable(services.catalog, services.cache, {
         table: scan.table, columns: scan.columns, filter: scan.filter, ...(scan.snapshotId !== null ? { snapshotId: scan.snapshotId } : {}),
       }, (done, total) => ctx.emit({ type: "node-progress", node: node.id, name: node.name, done, total, unit: "fragments" }));
-      result = { table, read: readStatsOf(stats) };
+      result = { table, read: readStatsOf(stats), profile: { plan: planMs, fetch: stats.ms.read, decode: stats.ms.decode, filter: stats.ms.filter } };
     } else if (node.kind === "sql") {
-      result = { table: await services.sql.query(node.sql!.query, inputs, ctx.signal) };
+      const timing = { in: 0, sql: 0, out: 0 };
+      result = { table: await services.sql.query(node.sql!.query, inputs, ctx.signal, timing), profile: { "sql-in": timing.in, sql: timing.sql, "sql-out": timing.out } };
     } else {
       const spec = node.ts!;
       let environment: ModelEnvironment | undefined;
@@ -53,9 +54,14 @@ export function createNodeRunner(services: NodeServices): RunNode {
           .catch((err: Error) => { throw Object.assign(new Error(`the packages of model "${node.name}" could not be installed: ${err.message}`), { code: "ENVIRONMENT" }); });
         environment = await placeModel(prepared, spec.code);
       }
-      result = { table: await runTsModel(spec, inputs, { signal: ctx.signal, environment }) };
+      const profile = {};
+      result = { table: await runTsModel(spec, inputs, { signal: ctx.signal, environment, profile }), profile };
     }
-    if (node.materialize) result.materialized = await materialize(services.catalog, services.duck, node.materialize.table, result.table, node.name);
+    if (node.materialize) {
+      const t0 = performance.now();
+      result.materialized = await materialize(services.catalog, services.duck, node.materialize.table, result.table, node.name);
+      result.profile = { ...result.profile, materialize: performance.now() - t0 };
+    }
     return result;
   };
 }

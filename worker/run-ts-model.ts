@@ -13,6 +13,7 @@ import { DEFAULT_MEMORY_MB, ModelThreads } from "../sandbox/model-threads.js";
 import type { ThreadMessage } from "../sandbox/model-thread.js";
 import { findBadOutput } from "./check-model-output.js";
 import type { TsSpec } from "./plan.js";
+import type { NodeProfile } from "./protocol.js";
 
 export type ModelErrorCode = "MODEL_THREW" | "MODEL_TIMEOUT" | "MODEL_OUT_OF_MEMORY" | "MODEL_BAD_OUTPUT" | "MODEL_CANCELLED" | "MODEL_WROTE_INPUT";
 
@@ -49,6 +50,8 @@ export interface RunTsModelOptions {
   /** The model's module in its environment, when it imports packages. */
   environment?: ModelEnvironment;
   threads?: ModelThreads;
+  /** Receives where the time went (hand-off, thread, model, check; see NodeProfile). */
+  profile?: NodeProfile;
 }
 
 /** The model's inputs, checked after it ran: the first one it wrote to, and every buffer it damaged. */
@@ -66,6 +69,7 @@ export async function runTsModel(spec: TsSpec, inputs: Record<string, Table>, op
   const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const memoryMb = spec.memoryMb ?? DEFAULT_MEMORY_MB;
   const threads = options.threads ?? modelThreads();
+  const started = performance.now();
   const described: Record<string, TableDescription> = {};
   const lent: Record<string, Lent> = {};
   for (const [name, table] of Object.entries(inputs)) {
@@ -73,7 +77,10 @@ export async function runTsModel(spec: TsSpec, inputs: Record<string, Table>, op
     described[name] = describeTable(sharedTable);
     lent[name] = lend([sharedTable]);
   }
+  const handedOff = performance.now();
   const thread = await threads.acquire({ memoryMb, fence: options.environment?.fence });
+  let inThread = { inputs: 0, model: 0, output: 0 };
+  let received = 0;
   const fail = (code: ModelErrorCode, message: string, stack?: string) => new ModelError(code, `model "${spec.name}" ${message}`, stack);
   return new Promise<Table>((resolve, reject) => {
     let result: Table | undefined;
@@ -87,7 +94,15 @@ export async function runTsModel(spec: TsSpec, inputs: Record<string, Table>, op
       if (!keepThread) thread.terminate();
       threads.release(thread);
       // Whatever happened, the inputs must be as they were lent.
+      const checking = performance.now();
       const damage = damageOf(lent);
+      if (options.profile) {
+        const p = options.profile;
+        p["hand-off"] = handedOff - started + inThread.inputs;
+        p.model = inThread.model;
+        p.check = performance.now() - checking + (received ? checking - received : 0);
+        p.thread = Math.max(0, (received || checking) - handedOff - inThread.inputs - inThread.model);
+      }
       if (damage) return reject(Object.assign(damage, { message: `model "${spec.name}" ${damage.message}` }));
       end();
     };
@@ -98,6 +113,8 @@ export async function runTsModel(spec: TsSpec, inputs: Record<string, Table>, op
     const onMessage = (m: ThreadMessage) => {
       if ("log" in m) return options.log?.(m.log);
       if ("ok" in m) {
+        received = performance.now();
+        inThread = m.ms;
         // A malformed table is refused here, naming the model; no stack: the fault is in
         // what the model returned, not in a line of its code.
         const output = resolveKnownViews(m.ok, sharedBuffersOf(Object.values(described)));

@@ -1,11 +1,15 @@
-// Decoding fetched (or disk-cached) column chunks into Arrow fragments: the JavaScript
-// page decoder first (decode-column-chunk.ts), and for a chunk it does not cover
-// (another encoding or codec, INT96 timestamps, ...) DuckDB's Parquet reader over a mini
-// file of that row group's chunks.
+// Decoding fetched (or disk-cached) column chunks into Arrow fragments: the native
+// decoder when the bridge is built (decode-native.ts: on the thread pool, several chunks
+// at once), else or for what it does not take the JavaScript page decoder
+// (decode-column-chunk.ts), and for a chunk neither covers (another encoding or codec,
+// INT96 timestamps, ...) DuckDB's Parquet reader over a mini file of that row group's
+// chunks.
 import type { Data } from "apache-arrow";
 import type { Duck } from "../../columnar/duckdb.js";
 import type { FileScan, RowGroupScan, ColumnChunkRef } from "../../lake/scan/scan-plan.js";
+import { nativeStatus } from "../../columnar/native/load-native.js";
 import { decodeColumnChunk, UnsupportedChunk } from "./decode-column-chunk.js";
+import { decodeNatively } from "./decode-native.js";
 import { DecodeError, decodeRowGroup } from "./decode-row-group.js";
 
 export interface ChunkToDecode {
@@ -27,7 +31,17 @@ export interface DecodeOutcome {
 export async function decodeChunks(items: ChunkToDecode[], duck: () => Promise<Duck>, where: (file: FileScan) => string): Promise<DecodeOutcome[]> {
   const out: DecodeOutcome[] = new Array(items.length);
   const fallback = new Map<string, number[]>();
+  const bridge = nativeStatus().bridge;
+  const native = bridge
+    ? await Promise.all(items.map((item) => decodeNatively(bridge, item.bytes, item.chunk.format, item.fieldType, item.rowGroup.rowCount, item.chunk.uncompressedLength)
+      .catch((err: Error) => { throw new DecodeError(`cannot decode column ${item.chunk.column} of row group ${item.rowGroup.index} of ${where(item.file)}: ${err.message}`); })))
+    : [];
   items.forEach((item, i) => {
+    const data = native[i];
+    if (data) {
+      out[i] = { data, fallback: false };
+      return;
+    }
     try {
       out[i] = { data: decodeColumnChunk(item.bytes, item.chunk.format, item.fieldType, item.rowGroup.rowCount), fallback: false };
     } catch (err) {

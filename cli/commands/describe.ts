@@ -6,6 +6,7 @@ import { UsageError, type Command } from "../command.js";
 
 export const describeCommand: Command = {
   name: "describe",
+  lake: "reads",
   summary: "show a table's schema, partitioning, snapshots and files",
   usage: `Usage: lakeloop describe <table> [--json]`,
   async run(ctx) {

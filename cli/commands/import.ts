@@ -9,6 +9,7 @@ import { loadArrowFile } from "../../columnar/arrow-file.js";
 
 export const importCommand: Command = {
   name: "import",
+  lake: "creates",
   summary: "import a .csv, .parquet or .arrow file into a table",
   usage: `Usage: lakeloop import <table> <file.csv|file.parquet|file.arrow> [--mode create|append|replace] [--partition-by 'day(eventTime)']
 
@@ -19,10 +20,13 @@ reported with its line and column and leaves the table as it was.
   --mode           create (default: the table must not exist), append, or replace
   --partition-by   partition a new table: identity columns and year/month/day/hour
                    of a date or timestamp, e.g. 'month(eventTime), country'
+  --hive-partitioning  add a column for each key=value folder in the file's path
+                   (e.g. region=EU/data.parquet gets a region column); off by default,
+                   so a file keeps exactly its own columns
   --quiet          no progress on stderr`,
   async run(ctx) {
     const { values, positionals } = parseCommandArgs("import", ctx.args, {
-      mode: { type: "string" }, "partition-by": { type: "string" }, quiet: { type: "boolean" },
+      mode: { type: "string" }, "partition-by": { type: "string" }, "hive-partitioning": { type: "boolean" }, quiet: { type: "boolean" },
     });
     const [table, file, ...rest] = positionals;
     if (!table || !file || rest.length) throw new UsageError("import needs a table name and a file: lakeloop import <table> <file>");
@@ -32,7 +36,7 @@ reported with its line and column and leaves the table as it was.
     const progress = progressOn(ctx.stderr, values.quiet);
     const catalog = await Catalog.open(await ctx.openLake());
     const result = await importFile(catalog, table, file, {
-      mode, partitionBy: values["partition-by"], loadArrow: loadArrowFile,
+      mode, partitionBy: values["partition-by"], hivePartitioning: values["hive-partitioning"], loadArrow: loadArrowFile,
       onProgress: (p) => progress.update(`import: ${p.files} files, ${p.rows.toLocaleString("en-US")} rows, ${formatBytes(p.bytes)}`),
     });
     progress.done();

@@ -1,46 +1,69 @@
 // `lakeloop query "SQL"`: ad hoc SQL over lake tables, through the same planner and
 // worker as models (so it reads only the columns it uses, through the cache).
-import { parseCommandArgs } from "../args.js";
+import { Table } from "apache-arrow";
+import { parseCommandArgs, parsePositiveInt } from "../args.js";
 import { UsageError, type Command } from "../command.js";
-import { formatTable, formatValue } from "../render-run.js";
+import { formatCell, jsonOfCell } from "../format-value.js";
+import { formatTable } from "../render-run.js";
 
 // The engine (and the TypeScript compiler it carries) loads only when the command runs.
 const loadEngine = () => import("../../engine/session.js");
 
+const csvField = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+function formatCsv(table: Table): string {
+  const columns = table.schema.fields.map((_, i) => table.getChildAt(i)!);
+  const lines = [table.schema.fields.map((f) => csvField(f.name)).join(",")];
+  for (let row = 0; row < table.numRows; row++) lines.push(columns.map((c) => csvField(formatCell(c, row, "exact") ?? "")).join(","));
+  return lines.join("\n") + "\n";
+}
+
+function formatJson(table: Table): string {
+  const names = table.schema.fields.map((f) => JSON.stringify(f.name));
+  const columns = table.schema.fields.map((_, i) => table.getChildAt(i)!);
+  const rows = Array.from({ length: table.numRows }, (_, row) => `  {${columns.map((c, i) => `${names[i]}: ${jsonOfCell(c, row)}`).join(", ")}}`);
+  return rows.length ? `[\n${rows.join(",\n")}\n]\n` : "[]\n";
+}
+
 export const queryCommand: Command = {
   name: "query",
-  summary: "run ad hoc SQL over lake tables",
+  lake: "reads",
+  summary: "run ad hoc SQL over lake tables (read-only SELECT)",
   usage: `Usage: lakeloop query "SELECT ..." [--json | --csv] [--limit N]
 
-Tables are referred to by name (transactions, or namespace.table). The query is
-planned like a SQL model: only the columns it uses are scanned, through the cache.
+Runs one read-only SELECT statement (tables change through import, drop, rollback and
+materialized models). Tables are referred to by name (transactions, or namespace.table).
+The query is planned like a SQL model: only the columns it uses are scanned, through
+the cache.
 
-  --json    rows as a JSON array
+  --json    rows as a JSON array; longs and decimals are JSON numbers with every digit
+            (JavaScript's JSON.parse rounds integers beyond 2^53: use a reader that keeps them)
   --csv     rows as CSV with a header
-  --limit   rows to print as a table (default 50; --json and --csv print all)`,
+  --limit   rows to print as a table (default 50; --json and --csv print all)
+
+Dates print as 2023-01-04, timestamps as 2023-01-01T00:00:12.148082 (with a Z for
+timestamptz, an instant in UTC).`,
   async run(ctx) {
     const { values, positionals } = parseCommandArgs("query", ctx.args, { json: { type: "boolean" }, csv: { type: "boolean" }, limit: { type: "string" } });
     if (positionals.length !== 1) throw new UsageError('query needs one SQL string: lakeloop query "SELECT ..."');
+    if (values.json && values.csv) throw new UsageError("choose --json or --csv, not both");
+    const limit = parsePositiveInt("limit", values.limit, 50);
     const { Session } = await loadEngine();
     const session = await Session.open({ lake: (await ctx.openLake()).root, env: ctx.env });
     try {
-      await session.applyCell("query", `%%sql query\n${positionals[0]}`);
-      const report = await session.run(["query"]);
+      // The %%sql header is ours: the query's first line is line 1.
+      await session.applyCell("query", `%%sql query\n${positionals[0]}`, { sqlBodyLine: 1 });
+      const report = await session.run(["query"]).catch((err: Error & { code?: string }) => {
+        if (err.code === "SQL_NOT_SELECT") throw new UsageError(`query runs read-only SELECT statements: ${err.message.replace(/^.*a SQL model is one SELECT query, /, "")}`);
+        throw err;
+      });
       const failed = report.nodes.find((n) => n.action === "failed");
       if (failed) throw Object.assign(new Error(failed.error ?? "the query failed"), { code: "QUERY_FAILED" });
       const parts = await session.fetch("query", report.planned);
-      const names = parts[0]?.schema.fields.map((f) => f.name) ?? [];
-      const rows = parts.flatMap((t) => Array.from({ length: t.numRows }, (_, i) => names.map((n) => t.getChild(n)!.get(i))));
-      if (values.json) {
-        ctx.stdout.write(JSON.stringify(rows.map((r) => Object.fromEntries(names.map((n, i) => [n, typeof r[i] === "bigint" ? Number(r[i]) : r[i]]))), null, 2) + "\n");
-      } else if (values.csv) {
-        const cell = (v: unknown) => { const s = v === null || v === undefined ? "" : formatValue(v); return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
-        ctx.stdout.write([names.join(","), ...rows.map((r) => r.map(cell).join(","))].join("\n") + "\n");
-      } else {
-        const limit = Number(values.limit ?? 50);
-        for (const t of parts.slice(0, 1)) ctx.stdout.write(formatTable(t, limit) + "\n");
-        ctx.stdout.write(`(${rows.length.toLocaleString("en-US")} rows)\n`);
-      }
+      const table = parts.length ? new Table(parts[0]!.schema, parts.flatMap((p) => p.batches)) : new Table();
+      if (values.json) ctx.stdout.write(formatJson(table));
+      else if (values.csv) ctx.stdout.write(formatCsv(table));
+      else ctx.stdout.write(`${formatTable(table, limit)}\n(${table.numRows.toLocaleString("en-US")} rows${table.numRows > limit ? `, ${limit} shown` : ""})\n`);
       return 0;
     } finally {
       await session.close();

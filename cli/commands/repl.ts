@@ -5,6 +5,7 @@ import { ensureSampleOnDefaultLake } from "../sample-on-first-use.js";
 
 export const replCommand: Command = {
   name: "repl",
+  lake: "seeds-default",
   summary: "the interactive REPL (the default command); piped input runs as a script",
   usage: `Usage: lakeloop [repl] [--lake URI]
        lakeloop repl < script.ts

@@ -1,36 +1,62 @@
-// `lakeloop tables`: the lake's tables with their rows and size.
+// `lakeloop tables`: the lake's tables with their rows and size. A table whose
+// metadata cannot be read is listed with its error; the others are still shown.
 import { Catalog } from "../../lake/iceberg/catalog.js";
 import { formatBytes } from "../../lake/ingest/describe.js";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 
+interface TableRow {
+  name: string;
+  rows: number;
+  files: number;
+  bytes: number;
+  snapshot: number | null;
+  /** Why the table could not be read (its other fields are then 0 and null). */
+  error?: string;
+}
+
+async function describeRow(catalog: Catalog, name: string): Promise<TableRow> {
+  try {
+    const snapshot = (await catalog.loadTable(name)).currentSnapshot();
+    return {
+      name, rows: Number(snapshot?.summary["total-records"] ?? 0), files: Number(snapshot?.summary["total-data-files"] ?? 0),
+      bytes: Number(snapshot?.summary["total-files-size"] ?? 0), snapshot: snapshot?.["snapshot-id"] ?? null,
+    };
+  } catch (err) {
+    return { name, rows: 0, files: 0, bytes: 0, snapshot: null, error: (err as Error).message };
+  }
+}
+
 export const tablesCommand: Command = {
   name: "tables",
+  lake: "reads",
   summary: "list the lake's tables",
   usage: `Usage: lakeloop tables [--json]
 
-  --json   one JSON object per table: name, rows, files, bytes, snapshot`,
+A table whose metadata cannot be read is listed as unreadable with the reason, and
+the command exits with 1 after listing the others.
+
+  --json   one JSON object per table: name, rows, files, bytes, snapshot (and error)`,
   async run(ctx) {
     const { values } = parseCommandArgs("tables", ctx.args, { json: { type: "boolean" } });
-    const catalog = await Catalog.open(await ctx.openLake());
-    const rows = [];
-    for (const name of await catalog.listTables()) {
-      const table = await catalog.loadTable(name);
-      const snapshot = table.currentSnapshot();
-      rows.push({
-        name, rows: Number(snapshot?.summary["total-records"] ?? 0), files: Number(snapshot?.summary["total-data-files"] ?? 0),
-        bytes: Number(snapshot?.summary["total-files-size"] ?? 0), snapshot: snapshot?.["snapshot-id"] ?? null,
-      });
-    }
+    const store = await ctx.openLake();
+    const catalog = await Catalog.open(store);
+    const rows = await Promise.all((await catalog.listTables()).map((name) => describeRow(catalog, name)));
     if (values.json) {
       ctx.stdout.write(JSON.stringify(rows, null, 2) + "\n");
     } else if (rows.length === 0) {
-      ctx.stdout.write("the lake has no tables yet; try `lakeloop sample`\n");
+      ctx.stdout.write(`the lake at ${store.root} has no tables yet; try \`lakeloop sample\`\n`);
     } else {
       const width = Math.max(...rows.map((r) => r.name.length), 5);
       ctx.stdout.write(`${"table".padEnd(width)}  ${"rows".padStart(12)}  ${"files".padStart(5)}  ${"size".padStart(8)}\n`);
-      for (const r of rows) ctx.stdout.write(`${r.name.padEnd(width)}  ${r.rows.toLocaleString("en-US").padStart(12)}  ${String(r.files).padStart(5)}  ${formatBytes(r.bytes).padStart(8)}\n`);
+      for (const r of rows) {
+        ctx.stdout.write(r.error
+          ? `${r.name.padEnd(width)}  unreadable: ${r.error}\n`
+          : `${r.name.padEnd(width)}  ${r.rows.toLocaleString("en-US").padStart(12)}  ${String(r.files).padStart(5)}  ${formatBytes(r.bytes).padStart(8)}\n`);
+      }
     }
-    return 0;
+    const broken = rows.filter((r) => r.error);
+    if (broken.length) ctx.stderr.write(`lakeloop tables: ${broken.length} of ${rows.length} tables cannot be read: ${broken.map((r) => r.name).join(", ")}\n`);
+    return broken.length ? 1 : 0;
   },
 };

@@ -10,6 +10,7 @@ import { tablesCommand } from "./tables.js";
 
 export const tourCommand: Command = {
   name: "tour",
+  lake: "creates",
   summary: "create the sample lake on first use and show what is in it",
   usage: `Usage: lakeloop tour
 

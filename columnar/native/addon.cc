@@ -10,6 +10,7 @@
 // zstdDecompress(src, dst) -> bytes written; registrations() -> count.
 #include <node_api.h>
 
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "arrow-scan.h"
+#include "decode-chunk.h"
 #include "duckdb-api.h"
 #include "result-to-arrow.h"
 
@@ -365,19 +367,28 @@ struct QueryWork {
   bool ok = false;
   std::string error;
   OutTable table;
+  double execute_ms = 0, convert_ms = 0;
 };
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
 
 void execute_query(napi_env, void *data) {
   auto *w = static_cast<QueryWork *>(data);
   duckdb_result result;
+  auto t0 = std::chrono::steady_clock::now();
   if (duckdb_query(w->conn, w->sql.c_str(), &result) != DuckDBSuccess) {
     const char *e = duckdb_result_error(&result);
     w->error = e ? e : "query failed";
     duckdb_destroy_result(&result);
     return;
   }
+  w->execute_ms = ms_since(t0);
+  auto t1 = std::chrono::steady_clock::now();
   w->ok = result_to_arrow(result, w->table, w->error);
   duckdb_destroy_result(&result);
+  w->convert_ms = ms_since(t1);
 }
 
 // A JavaScript Uint8Array (from the caller's allocator: shared memory) holding `bytes`.
@@ -411,6 +422,11 @@ void complete_query(napi_env env, napi_status status, void *data) {
     napi_create_array_with_length(env, w->table.columns.size(), &columns);
     napi_create_double(env, static_cast<double>(w->table.rows), &rows);
     napi_set_named_property(env, result, "rows", rows);
+    napi_value timing;
+    napi_create_double(env, w->execute_ms, &timing);
+    napi_set_named_property(env, result, "executeMs", timing);
+    napi_create_double(env, w->convert_ms, &timing);
+    napi_set_named_property(env, result, "convertMs", timing);
     bool ok = true;
     for (size_t i = 0; i < w->table.columns.size() && ok; i++) {
       OutColumn &c = w->table.columns[i];
@@ -457,7 +473,7 @@ void complete_query(napi_env env, napi_status status, void *data) {
   delete w;
 }
 
-// query(conn, sql, allocate: (bytes) => Uint8Array) -> Promise<{ rows, columns }>
+// query(conn, sql, allocate: (bytes) => Uint8Array) -> Promise<{ rows, columns, executeMs, convertMs }>
 napi_value Query(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value args[3];
@@ -527,6 +543,101 @@ napi_value Checksum(napi_env env, napi_callback_info info) {
   return out;
 }
 
+struct DecodeWork {
+  napi_async_work work = nullptr;
+  napi_deferred deferred = nullptr;
+  napi_ref keep = nullptr;  // the chunk and output buffers, alive until complete
+  const uint8_t *chunk = nullptr;
+  size_t length = 0;
+  ChunkSpec spec{};
+  ChunkOut out{};
+  ChunkResult result;
+};
+
+void execute_decode(napi_env, void *data) {
+  auto *w = static_cast<DecodeWork *>(data);
+  w->result = decode_chunk(w->chunk, w->length, w->spec, w->out);
+}
+
+void complete_decode(napi_env env, napi_status status, void *data) {
+  auto *w = static_cast<DecodeWork *>(data);
+  const ChunkResult &r = w->result;
+  if (status != napi_ok || (!r.ok && !r.unsupported)) {
+    std::string message = status != napi_ok ? "the decode was cancelled" : r.error;
+    napi_value text, error;
+    napi_create_string_utf8(env, message.c_str(), message.size(), &text);
+    napi_create_error(env, nullptr, text, &error);
+    napi_reject_deferred(env, w->deferred, error);
+  } else {
+    napi_value out, v;
+    napi_create_object(env, &out);
+    auto num = [&](const char *key, double x) { napi_create_double(env, x, &v); napi_set_named_property(env, out, key, v); };
+    if (r.unsupported) {
+      napi_create_string_utf8(env, r.error.c_str(), r.error.size(), &v);
+      napi_set_named_property(env, out, "unsupported", v);
+    } else {
+      num("nullCount", static_cast<double>(r.null_count));
+      num("valuesLength", static_cast<double>(r.values_length));
+      num("dictCount", static_cast<double>(r.dict_count));
+      num("dictBytesLength", static_cast<double>(r.dict_bytes_length));
+      napi_get_boolean(env, r.dictionary, &v);
+      napi_set_named_property(env, out, "dictionary", v);
+    }
+    napi_resolve_deferred(env, w->deferred, out);
+  }
+  napi_delete_reference(env, w->keep);
+  napi_delete_async_work(env, w->work);
+  delete w;
+}
+
+// decodeChunk(chunk, spec, out) -> Promise<{ nullCount, valuesLength, dictCount,
+// dictBytesLength, dictionary } | { unsupported }>, decoded on a thread of the pool.
+// spec: { physical, codec, optional, rows, target, width, multiply, divide } (the codes
+// of decode-chunk.h); out: { values, validity, offsets?, keys?, dictOffsets?, dictBytes? }.
+napi_value DecodeChunk(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  auto *w = new DecodeWork();
+  w->chunk = bytes_of(env, args[0], &w->length);
+  napi_value spec = args[1], out = args[2];
+  w->spec.physical = static_cast<Physical>(int_of(env, prop(env, spec, "physical")));
+  w->spec.codec = static_cast<Codec>(int_of(env, prop(env, spec, "codec")));
+  bool optional = false;
+  napi_get_value_bool(env, prop(env, spec, "optional"), &optional);
+  w->spec.optional = optional;
+  w->spec.rows = int_of(env, prop(env, spec, "rows"));
+  w->spec.target = static_cast<Target>(int_of(env, prop(env, spec, "target")));
+  w->spec.width = static_cast<int>(int_of(env, prop(env, spec, "width")));
+  w->spec.multiply = int_of(env, prop(env, spec, "multiply"), 1);
+  w->spec.divide = int_of(env, prop(env, spec, "divide"), 1);
+  size_t cap = 0;
+  w->out.values = const_cast<uint8_t *>(bytes_of(env, prop(env, out, "values"), &cap));
+  w->out.values_cap = cap;
+  w->out.validity = const_cast<uint8_t *>(bytes_of(env, prop(env, out, "validity")));
+  w->out.offsets = reinterpret_cast<int32_t *>(const_cast<uint8_t *>(bytes_of(env, prop(env, out, "offsets"))));
+  w->out.keys = reinterpret_cast<int32_t *>(const_cast<uint8_t *>(bytes_of(env, prop(env, out, "keys"))));
+  w->out.dict_offsets = reinterpret_cast<int32_t *>(const_cast<uint8_t *>(bytes_of(env, prop(env, out, "dictOffsets"), &cap)));
+  w->out.dict_offsets_cap = cap / 4;
+  w->out.dict_bytes = const_cast<uint8_t *>(bytes_of(env, prop(env, out, "dictBytes"), &cap));
+  w->out.dict_bytes_cap = cap;
+  const bool strings = w->spec.target == Target::Strings || w->spec.target == Target::Bytes;
+  if (!w->chunk || !w->out.values || !w->out.validity || (strings && !w->out.offsets) ||
+      (w->spec.target == Target::Strings && !w->out.keys)) {
+    delete w;
+    return throw_message(env, "decodeChunk: missing buffers");
+  }
+  napi_value holder, promise, name;
+  napi_create_array_with_length(env, 3, &holder);
+  for (uint32_t i = 0; i < 3; i++) napi_set_element(env, holder, i, args[i]);
+  CHECK(napi_create_reference(env, holder, 1, &w->keep));
+  CHECK(napi_create_promise(env, &w->deferred, &promise));
+  napi_create_string_utf8(env, "lakeloop.parquet.decode", NAPI_AUTO_LENGTH, &name);
+  CHECK(napi_create_async_work(env, nullptr, name, execute_decode, complete_decode, w, &w->work));
+  CHECK(napi_queue_async_work(env, w->work));
+  return promise;
+}
+
 // registrations() -> Arrow tables registered right now, process-wide (tests check for leaks).
 napi_value Registrations(napi_env env, napi_callback_info) {
   napi_value out;
@@ -544,6 +655,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"register", nullptr, Register, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"release", nullptr, Release, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"query", nullptr, Query, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"decodeChunk", nullptr, DecodeChunk, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"checksum", nullptr, Checksum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"registrations", nullptr, Registrations, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"zstdDecompress", nullptr, ZstdDecompress, nullptr, nullptr, nullptr, napi_default, nullptr},

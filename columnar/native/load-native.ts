@@ -58,8 +58,11 @@ export interface NativeBridge {
   interrupt(conn: NativeHandle): void;
   register(conn: NativeHandle, name: string, description: NativeTableDescription): number;
   release(conn: NativeHandle, name: string, id: number): void;
-  query(conn: NativeHandle, sql: string, allocate: (bytes: number) => Uint8Array): Promise<{ rows: number; columns: NativeResultColumn[] }>;
+  query(conn: NativeHandle, sql: string, allocate: (bytes: number) => Uint8Array): Promise<{ rows: number; columns: NativeResultColumn[]; executeMs: number; convertMs: number }>;
   zstdDecompress(src: Uint8Array, dst: Uint8Array): number;
+  /** Decodes a Parquet column chunk into the given buffers, on a thread of the pool (columnar/native/decode-chunk.h). */
+  decodeChunk(chunk: Uint8Array, spec: Record<string, number | boolean | undefined>, out: Record<string, Uint8Array>):
+    Promise<{ nullCount: number; valuesLength: number; dictCount: number; dictBytesLength: number; dictionary: boolean } | { unsupported: string }>;
   /** A 64-bit checksum of the view's bytes, at memory speed. */
   checksum(view: ArrayBufferView): bigint;
   /** Arrow tables registered right now, process-wide. */

@@ -57,8 +57,11 @@ export class TsCellContext {
     });
     for (const d of definitions) {
       const at = js.code.indexOf(d.source);
-      // A line of `js.code` (which holds the async wrapper's first line, when there is one).
-      if (at >= 0) d.sourceLine = js.originalLine(js.code.slice(0, at).split("\n").length);
+      if (at < 0) continue;
+      // A line of `js.code`, which already holds the async wrapper's first line when there is one.
+      const first = js.code.slice(0, at).split("\n").length;
+      d.sourceLine = js.originalLine(first);
+      d.sourceLines = d.source.split("\n").map((_, i) => js.originalLine(first + i));
     }
     locateFilters(cell, source, definitions);
     return { definitions, value };

@@ -1,5 +1,5 @@
-// What TypeScript knows at a cursor in a cell: completions and quick info from the
-// TypeScript language service, over one virtual file that holds the cells run so far
+// What TypeScript knows at a cursor in a cell: completions, quick info and type errors
+// from the TypeScript language service, over one virtual file that holds the cells run so far
 // (so a name defined three cells ago completes) followed by the cell being edited, with
 // lakeloop's API and the front end's helpers declared as globals.
 import { existsSync } from "node:fs";
@@ -28,7 +28,7 @@ function apiModulePath(): string {
 }
 
 const GLOBALS = `
-/** Registers a TypeScript model: a pure function of its inputs (Arrow tables) to a table. model(name, { input: Model(...) }, ({ input }) => table, { materialize?, runtime?, timeoutMs?, memoryMb? }) */
+/** Registers a TypeScript model: a pure function of its inputs (Arrow tables) to a table. model(name, { input: Model(...) }, ({ input }) => table, { materialize?, overwriteInput?, runtime?, timeoutMs?, memoryMb? }) */
 declare const model: typeof import("lakeloop").model;
 /** A declared input: a lake table (with the columns and filter to scan) or another model. Model("transactions", { columns: ["id"], filter: "usd > 10" }) */
 declare const Model: typeof import("lakeloop").Model;
@@ -38,6 +38,19 @@ declare const arrow: typeof import("apache-arrow");
 declare function result(model: string): Promise<import("apache-arrow").Table>;
 declare const console: { log(...values: unknown[]): void; info(...values: unknown[]): void; debug(...values: unknown[]): void; warn(...values: unknown[]): void; error(...values: unknown[]): void };
 `;
+
+export interface CellDiagnostic {
+  line: number;
+  column: number;
+  message: string;
+  /** TypeScript's error code, e.g. 2322. */
+  code: number;
+}
+
+// Errors that come from holding every cell in one file, not from the cell: running a
+// cell again declares its names again (2451, 2300, 2393, 2403), and a file without
+// imports is a script, where top-level await is refused (1375, 1378, 1431, 1432).
+const NOTEBOOK_ONLY = new Set([2451, 2300, 2393, 2403, 1375, 1378, 1431, 1432]);
 
 export class CellLanguage {
   readonly #root: string;
@@ -110,6 +123,26 @@ export class CellLanguage {
     const info = this.#service.getQuickInfoAtPosition(this.#cellsFile, at) ?? this.#service.getQuickInfoAtPosition(this.#cellsFile, Math.max(0, at - 1));
     if (!info) return undefined;
     return { signature: ts.displayPartsToString(info.displayParts), documentation: ts.displayPartsToString(info.documentation) };
+  }
+
+  /**
+   * TypeScript's type errors in `source`, the cell about to run, with the cell's own
+   * line and column (1-based). Errors that only come from cells sharing one file here
+   * (a name declared again, top-level await outside a module) are left out.
+   */
+  diagnostics(source: string): CellDiagnostic[] {
+    const start = this.#edit(source);
+    const end = start + source.length;
+    const program = this.#service.getProgram();
+    const file = program?.getSourceFile(this.#cellsFile);
+    if (!file) return [];
+    const firstLine = file.getLineAndCharacterOfPosition(start).line;
+    return [...this.#service.getSyntacticDiagnostics(this.#cellsFile), ...this.#service.getSemanticDiagnostics(this.#cellsFile)]
+      .filter((d) => d.category === ts.DiagnosticCategory.Error && d.start !== undefined && d.start >= start && d.start < end && !NOTEBOOK_ONLY.has(d.code))
+      .map((d) => {
+        const at = file.getLineAndCharacterOfPosition(d.start!);
+        return { line: at.line - firstLine + 1, column: at.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, "\n"), code: d.code };
+      });
   }
 
   /** Puts `source` after the history; returns where it starts. */

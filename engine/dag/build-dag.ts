@@ -12,6 +12,7 @@ import { FilterError } from "../../lake/filter/errors.js";
 import { parseFilter } from "../../lake/filter/parse-filter.js";
 import { DefinitionError, type ModelDefinition, type SourceLocation } from "../model/definition.js";
 import { columnsUsed, parseSql, pushdownFilter, tableReferences } from "../sql/analyze-sql.js";
+import { materializeProblem } from "./check-materialize.js";
 import { Graph, type GraphNode, type ScanNode } from "./graph.js";
 
 export interface BuildContext {
@@ -53,9 +54,15 @@ export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext
     const graph = new Graph();
     for (const [name, list] of made) if (!broken.has(name)) list.forEach((n) => graph.add(n));
     const cycle = graph.findCycle();
-    if (!cycle) return { graph, broken };
-    const error = new DefinitionError("CYCLE", `models read each other in a cycle: ${cycle.join(" -> ")}`, byName.get(cycle[0]!)!.at);
-    for (const name of cycle) broken.set(name, error);
+    if (cycle) {
+      const error = new DefinitionError("CYCLE", `models read each other in a cycle: ${cycle.join(" -> ")}`, byName.get(cycle[0]!)!.at);
+      for (const name of cycle) broken.set(name, error);
+      continue;
+    }
+    const overwriting = [...made.keys()].filter((name) => !broken.has(name))
+      .map((name) => [name, materializeProblem(graph, byName.get(name)!)] as const).filter(([, error]) => error);
+    if (overwriting.length === 0) return { graph, broken };
+    for (const [name, error] of overwriting) broken.set(name, error!);
   }
 }
 

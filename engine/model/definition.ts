@@ -19,6 +19,8 @@ export interface InputRef {
 export interface ModelOptions {
   /** Write the output to the lake: true for table "default.<name>", or a table name. */
   materialize?: boolean | string;
+  /** Allow materializing onto a table the model reads (directly or upstream); refused otherwise. */
+  overwriteInput?: boolean;
   runtime?: { npm?: Record<string, string> };
   timeoutMs?: number;
   memoryMb?: number;
@@ -32,6 +34,8 @@ export interface TsModelDefinition {
   source: string;
   /** The cell line where the function's source begins (for mapping its stack traces). */
   sourceLine?: number;
+  /** The cell line of each line of `source` (the transpiler may split a line in two). */
+  sourceLines?: number[];
   /** Where each input's filter is written (its error points there), by input name. */
   filterAt?: Record<string, SourceLocation>;
   options: ModelOptions;

@@ -1,7 +1,8 @@
 // A project folder: `lakeloop.json` (optional: { "lake", "models", "targets" }), every
 // `.ts` file a cell of model definitions (its path is where errors point), every
 // `name.sql` file the SQL model `name` — materialized when its first line is
-// `-- lakeloop: materialize` (or `-- lakeloop: materialize=table`).
+// `-- lakeloop: materialize` (or `-- lakeloop: materialize=table`, and
+// `overwrite-input` after it to materialize onto a table the model reads).
 import { readdir, readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Session } from "../session.js";
@@ -44,10 +45,11 @@ export async function loadProject(session: Session, dir: string, config: Project
     const source = await readFile(file, "utf8");
     if (entry.endsWith(".sql")) {
       const name = path.basename(entry, ".sql");
-      const header = /^\s*--\s*lakeloop:\s*materialize(?:=(\S+))?/.exec(source);
+      const header = /^\s*--\s*lakeloop:\s*materialize(?:=(\S+))?(\s+overwrite-input)?/.exec(source);
       const body = source.split("\n").map((line, i) => (i === 0 && header ? "" : line)).join("\n");
-      const flag = header ? (header[1] ? ` --materialize=${header[1]}` : " --materialize") : "";
-      models.push(...(await session.applyCell(cell, `%%sql ${name}${flag}\n${body}`)).models);
+      const flag = header ? (header[1] ? ` --materialize=${header[1]}` : " --materialize") + (header[2] ? " --overwrite-input" : "") : "";
+      // The %%sql header is ours: the file's first line is the line under it.
+      models.push(...(await session.applyCell(cell, `%%sql ${name}${flag}\n${body}`, { sqlBodyLine: 1 })).models);
     } else {
       models.push(...(await session.applyCell(cell, source)).models);
     }

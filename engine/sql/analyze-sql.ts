@@ -5,6 +5,7 @@
 // normalized form, so formatting and comments never change a fingerprint.
 import { quoteLiteral, type Duck } from "../../columnar/duckdb.js";
 import { DefinitionError, type SourceLocation } from "../model/definition.js";
+import { parseJsonExact } from "./parse-json-exact.js";
 
 type Node = Record<string, unknown>;
 
@@ -21,11 +22,17 @@ export interface ParsedSql {
 
 export async function parseSql(duck: Duck, sql: string, at: SourceLocation): Promise<ParsedSql> {
   const [row] = await duck.rows(`SELECT json_serialize_sql(${quoteLiteral(sql)}) AS j`);
-  const parsed = JSON.parse(String(row!.j)) as { error: boolean; error_message?: string; statements?: { node: Node }[] };
+  const parsed = parseJsonExact(String(row!.j)) as { error: boolean; error_type?: string; error_message?: string; position?: string; statements?: { node: Node }[] };
   if (parsed.error) {
-    const position = /at or near .*|LINE \d+/.exec(parsed.error_message ?? "")?.[0];
-    void position;
-    throw new DefinitionError("SQL_SYNTAX", `SQL does not parse: ${parsed.error_message}`, at);
+    // DuckDB serializes SELECT statements only: anything else is refused as "not implemented".
+    if (parsed.error_type === "not implemented") {
+      const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? "this";
+      throw new DefinitionError("SQL_NOT_SELECT", `a SQL model is one SELECT query, not a ${verb} statement`, at);
+    }
+    // The error's character position tells the line within the SQL.
+    const position = Number(parsed.position);
+    const line = Number.isInteger(position) ? at.line + (sql.slice(0, position).match(/\n/g)?.length ?? 0) : at.line;
+    throw new DefinitionError("SQL_SYNTAX", `SQL does not parse: ${parsed.error_message}`, { ...at, line });
   }
   if (!parsed.statements || parsed.statements.length !== 1) throw new DefinitionError("SQL_STATEMENTS", "a SQL model is exactly one SELECT statement", at);
   const ast = parsed.statements[0]!.node;
@@ -93,6 +100,27 @@ const COMPARISONS: Record<string, string> = {
   COMPARE_LESSTHANOREQUALTO: "<=", COMPARE_GREATERTHANOREQUALTO: ">=",
 };
 
+/**
+ * The digits of an integer constant as parsed by parseJsonExact: a number, a string of
+ * digits (beyond 2^53), or a 128-bit { upper, lower } pair (HUGEINT, wide DECIMAL).
+ */
+function integerDigits(value: unknown): string | undefined {
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : undefined;
+  if (typeof value === "string") return /^-?\d+$/.test(value) ? value : undefined;
+  const pair = value as { upper?: unknown; lower?: unknown } | null;
+  const upper = integerDigits(pair?.upper), lower = integerDigits(pair?.lower);
+  return upper !== undefined && lower !== undefined ? ((BigInt(upper) << 64n) + BigInt(lower)).toString() : undefined;
+}
+
+/** "125" at scale 2 is "1.25"; "-5" at scale 2 is "-0.05". */
+function decimalText(unscaled: string, scale: number): string | undefined {
+  if (!/^-?\d+$/.test(unscaled)) return undefined;
+  if (scale === 0) return unscaled;
+  const negative = unscaled.startsWith("-");
+  const magnitude = (negative ? unscaled.slice(1) : unscaled).padStart(scale + 1, "0");
+  return `${negative ? "-" : ""}${magnitude.slice(0, -scale)}.${magnitude.slice(-scale)}`;
+}
+
 function renderConstant(n: Node | undefined): string | undefined {
   if (!n) return undefined;
   if (n.class === "CAST" && (n.child as Node)?.class === "CONSTANT") {
@@ -107,9 +135,11 @@ function renderConstant(n: Node | undefined): string | undefined {
   const id = value.type.id;
   if (id === "VARCHAR") return quoteLiteral(String(value.value));
   if (id === "BOOLEAN") return value.value ? "TRUE" : "FALSE";
-  if (["INTEGER", "BIGINT", "DOUBLE", "FLOAT", "DECIMAL", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER"].includes(id)) {
-    return typeof value.value === "number" || typeof value.value === "string" ? String(value.value) : undefined;
-  }
+  const digits = integerDigits(value.value);
+  // DuckDB writes a DECIMAL constant as its unscaled integer (1.25 is 125, scale 2).
+  if (id === "DECIMAL") return digits && decimalText(digits, (value.type as { type_info?: { scale?: number } }).type_info?.scale ?? 0);
+  if (["INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER"].includes(id)) return digits;
+  if (id === "DOUBLE" || id === "FLOAT") return typeof value.value === "number" ? String(value.value) : undefined;
   return undefined;
 }
 

@@ -44,7 +44,9 @@ export async function spawnLocalWorker(lake: string, env: NodeJS.ProcessEnv = pr
   const dir = await mkdtemp(path.join(parent, `${DIR_PREFIX}${process.pid}-`));
   const password = newPassword();
   const { plain, credentials } = splitCredentials(env);
-  const child = spawn(process.execPath, [binPath(), "worker", "--listen", `ipc://${path.join(dir, "worker.sock")}`, "--session-stdin", "--parent-pid", String(process.pid), ...extraArgs], {
+  // LAKELOOP_WORKER_NODE_ARGS: Node flags for the worker process (e.g. --cpu-prof, to profile it).
+  const nodeArgs = env.LAKELOOP_WORKER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, binPath(), "worker", "--listen", `ipc://${path.join(dir, "worker.sock")}`, "--session-stdin", "--parent-pid", String(process.pid), ...extraArgs], {
     env: { ...plain, LAKELOOP_LAKE: lake },
     stdio: ["pipe", "pipe", "pipe"],
   });

@@ -3,7 +3,9 @@
 // 1 true, 2 null), and AND/OR/NOT combine masks with three-valued logic. Strings are
 // compared as UTF-8 bytes; dictionary columns are tested once per dictionary entry.
 import { DataType, type Data, type RecordBatch } from "apache-arrow";
+import { unscaledDecimalAt } from "../arrow-decimal.js";
 import type { Scalar } from "../schema.js";
+import { decimalTypeOf } from "../value-text.js";
 import { compareScalars } from "./compare.js";
 import type { CompareOp, FilterExpr } from "./filter.js";
 
@@ -123,11 +125,24 @@ function evaluateLeaf(expr: Exclude<FilterExpr, { kind: "and" | "or" | "not" | "
     for (let i = 0; i < n; i++) out[i] = isValid(data, i) ? (test(column.get(i) as boolean) ? TRUE : FALSE) : NULL;
     return out;
   }
+  const decimal = decimalTypeOf(expr.field.type);
+  if (decimal || DataType.isDecimal(type)) {
+    const test = testOf(expr);
+    const unscaledAt = decimalReader(data, expr.field.name, decimal?.precision ?? 0, decimal?.scale ?? 0);
+    for (let i = 0; i < n; i++) out[i] = isValid(data, i) ? (test(unscaledAt(i)) ? TRUE : FALSE) : NULL;
+    return out;
+  }
   const values = data.values as ArrayLike<number> | BigInt64Array;
   if (numericKernel(expr, values, out, data)) return out;
   const test = testOf(expr);
   for (let i = 0; i < n; i++) out[i] = isValid(data, i) ? (test(values[i] as Scalar) ? TRUE : FALSE) : NULL;
   return out;
+}
+
+/** Unscaled values of a decimal column (scans deliver decimals as Arrow Decimal, exact). */
+function decimalReader(data: Data, column: string, precision: number, scale: number): (i: number) => bigint {
+  if (DataType.isDecimal(data.type)) return (i) => unscaledDecimalAt(data, i);
+  throw new Error(`decimal(${precision}, ${scale}) column "${column}" arrived as ${String(data.type)}: filtering it exactly needs Arrow Decimal values`);
 }
 
 function evaluate(expr: FilterExpr, batch: RecordBatch): Uint8Array {

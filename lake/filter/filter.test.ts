@@ -1,3 +1,4 @@
+import { Decimal, makeData, makeVector, Table } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arrowFromDuckDB } from "../../columnar/arrow-from-duckdb.js";
 import { Duck } from "../../columnar/duckdb.js";
@@ -160,4 +161,46 @@ describe("filterTable against DuckDB", () => {
       }
     });
   }
+});
+
+describe("exact 64-bit and decimal filters", () => {
+  const exact: Schema = {
+    "schema-id": 0, type: "struct",
+    fields: [
+      { id: 1, name: "id", type: "long", required: false },
+      { id: 2, name: "big", type: "decimal(38, 18)", required: false },
+      { id: 3, name: "price", type: "decimal(9, 2)", required: false },
+    ],
+  };
+  const column = (type: Decimal, values: bigint[]) => {
+    const words = new Uint32Array(values.length * 4);
+    values.forEach((v, i) => { for (let w = 0; w < 4; w++) words[i * 4 + w] = Number((BigInt.asUintN(128, v) >> BigInt(32 * w)) & 0xffffffffn); });
+    return makeVector(makeData({ type, length: values.length, data: words }));
+  };
+
+  it("coerces decimal literals to unscaled integers at the column's scale, and prints them back", () => {
+    const f = parseFilter("big = 9007199254740993.000000000000000001 AND price IN (1.25, 3) AND id = 1234567890123456789", exact);
+    const [big, price, id] = (f.expr as { args: { value?: unknown; values?: unknown[] }[] }).args;
+    expect(big!.value).toBe(9007199254740993000000000000000001n);
+    expect(price!.values).toEqual([125n, 300n]);
+    expect(id!.value).toBe(1234567890123456789n);
+    expect(formatFilter(f.expr)).toBe(`"big" = 9007199254740993.000000000000000001 AND "price" IN (1.25, 3.00) AND "id" = 1234567890123456789`);
+    expect(() => parseFilter("price = 1.255", exact)).toThrow(/1\.255 has more decimal places than decimal\(9, 2\) column "price" holds \(2\)/);
+    expect(() => parseFilter("price = 12345678.5", exact)).toThrow(/outside the range of decimal\(9, 2\)/);
+  });
+
+  it("prunes by exact bounds: a value one unit past the maximum is out", () => {
+    const stats = (id: number) => (id === 2 ? { min: 9007199254740993000000000000000000n, max: 9007199254740993000000000000000001n, nullCount: 0, valueCount: 2 } : undefined);
+    expect(mightMatch(parseFilter("big = 9007199254740993.000000000000000001", exact).expr, stats)).toBe(true);
+    expect(mightMatch(parseFilter("big = 9007199254740993.000000000000000002", exact).expr, stats)).toBe(false);
+  });
+
+  it("filters Arrow Decimal rows exactly, and refuses a decimal that arrives as doubles", () => {
+    const big = column(new Decimal(18, 38, 128), [9007199254740993000000000000000001n, 9007199254740993000000000000000002n, -1n]);
+    const table = new Table({ big });
+    const kept = filterTable(table, parseFilter("big >= 9007199254740993.000000000000000002 OR big < 0", exact));
+    expect(kept.numRows).toBe(2);
+    const wide = new Table({ big: makeVector(Float64Array.of(1)) });
+    expect(() => filterTable(wide, parseFilter("big = 1", exact))).toThrow(/decimal\(38, 18\) column "big" arrived as Float64: filtering it exactly needs Arrow Decimal values/);
+  });
 });

@@ -3,6 +3,7 @@
 // TIMESTAMP '2023-01-01 00:00:00' on a timestamp column print alike), so the engine can
 // fingerprint a scan by it.
 import type { PrimitiveType, Scalar } from "../schema.js";
+import { decimalTypeOf, formatDecimal } from "../value-text.js";
 import type { FilterExpr } from "./filter.js";
 
 export function formatScalar(value: Scalar, type: PrimitiveType): string {
@@ -20,7 +21,10 @@ export function formatScalar(value: Scalar, type: PrimitiveType): string {
     case "string": return `'${String(value).replace(/'/g, "''")}'`;
     case "binary": return `'${new TextDecoder().decode(value as Uint8Array).replace(/'/g, "''")}'`;
     case "boolean": return value ? "TRUE" : "FALSE";
-    default: return String(value);
+    default: {
+      const decimal = decimalTypeOf(type);
+      return decimal ? formatDecimal(BigInt(value as bigint), decimal.scale) : String(value);
+    }
   }
 }
 

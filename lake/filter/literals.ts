@@ -1,7 +1,8 @@
 // Coercing a filter's literals to the type of the column they are compared with, into
 // the shared Scalar representation (timestamps as bigint microseconds UTC, dates as day
-// numbers, longs as bigint).
+// numbers, longs as bigint, decimals as their unscaled bigint).
 import type { Field, Scalar } from "../schema.js";
+import { decimalLimit, decimalTypeOf, parseDecimal } from "../value-text.js";
 
 export type Literal =
   | { kind: "number"; text: string }
@@ -73,6 +74,15 @@ export function coerceLiteral(literal: Literal, field: Field): { value: Scalar }
       return micros === undefined
         ? { error: `'${literal.value}' is not a timestamp (use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS) for column "${field.name}"` }
         : { value: micros };
+    }
+    default: {
+      // decimal(P, S): the literal as an unscaled integer at the column's scale, exactly.
+      const { precision, scale } = decimalTypeOf(field.type)!;
+      if (literal.kind !== "number") return mismatch();
+      const unscaled = parseDecimal(literal.text, scale);
+      if (unscaled === undefined) return { error: `${literal.text} has more decimal places than ${field.type} column "${field.name}" holds (${scale})` };
+      if (unscaled > decimalLimit(precision) || unscaled < -decimalLimit(precision)) return { error: `${literal.text} is outside the range of ${field.type} column "${field.name}"` };
+      return { value: unscaled };
     }
   }
 }

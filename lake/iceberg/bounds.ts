@@ -1,6 +1,26 @@
 // Iceberg's single-value binary serialization (spec, appendix D), used for the
-// lower/upper bounds in manifests: little-endian numbers, UTF-8 strings, raw binary.
+// lower/upper bounds in manifests: little-endian numbers, UTF-8 strings, raw binary,
+// decimals as their unscaled value in big-endian two's complement, fewest bytes.
 import type { PrimitiveType, Scalar } from "../schema.js";
+
+/** Big-endian two's complement in the fewest bytes that keep the sign (0n is one byte). */
+export function encodeBigEndian(value: bigint, size?: number): Uint8Array {
+  let bytes = size ?? 1;
+  if (size === undefined) while (BigInt.asIntN(bytes * 8, value) !== value) bytes++;
+  const out = new Uint8Array(bytes);
+  let v = BigInt.asUintN(bytes * 8, value);
+  for (let i = bytes - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+export function decodeBigEndian(bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return bytes.length ? BigInt.asIntN(bytes.length * 8, v) : 0n;
+}
 
 export function encodeBound(value: Scalar, type: PrimitiveType): Uint8Array {
   if (value === null) throw new TypeError("a bound cannot be null");
@@ -35,6 +55,8 @@ export function encodeBound(value: Scalar, type: PrimitiveType): Uint8Array {
       return new TextEncoder().encode(String(value));
     case "binary":
       return value instanceof Uint8Array ? value : new TextEncoder().encode(String(value));
+    default:
+      return encodeBigEndian(BigInt(value as bigint));
   }
 }
 
@@ -58,5 +80,7 @@ export function decodeBound(bytes: Uint8Array, type: PrimitiveType): Scalar {
       return new TextDecoder().decode(bytes);
     case "binary":
       return bytes.slice();
+    default:
+      return decodeBigEndian(bytes);
   }
 }

@@ -1,10 +1,13 @@
 // The catalog of a warehouse: namespaces and tables laid out as
 // <root>/<namespace>/<table>/metadata/vN.metadata.json. A table's current metadata is
 // the highest vN present (version-hint.text is only written for other readers), so
-// the put-if-absent of vN+1 is the single atomic step of every commit.
+// the put-if-absent of vN+1 is the single atomic step of every commit — dropping a
+// table too: its last version is a tombstone (metadata marked dropped, no current
+// snapshot), and a `dropped-vN` marker lets a listing see that without reading it.
 import { randomUUID } from "node:crypto";
 import type { Field, Schema } from "../schema.js";
 import type { ObjectStore } from "../store/object-store.js";
+import { decimalTypeOf } from "../value-text.js";
 import { CorruptMetadataError, IcebergError, TableExistsError, TableNotFoundError } from "./errors.js";
 import { nearestName, parseTableName, qualifiedName, shortTableName } from "./names.js";
 import { parsePartitionBy } from "./partition.js";
@@ -12,7 +15,16 @@ import { Table } from "./table.js";
 import type { TableMetadata } from "./types.js";
 
 const METADATA_FILE = /^([^/]+)\/([^/]+)\/metadata\/v(\d+)\.metadata\.json$/;
+const DROPPED_MARKER = /^([^/]+)\/([^/]+)\/metadata\/dropped-v(\d+)$/;
+/** The table property of a tombstone: when the table was dropped. */
+export const DROPPED_PROPERTY = "lakeloop.dropped";
 const PRIMITIVES = new Set(["boolean", "int", "long", "float", "double", "date", "timestamp", "timestamptz", "string", "binary"]);
+
+/** decimal(P, S) with 1 <= P <= 38 and 0 <= S <= P, as Iceberg allows. */
+function isValidDecimal(type: string): boolean {
+  const decimal = decimalTypeOf(type);
+  return decimal !== undefined && decimal.precision >= 1 && decimal.precision <= 38 && decimal.scale <= decimal.precision;
+}
 
 export interface CreateTableOptions {
   /** Partition clause, e.g. "month(eventTime)" or "day(eventTime), country". */
@@ -42,15 +54,25 @@ export class Catalog {
     return entry;
   }
 
-  /** Every table's latest metadata version, by qualified name. */
-  async #versions(prefix = ""): Promise<Map<string, number>> {
+  /** Every table's latest metadata version, by qualified name, dropped tables included. */
+  async #allVersions(prefix = ""): Promise<{ versions: Map<string, number>; dropped: Set<string> }> {
     const versions = new Map<string, number>();
+    const dropped = new Set<string>();
     for (const object of await this.store.list(prefix)) {
       const match = METADATA_FILE.exec(object.key);
+      const marker = DROPPED_MARKER.exec(object.key);
+      if (marker) dropped.add(`${marker[1]}.${marker[2]}@${marker[3]}`);
       if (!match) continue;
       const name = `${match[1]}.${match[2]}`;
       versions.set(name, Math.max(versions.get(name) ?? 0, Number(match[3])));
     }
+    return { versions, dropped };
+  }
+
+  /** Every live table's latest metadata version (a table whose latest version is its tombstone is gone). */
+  async #versions(prefix = ""): Promise<Map<string, number>> {
+    const { versions, dropped } = await this.#allVersions(prefix);
+    for (const [name, version] of versions) if (dropped.has(`${name}@${version}`)) versions.delete(name);
     return versions;
   }
 
@@ -75,7 +97,7 @@ export class Catalog {
     if (version === undefined) {
       const existing = await this.listTables();
       const short = existing.map(shortTableName);
-      throw new TableNotFoundError(name, short, nearestName(name, short));
+      throw new TableNotFoundError(name, short, nearestName(name, short), this.store.root);
     }
     const key = `${ident.namespace}/${ident.table}/metadata/v${version}.metadata.json`;
     let metadata: TableMetadata;
@@ -87,6 +109,8 @@ export class Catalog {
     if (metadata["format-version"] !== 2 || !Array.isArray(metadata.schemas)) {
       throw new CorruptMetadataError(this.store.uriOf(key), `expected Iceberg format-version 2 metadata, found format-version ${String(metadata["format-version"])}`);
     }
+    // A tombstone whose marker is not written yet (a drop in progress): the table is gone.
+    if (metadata.properties?.[DROPPED_PROPERTY]) throw new TableNotFoundError(name, [], undefined, this.store.root);
     return new Table(this, qualified, key, version, metadata);
   }
 
@@ -97,10 +121,12 @@ export class Catalog {
     const names = new Set<string>();
     for (const f of fields) {
       if (names.has(f.name)) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' appears twice in table '${name}'`);
-      if (!PRIMITIVES.has(f.type)) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' has unsupported type '${String(f.type)}'`);
+      if (!PRIMITIVES.has(f.type) && !isValidDecimal(f.type)) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' has unsupported type '${String(f.type)}'`);
       names.add(f.name);
     }
     if (await this.tableExists(qualified)) throw new TableExistsError(qualified);
+    // Over a dropped table of the same name, the new table's first version follows the tombstone.
+    const version = ((await this.#allVersions(`${ident.namespace}/${ident.table}/metadata/`)).versions.get(qualified) ?? 0) + 1;
     const schema: Schema = { "schema-id": 0, type: "struct", fields: fields.map((f, i) => ({ ...f, id: i + 1 })) };
     const partitionFields = options.partitionBy ? parsePartitionBy(options.partitionBy, schema) : [];
     const now = Date.now();
@@ -125,17 +151,31 @@ export class Catalog {
       "snapshot-log": [],
       "metadata-log": [],
     };
-    const key = `${ident.namespace}/${ident.table}/metadata/v1.metadata.json`;
+    const key = `${ident.namespace}/${ident.table}/metadata/v${version}.metadata.json`;
     if (!(await this.store.putIfAbsent(key, JSON.stringify(metadata, null, 2)))) throw new TableExistsError(qualified);
-    await this.store.put(`${ident.namespace}/${ident.table}/metadata/version-hint.text`, "1").catch(() => {});
-    return new Table(this, qualified, key, 1, metadata);
+    await this.store.put(`${ident.namespace}/${ident.table}/metadata/version-hint.text`, String(version)).catch(() => {});
+    return new Table(this, qualified, key, version, metadata);
   }
 
-  /** Removes the table's metadata first (so it disappears at once), then its files. */
+  /**
+   * Drops a table in one atomic step: its tombstone wins version N+1 (a concurrent
+   * commit loses the race, reloads and finds no table). Then its files are removed; the
+   * tombstone and its marker stay, so a writer still holding version N cannot bring
+   * the table back, and a new table of the same name starts after them.
+   */
   async dropTable(name: string): Promise<void> {
     const table = await this.loadTable(name);
-    const objects = await this.store.list(`${table.rootKey}/`);
-    const metadataFirst = objects.sort((a, b) => Number(METADATA_FILE.test(b.key)) - Number(METADATA_FILE.test(a.key)));
-    for (const object of metadataFirst) await this.store.delete(object.key);
+    const tombstone = await table.commitMetadata(async (base) => ({
+      ...base.metadata,
+      "current-snapshot-id": null,
+      refs: {},
+      "last-updated-ms": Math.max(Date.now(), base.metadata["last-updated-ms"] + 1),
+      properties: { ...base.metadata.properties, [DROPPED_PROPERTY]: new Date().toISOString() },
+      "metadata-log": [...base.metadata["metadata-log"], { "metadata-file": this.store.uriOf(base.metadataKey), "timestamp-ms": base.metadata["last-updated-ms"] }],
+    }));
+    await this.store.put(`${table.rootKey}/metadata/dropped-v${tombstone.version}`, tombstone.metadata.properties[DROPPED_PROPERTY]!);
+    for (const object of await this.store.list(`${table.rootKey}/`)) {
+      if (object.key !== tombstone.metadataKey && !DROPPED_MARKER.test(object.key)) await this.store.delete(object.key).catch(() => {});
+    }
   }
 }

@@ -10,10 +10,10 @@ export class IcebergError extends Error {
 
 export class TableNotFoundError extends IcebergError {
   override name = "TableNotFoundError";
-  constructor(readonly table: string, existing: string[], suggestion?: string) {
+  constructor(readonly table: string, existing: string[], suggestion?: string, lake?: string) {
     super("TABLE_NOT_FOUND", `table '${table}' does not exist` +
       (suggestion ? ` (did you mean '${suggestion}'?)` : "") +
-      (existing.length ? `; tables: ${existing.join(", ")}` : "; the lake has no tables yet (try `lakeloop sample`)"));
+      (existing.length ? `; tables: ${existing.join(", ")}` : `; the lake${lake ? ` at ${lake}` : ""} has no tables yet (try \`lakeloop sample\`)`));
   }
 }
 

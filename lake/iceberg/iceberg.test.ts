@@ -140,6 +140,39 @@ for (const kind of ["file", "s3"] as const) {
       expect((await again.dataFiles()).map((f) => f.recordCount)).toEqual([5]);
     });
 
+    it("drops a table atomically: a racing commit fails, nothing resurrects it, the name can be reused", async () => {
+      let t = await catalog.createTable("dropme", FIELDS);
+      t = await t.commit({ operation: "append", files: [fakeFile("d1", 0, 3)] });
+      const stale = await catalog.loadTable("dropme");
+      await catalog.dropTable("dropme");
+      expect(await catalog.tableExists("dropme")).toBe(false);
+      expect(await catalog.listTables()).not.toContain("default.dropme");
+      await expect(catalog.loadTable("dropme")).rejects.toThrow(/table 'dropme' does not exist/);
+      // A writer that loaded the table before the drop loses the race for the next version and finds no table.
+      await expect(stale.commit({ operation: "append", files: [fakeFile("late", 0, 1)] })).rejects.toThrow(/does not exist/);
+      expect(await catalog.tableExists("dropme")).toBe(false);
+      const again = await catalog.createTable("dropme", FIELDS.slice(0, 2));
+      expect(again.version).toBeGreaterThan(t.version);
+      expect((await catalog.loadTable("dropme")).schema().fields.map((f) => f.name)).toEqual(["id", "usd"]);
+      expect(await again.dataFiles()).toEqual([]);
+    });
+
+    it("rolls back to an earlier snapshot as a new version, and forward again", async () => {
+      let t = await catalog.createTable("undo", FIELDS);
+      t = await t.commit({ operation: "append", files: [fakeFile("u1", 0, 10)] });
+      const first = t.currentSnapshot()!["snapshot-id"];
+      t = await t.commit({ operation: "replace", files: [fakeFile("u2", 0, 2)] });
+      const second = t.currentSnapshot()!["snapshot-id"];
+      const back = await t.rollbackTo(first);
+      expect(back.version).toBe(t.version + 1);
+      const loaded = await catalog.loadTable("undo");
+      expect(loaded.currentSnapshot()!["snapshot-id"]).toBe(first);
+      expect((await loaded.dataFiles()).map((f) => f.recordCount)).toEqual([10]);
+      expect(loaded.metadata.snapshots.map((s) => s["snapshot-id"])).toEqual([first, second]);
+      expect((await loaded.rollbackTo(second)).currentSnapshot()!["snapshot-id"]).toBe(second);
+      await expect(loaded.rollbackTo(42)).rejects.toThrow(/has no snapshot with id 42/);
+    });
+
     it("names the file when metadata is corrupt", async () => {
       const t = await catalog.createTable("broken", FIELDS);
       await store.put(`${t.rootKey}/metadata/v2.metadata.json`, "{ not json");

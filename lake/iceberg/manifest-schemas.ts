@@ -1,12 +1,21 @@
 // The Avro schemas of Iceberg v2 manifest lists and manifests, with the spec's field
 // ids, so other Iceberg readers can project them by id.
 import type { PrimitiveType, Schema } from "../schema.js";
+import { decimalLimit, decimalTypeOf } from "../value-text.js";
 import { sourceField, transformResultType } from "./partition.js";
 import type { PartitionSpec } from "./types.js";
 
 const optional = (type: unknown) => ["null", type];
 
-function avroTypeOf(type: PrimitiveType): unknown {
+/** Bytes of the fixed type holding a decimal of this precision (Iceberg's Avro mapping). */
+export function decimalBytes(precision: number): number {
+  let bytes = 1;
+  while (2n ** BigInt(8 * bytes - 1) - 1n < decimalLimit(precision)) bytes++;
+  return bytes;
+}
+
+/** `name`: a decimal becomes a named Avro fixed type, so it needs a name unique in the schema. */
+function avroTypeOf(type: PrimitiveType, name: string): unknown {
   switch (type) {
     case "boolean": return "boolean";
     case "int": return "int";
@@ -18,6 +27,10 @@ function avroTypeOf(type: PrimitiveType): unknown {
     case "timestamptz": return { type: "long", logicalType: "timestamp-micros", "adjust-to-utc": true };
     case "string": return "string";
     case "binary": return "bytes";
+    default: {
+      const { precision, scale } = decimalTypeOf(type)!;
+      return { type: "fixed", name, size: decimalBytes(precision), logicalType: "decimal", precision, scale };
+    }
   }
 }
 
@@ -50,7 +63,7 @@ export function partitionRecordSchema(spec: PartitionSpec, schema: Schema): obje
     type: "record", name: "r102",
     fields: spec.fields.map((f) => ({
       name: avroName(f.name),
-      type: optional(avroTypeOf(transformResultType(f.transform, sourceField(f, schema).type))),
+      type: optional(avroTypeOf(transformResultType(f.transform, sourceField(f, schema).type), `fixed_${f["field-id"]}`)),
       default: null,
       "field-id": f["field-id"],
     })),

@@ -3,9 +3,10 @@
 // reading applies that inheritance and drops DELETED entries.
 import type { PrimitiveType, Scalar, Schema } from "../schema.js";
 import { decodeAvroFile, encodeAvroFile } from "./avro.js";
-import { decodeBound, encodeBound } from "./bounds.js";
+import { decimalTypeOf } from "../value-text.js";
+import { decodeBigEndian, decodeBound, encodeBigEndian, encodeBound } from "./bounds.js";
 import { CorruptMetadataError } from "./errors.js";
-import { avroName, MANIFEST_FILE_SCHEMA, manifestEntrySchema } from "./manifest-schemas.js";
+import { avroName, decimalBytes, MANIFEST_FILE_SCHEMA, manifestEntrySchema } from "./manifest-schemas.js";
 import { sourceField, transformResultType } from "./partition.js";
 import type { DataFile, PartitionSpec } from "./types.js";
 
@@ -31,7 +32,8 @@ export interface ManifestFile {
 function scalarToAvro(value: Scalar, type: PrimitiveType): unknown {
   if (value === null) return null;
   if (type === "binary") return Buffer.from(value as Uint8Array);
-  if (typeof value === "bigint") return Number(value);
+  const decimal = decimalTypeOf(type);
+  if (decimal) return Buffer.from(encodeBigEndian(BigInt(value as bigint), decimalBytes(decimal.precision)));
   return value;
 }
 
@@ -40,7 +42,7 @@ function scalarFromAvro(value: unknown, type: PrimitiveType): Scalar {
   switch (type) {
     case "long": case "timestamp": case "timestamptz": return BigInt(value as number);
     case "binary": return new Uint8Array(value as Buffer);
-    default: return value as Scalar;
+    default: return decimalTypeOf(type) ? decodeBigEndian(value as Buffer) : (value as Scalar);
   }
 }
 

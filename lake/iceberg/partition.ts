@@ -2,6 +2,7 @@
 // spec's semantics (ordinals since 1970, floor division before the epoch), naming
 // partition directories, and the DuckDB SQL that computes the same values for writers.
 import type { Field, PrimitiveType, Scalar, Schema } from "../schema.js";
+import { decimalTypeOf, formatDecimal, formatIsoDate, formatIsoTimestamp } from "../value-text.js";
 import { IcebergError } from "./errors.js";
 import type { PartitionField, PartitionSpec, Transform } from "./types.js";
 
@@ -84,9 +85,19 @@ export function transformValue(transform: Transform, value: Scalar, type: Primit
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
-/** Human-readable text of a partition value, as Iceberg writes it in paths. */
-export function formatPartitionValue(transform: Transform, value: Scalar): string {
+/**
+ * Human-readable text of a partition value, as Iceberg writes it in paths; an identity
+ * value is written by its source column's type (dates and timestamps in ISO 8601,
+ * decimals with their scale) when the type is given.
+ */
+export function formatPartitionValue(transform: Transform, value: Scalar, sourceType?: PrimitiveType): string {
   if (value === null) return "null";
+  if (transform === "identity" && sourceType) {
+    if (sourceType === "date") return formatIsoDate(Number(value));
+    if (sourceType === "timestamp" || sourceType === "timestamptz") return formatIsoTimestamp(BigInt(value as bigint), sourceType === "timestamptz");
+    const decimal = decimalTypeOf(sourceType);
+    if (decimal) return formatDecimal(BigInt(value as bigint), decimal.scale);
+  }
   switch (transform) {
     case "year": return String(1970 + Number(value));
     case "month": {
@@ -108,9 +119,9 @@ export function formatPartitionValue(transform: Transform, value: Scalar): strin
   }
 }
 
-export function partitionPath(spec: PartitionSpec, partition: Record<string, Scalar>): string {
+export function partitionPath(spec: PartitionSpec, partition: Record<string, Scalar>, schema: Schema): string {
   return spec.fields
-    .map((f) => `${f.name}=${encodeURIComponent(formatPartitionValue(f.transform, partition[f.name] ?? null))}`)
+    .map((f) => `${f.name}=${encodeURIComponent(formatPartitionValue(f.transform, partition[f.name] ?? null, sourceField(f, schema).type))}`)
     .join("/");
 }
 

@@ -101,12 +101,41 @@ export class Table {
    * winner's metadata and tries again, up to `retries` times.
    */
   async commit(change: TableChange, options: { retries?: number } = {}): Promise<Table> {
+    return this.commitMetadata((base, written) => base.#prepareCommit(change, written), options);
+  }
+
+  /**
+   * Makes `snapshotId` the table's current snapshot again, as a new metadata version
+   * (the snapshots after it stay, so this can be undone the same way).
+   */
+  async rollbackTo(snapshotId: number, options: { retries?: number } = {}): Promise<Table> {
+    return this.commitMetadata(async (base) => {
+      base.snapshotById(snapshotId);
+      const meta = base.metadata;
+      const now = Math.max(Date.now(), meta["last-updated-ms"] + 1);
+      return {
+        ...meta,
+        "last-updated-ms": now,
+        "current-snapshot-id": snapshotId,
+        refs: { ...meta.refs, main: { "snapshot-id": snapshotId, type: "branch" } },
+        "snapshot-log": [...meta["snapshot-log"], { "snapshot-id": snapshotId, "timestamp-ms": now }],
+        "metadata-log": [...meta["metadata-log"], { "metadata-file": this.catalog.store.uriOf(base.metadataKey), "timestamp-ms": meta["last-updated-ms"] }],
+      };
+    }, options);
+  }
+
+  /**
+   * Publishes the metadata `prepare` makes from the latest version as version N+1, the
+   * catalog's one atomic step; losing the race prepares again from the winner's
+   * version. `written`: objects `prepare` stored, removed when its version is not used.
+   */
+  async commitMetadata(prepare: (base: Table, written: string[]) => Promise<TableMetadata>, options: { retries?: number } = {}): Promise<Table> {
     const retries = options.retries ?? 4;
     let base: Table = this;
     for (let attempt = 0; ; attempt++) {
       const written: string[] = [];
       try {
-        const next = await base.#prepareCommit(change, written);
+        const next = await prepare(base, written);
         const key = base.#metadataKeyFor(base.version + 1);
         if (await this.catalog.store.putIfAbsent(key, JSON.stringify(next, null, 2))) {
           await this.catalog.store.put(`${base.rootKey}/metadata/version-hint.text`, String(base.version + 1)).catch(() => {});
@@ -114,6 +143,8 @@ export class Table {
         }
       } catch (err) {
         await this.#removeQuietly(written);
+        // A table dropped meanwhile took the files `prepare` read: say that, not which file.
+        if (!(await this.catalog.tableExists(this.name).catch(() => true))) await this.catalog.loadTable(this.name);
         throw err;
       }
       await this.#removeQuietly(written); // our manifests reference the stale base

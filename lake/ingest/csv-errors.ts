@@ -20,7 +20,7 @@ export function describeCsvError(file: string, message: string): string | undefi
 }
 
 /** Counts fields the way a CSV reader would (quotes may hold delimiters). */
-function countFields(line: string, delimiter: string): number {
+export function countFields(line: string, delimiter: string): number {
   let fields = 1;
   let quoted = false;
   for (let i = 0; i < line.length; i++) {

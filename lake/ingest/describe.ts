@@ -1,7 +1,8 @@
 // What a table is, for people and scripts: schema with field ids, partitioning,
 // snapshots, and the current snapshot's files, rows and bytes per partition.
 import type { Table } from "../iceberg/table.js";
-import { formatPartitionValue } from "../iceberg/partition.js";
+import { shortTableName } from "../iceberg/names.js";
+import { formatPartitionValue, sourceField } from "../iceberg/partition.js";
 
 export interface TableDescription {
   name: string;
@@ -20,16 +21,16 @@ export interface TableDescription {
 export async function describeTable(table: Table): Promise<TableDescription> {
   const spec = table.partitionSpec();
   const files = await table.dataFiles();
+  const schema = table.schema();
   const partitions = new Map<string, { files: number; rows: number; bytes: number }>();
   for (const file of files) {
-    const key = spec.fields.map((f) => `${f.name}=${formatPartitionValue(f.transform, file.partition[f.name] ?? null)}`).join("/") || "(unpartitioned)";
+    const key = spec.fields.map((f) => `${f.name}=${formatPartitionValue(f.transform, file.partition[f.name] ?? null, sourceField(f, schema).type)}`).join("/") || "(unpartitioned)";
     const entry = partitions.get(key) ?? { files: 0, rows: 0, bytes: 0 };
     entry.files++;
     entry.rows += file.recordCount;
     entry.bytes += file.fileSizeBytes;
     partitions.set(key, entry);
   }
-  const schema = table.schema();
   return {
     name: table.name,
     location: table.location,
@@ -74,8 +75,9 @@ export function formatTableDescription(d: TableDescription): string {
     "columns:",
     ...d.schema.map((f) => `  ${String(f.id).padStart(3)}  ${f.name.padEnd(width)}  ${f.type}${f.required ? " not null" : ""}`),
     "",
-    `snapshots (${d.snapshots.length}):`,
-    ...d.snapshots.slice(-10).map((s) => `  ${s.id === d.currentSnapshotId ? "*" : " "} ${s.id}  ${s.time}  ${s.operation.padEnd(9)} +${s.addedRecords.toLocaleString("en-US")} rows → ${s.totalRecords.toLocaleString("en-US")}`),
+    `snapshots (${d.snapshots.length}, * current; lakeloop rollback ${shortTableName(d.name)} --to <id> returns to one):`,
+    ...(d.snapshots.length > 20 ? [`    … ${d.snapshots.length - 20} earlier (describe --json lists them all)`] : []),
+    ...d.snapshots.slice(-20).map((s) => `  ${s.id === d.currentSnapshotId ? "*" : " "} ${s.id}  ${s.time}  ${s.operation.padEnd(9)} +${s.addedRecords.toLocaleString("en-US")} rows → ${s.totalRecords.toLocaleString("en-US")}`),
   ];
   if (d.partitions.length > 1 || d.partitioning.length) {
     lines.push("", `partitions (${d.partitions.length}):`);

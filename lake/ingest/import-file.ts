@@ -8,9 +8,11 @@ import { Duck, quoteIdent, quoteLiteral } from "../../columnar/duckdb.js";
 import type { Catalog } from "../iceberg/catalog.js";
 import type { Table } from "../iceberg/table.js";
 import type { Field } from "../schema.js";
-import { describeCsvError, findRaggedLine } from "./csv-errors.js";
-import { icebergTypeOf } from "./duckdb-types.js";
+import { describeCsvError } from "./csv-errors.js";
+import { csvSourceSql } from "./csv-source.js";
+import { castAdvice, icebergTypeOf } from "./duckdb-types.js";
 import { ImportError } from "./errors.js";
+import { checkCastsAreExact } from "./exact-casts.js";
 import { removeDataFiles, writeDataFiles, type WriteProgress } from "./write-data-files.js";
 
 export type ImportMode = "create" | "append" | "replace";
@@ -18,6 +20,11 @@ export type ImportMode = "create" | "append" | "replace";
 export interface ImportOptions {
   mode: ImportMode;
   partitionBy?: string;
+  /**
+   * Add a column for each `key=value` folder of the file's path (hive partitioning).
+   * Off by default: DuckDB's own detection gave a lake's data file extra columns.
+   */
+  hivePartitioning?: boolean;
   onProgress?: (progress: WriteProgress) => void;
   /** Loads an Arrow IPC file into a DuckDB table (the columnar room provides it). */
   loadArrow?: (duck: Duck, tableName: string, file: string) => Promise<void>;
@@ -38,23 +45,12 @@ interface Source {
 async function describeSource(duck: Duck, file: string, options: ImportOptions): Promise<Source> {
   const ext = path.extname(file).toLowerCase();
   const lit = quoteLiteral(path.resolve(file));
+  const hive = options.hivePartitioning === true;
   let sql: string;
   if (ext === ".csv" || ext === ".tsv") {
-    let sniffed: { Delimiter: string; Columns: { name: string; type: string }[] } | undefined;
-    try {
-      sniffed = (await duck.rows(`SELECT Delimiter, Columns FROM sniff_csv(${lit})`))[0] as typeof sniffed;
-    } catch { /* reported below */ }
-    const delimiter = sniffed?.Delimiter ?? ",";
-    const single = sniffed?.Columns.length === 1 ? sniffed.Columns[0]!.name : undefined;
-    if (!sniffed || (single !== undefined && /[,;\t|]/.test(single))) {
-      const ragged = await findRaggedLine(file, single?.includes(";") ? ";" : single?.includes("\t") ? "\t" : ",");
-      throw new ImportError("BAD_CSV", ragged
-        ? `${path.basename(file)} line ${ragged.line}: expected ${ragged.expected} fields like the header, found ${ragged.found}`
-        : `${path.basename(file)} is not a CSV file lakeloop can read (no consistent delimiter found)`);
-    }
-    sql = `SELECT * FROM read_csv(${lit}, delim = ${quoteLiteral(delimiter)}, header = true, strict_mode = true)`;
+    sql = await csvSourceSql(duck, file, hive);
   } else if (ext === ".parquet") {
-    sql = `SELECT * FROM read_parquet(${lit})`;
+    sql = `SELECT * FROM read_parquet(${lit}, hive_partitioning = ${hive})`;
   } else if (ext === ".arrow" || ext === ".arrows" || ext === ".feather" || ext === ".ipc") {
     if (!options.loadArrow) throw new ImportError("UNSUPPORTED_FILE", `importing Arrow files needs the columnar loader`);
     await options.loadArrow(duck, "__import_arrow", file);
@@ -74,7 +70,7 @@ async function describeSource(duck: Duck, file: string, options: ImportOptions):
 function fieldsOf(source: Source, file: string): Array<Omit<Field, "id">> {
   return source.columns.map((c) => {
     const type = icebergTypeOf(c.type);
-    if (!type) throw new ImportError("UNSUPPORTED_TYPE", `${path.basename(file)} column ${c.name} has type ${c.type}, which lakeloop tables cannot hold (use numbers, strings, booleans, dates, timestamps or bytes)`);
+    if (!type) throw new ImportError("UNSUPPORTED_TYPE", `${path.basename(file)} column ${c.name} has type ${c.type}, which a lakeloop table cannot hold exactly: ${castAdvice(c.name, c.type)}`);
     return { name: c.name, type, required: false };
   });
 }
@@ -107,6 +103,7 @@ export async function importFile(catalog: Catalog, tableName: string, file: stri
     } else {
       table = await catalog.loadTable(tableName);
       checkSameColumns(table, fields, file);
+      await checkCastsAreExact(duck, source.sql, source.columns, table.schema().fields, file, table.name);
     }
     let files;
     try {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,6 +87,22 @@ describe("importFile", () => {
     expect((await store.list("default/money/")).map((o) => o.key)).toEqual(before.objects);
   });
 
+  it("refuses a CSV whose last line has an extra field, by line, whatever the file's size", async () => {
+    for (const rows of [3, 999, 10_000]) {
+      const file = path.join(dir, `last-${rows}.csv`);
+      const body = Array.from({ length: rows }, (_, i) => `${i},Name${i},Rome`);
+      await writeFile(file, ["id,name,city", ...body, "999999,Smith, John,Paris"].join("\n") + "\n");
+      await expect(importFile(catalog, `last_${rows}`, file, { mode: "create" }))
+        .rejects.toThrow(`last-${rows}.csv line ${rows + 2}: expected 3 fields like the header, found 4`);
+      expect(await catalog.tableExists(`last_${rows}`)).toBe(false);
+    }
+    const money = await catalog.loadTable("money");
+    const tail = path.join(dir, "tail.csv");
+    await writeFile(tail, ["id,usd,country", ...Array.from({ length: 999 }, (_, i) => `${i},${i}.5,IT`), "7,Smith, John,FR"].join("\n") + "\n");
+    await expect(importFile(catalog, "money", tail, { mode: "append" })).rejects.toThrow("tail.csv line 1001: expected 3 fields like the header, found 4");
+    expect((await catalog.loadTable("money")).currentSnapshot()!["snapshot-id"]).toBe(money.currentSnapshot()!["snapshot-id"]);
+  });
+
   it("refuses an append whose columns differ, and a create over an existing table", async () => {
     const other = path.join(dir, "other.csv");
     await writeFile(other, "id,euros\n1,2\n");
@@ -106,6 +122,79 @@ describe("importFile", () => {
     const replaced = await importFile(catalog, "money", arrow, { mode: "replace", loadArrow: loadArrowFile });
     expect(replaced.rows).toBe(2);
     expect((await replaced.table.dataFiles()).reduce((s, f) => s + f.recordCount, 0)).toBe(2);
+  });
+});
+
+describe("folders named key=value", () => {
+  it("add no columns unless hive partitioning is asked for, so a lake's own data file re-imports", async () => {
+    await mkdir(path.join(dir, "region=EU"), { recursive: true });
+    const parquet = path.join(dir, "region=EU", "part.parquet");
+    await duck.run(`COPY (SELECT 1::BIGINT AS id, 2.5 AS usd) TO ${quoteLiteral(parquet)} (FORMAT parquet)`);
+    const csv = path.join(dir, "region=EU", "part.csv");
+    await writeFile(csv, "id,usd\n1,2.5\n");
+    for (const file of [parquet, csv]) {
+      const plain = await importFile(catalog, `plain_${path.extname(file).slice(1)}`, file, { mode: "create" });
+      expect(plain.table.schema().fields.map((f) => f.name)).toEqual(["id", "usd"]);
+      const hive = await importFile(catalog, `hive_${path.extname(file).slice(1)}`, file, { mode: "create", hivePartitioning: true });
+      expect(hive.table.schema().fields.map((f) => f.name)).toEqual(["id", "usd", "region"]);
+    }
+    // A partitioned table's data file lives under eventTime_month=...: append it back.
+    const sample = await catalog.loadTable("transactions").catch(() => writeSample(catalog, { rows: 2000, months: 2 }));
+    const [first] = await sample.dataFiles();
+    expect(first!.path).toMatch(/eventTime_month=/);
+    const again = await importFile(catalog, "transactions", fileURLToPath(first!.path), { mode: "append" });
+    expect(again.rows).toBe(first!.recordCount);
+  });
+});
+
+describe("exact numbers", () => {
+  it("keeps Parquet decimals exact: decimal(P, S) schema, data and bounds", async () => {
+    const file = path.join(dir, "dec.parquet");
+    await duck.run(`COPY (SELECT i::BIGINT AS id, (9007199254740993 + i)::DECIMAL(38,18) + 0.000000000000000001 AS big, (i * 1.25)::DECIMAL(9,2) AS price
+      FROM range(10) r(i)) TO ${quoteLiteral(file)} (FORMAT parquet)`);
+    const { table } = await importFile(catalog, "dec", file, { mode: "create" });
+    expect(table.schema().fields.map((f) => f.type)).toEqual(["long", "decimal(38, 18)", "decimal(9, 2)"]);
+    const [data] = await table.dataFiles();
+    expect(data!.lowerBounds.get(2)).toBe(9007199254740993000000000000000001n);
+    expect(data!.upperBounds.get(2)).toBe(9007199254741002000000000000000001n);
+    expect(data!.upperBounds.get(3)).toBe(1125n);
+    const back = await duck.rows(`SELECT CAST(max(big) AS VARCHAR) AS big FROM read_parquet([${await filesOf(table)}])`);
+    expect(back[0]!.big).toBe("9007199254741002.000000000000000001");
+  });
+
+  it("refuses types no column holds exactly, naming the column and a cast", async () => {
+    const unsigned = path.join(dir, "ubig.parquet");
+    await duck.run(`COPY (SELECT 18446744073709551615::UBIGINT AS u) TO ${quoteLiteral(unsigned)} (FORMAT parquet)`);
+    await expect(importFile(catalog, "ubig", unsigned, { mode: "create" })).rejects
+      .toThrow(`ubig.parquet column u has type UBIGINT, which a lakeloop table cannot hold exactly: unsigned 64-bit integers do not fit a long and would lose digits as a double; cast it first: CAST("u" AS DECIMAL(20,0)) keeps every value`);
+    const wide = path.join(dir, "wide.csv");
+    await writeFile(wide, "h\n170141183460469231731687303715884105727\n");
+    await expect(importFile(catalog, "wide", wide, { mode: "create" })).rejects.toThrow("wide.csv column h holds numbers of 39 digits; a table keeps at most 38 digits exactly");
+    expect(await catalog.tableExists("ubig")).toBe(false);
+    expect(await catalog.tableExists("wide")).toBe(false);
+  });
+
+  it("reads CSV numbers with more digits than a double as exact decimals", async () => {
+    const csv = path.join(dir, "digits.csv");
+    await writeFile(csv, "u,d,x\n18446744073709551615,1.000000000000000001,2.5\n1,3.5,1\n");
+    const { table } = await importFile(catalog, "digits", csv, { mode: "create" });
+    expect(table.schema().fields.map((f) => f.type)).toEqual(["decimal(20, 0)", "decimal(19, 18)", "double"]);
+    const back = await duck.rows(`SELECT CAST(u AS VARCHAR) AS u, CAST(d AS VARCHAR) AS d FROM read_parquet([${await filesOf(table)}]) ORDER BY u DESC LIMIT 1`);
+    expect(back[0]).toEqual({ u: "18446744073709551615", d: "1.000000000000000001" });
+  });
+
+  it("refuses an append whose values would change as the table's types", async () => {
+    const csv = path.join(dir, "ids.csv");
+    await writeFile(csv, "id,usd\n1,1.5\n");
+    await importFile(catalog, "ids", csv, { mode: "create" });
+    const before = (await catalog.loadTable("ids")).currentSnapshot()!["snapshot-id"];
+    const fraction = path.join(dir, "fraction.csv");
+    await writeFile(fraction, "id,usd\n2.5,1\n");
+    await expect(importFile(catalog, "ids", fraction, { mode: "append" })).rejects.toThrow("fraction.csv column id is double but table 'default.ids' holds long: value '2.5' would change, so nothing was imported");
+    const whole = path.join(dir, "whole.csv");
+    await writeFile(whole, "id,usd\n3.0,2\n");
+    expect((await importFile(catalog, "ids", whole, { mode: "append" })).rows).toBe(1);
+    expect((await catalog.loadTable("ids")).currentSnapshot()!["parent-snapshot-id"]).toBe(before);
   });
 });
 

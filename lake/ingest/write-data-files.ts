@@ -2,18 +2,20 @@
 // types, computes the partition values, and writes one Parquet file per partition
 // (sorted by the first timestamp column so row-group statistics prune time windows,
 // with Iceberg field ids); each file is uploaded and described as a DataFile from its
-// own footer. Nothing is committed here, and on failure nothing stays behind.
+// own footer. Nothing is committed here, and on failure nothing stays behind (what a
+// killed writer leaves in its staging folder, the next process sweeps).
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { quoteIdent, quoteLiteral, type Duck } from "../../columnar/duckdb.js";
 import type { Scalar } from "../schema.js";
 import type { Table } from "../iceberg/table.js";
 import type { DataFile } from "../iceberg/types.js";
-import { partitionPath, sourceField, sqlForTransform, transformResultType } from "../iceberg/partition.js";
+import { partitionPath } from "../iceberg/partition.js";
+import { parsePartitionKey, sqlForPartitionKey } from "../iceberg/partition-key.js";
 import { dataFileFromMetadata } from "../parquet/data-file.js";
 import { readFooterFromFile } from "../parquet/footer.js";
 import { duckTypeOf } from "./duckdb-types.js";
+import { stagingPrefix, sweepStagingOnce } from "./sweep-staging.js";
 
 export interface WriteProgress {
   files: number;
@@ -33,11 +35,12 @@ export async function writeDataFiles(table: Table, duck: Duck, selectSql: string
   const schema = table.schema();
   const spec = table.partitionSpec();
   const store = table.catalog.store;
-  const staging = await mkdtemp(path.join(tmpdir(), "lakeloop-write-"));
+  await sweepStagingOnce();
+  const staging = await mkdtemp(stagingPrefix());
   const uploaded: string[] = [];
   try {
     const casts = schema.fields.map((f) => `CAST(${quoteIdent(f.name)} AS ${duckTypeOf(f.type)}) AS ${quoteIdent(f.name)}`);
-    const partitionColumns = spec.fields.map((f, i) => `${sqlForTransform(f, schema)} AS __p${i}`);
+    const partitionColumns = spec.fields.map((f, i) => `${sqlForPartitionKey(f, schema)} AS __p${i}`);
     const sortColumn = schema.fields.find((f) => f.type === "timestamp" || f.type === "timestamptz");
     const fieldIds = schema.fields.map((f) => `${quoteIdent(f.name)}: ${f.id}`).join(", ");
     const query = `SELECT *${partitionColumns.map((c) => ", " + c).join("")} FROM (SELECT ${casts.join(", ")} FROM (${selectSql}) AS __source)` +
@@ -55,7 +58,7 @@ export async function writeDataFiles(table: Table, duck: Duck, selectSql: string
       const partition = partitionOf(path.relative(staging, local), table);
       const footer = await readFooterFromFile(local);
       if (Number(footer.metadata.num_rows) === 0) continue;
-      const key = table.newDataFileKey(spec.fields.length ? partitionPath(spec, partition) : undefined);
+      const key = table.newDataFileKey(spec.fields.length ? partitionPath(spec, partition, schema) : undefined);
       const info = await store.putFile(key, local);
       uploaded.push(key);
       files.push(dataFileFromMetadata(footer.metadata, {
@@ -89,30 +92,18 @@ async function listParquet(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Partition tuple from DuckDB's hive directories "__p0=636/__p1=IT/data_0.parquet". */
+/** Partition tuple from DuckDB's hive directories "__p0=v636/__p1=n/data_0.parquet". */
 function partitionOf(relative: string, table: Table): Record<string, Scalar> {
   const spec = table.partitionSpec();
   const schema = table.schema();
-  const values = new Map<string, string>();
+  const keys = new Map<string, string>();
   for (const segment of relative.split(path.sep).slice(0, -1)) {
     const eq = segment.indexOf("=");
-    if (eq > 0) values.set(segment.slice(0, eq), decodeURIComponent(segment.slice(eq + 1)));
+    if (eq > 0) keys.set(segment.slice(0, eq), decodeURIComponent(segment.slice(eq + 1)));
   }
   const partition: Record<string, Scalar> = {};
   spec.fields.forEach((f, i) => {
-    const text = values.get(`__p${i}`);
-    const type = transformResultType(f.transform, sourceField(f, schema).type);
-    partition[f.name] = text === undefined || text === "NULL" ? null : parseScalar(text, type);
+    partition[f.name] = parsePartitionKey(keys.get(`__p${i}`) ?? "n", f, schema);
   });
   return partition;
-}
-
-function parseScalar(text: string, type: ReturnType<typeof transformResultType>): Scalar {
-  switch (type) {
-    case "int": case "date": case "float": case "double": return Number(text);
-    case "long": return BigInt(text);
-    case "boolean": return text === "true";
-    case "timestamp": case "timestamptz": return BigInt(Date.parse(text.replace(" ", "T") + (text.endsWith("Z") ? "" : "Z"))) * 1000n;
-    default: return text;
-  }
 }

@@ -12,17 +12,22 @@ const ACCEPTED = "file:///abs/path, file://./relative/path, a plain path, or s3:
 
 export async function openStore(uri: string, env: NodeJS.ProcessEnv = process.env, s3Overrides: Partial<S3StoreOptions> = {}): Promise<ObjectStore> {
   if (uri.startsWith("s3://")) return new S3Store({ ...s3OptionsFrom(uri, env), ...s3Overrides });
+  return FileStore.open(localLakeDir(uri)!);
+}
+
+/** The folder of a local lake URI; undefined for s3://. */
+export function localLakeDir(uri: string): string | undefined {
+  if (uri.startsWith("s3://")) return undefined;
   if (uri.startsWith("file://")) {
     const rest = uri.slice("file://".length);
     // file://./x and file://x are relative to the working directory; file:///x is absolute.
-    const dir = rest.startsWith("/") ? fileURLToPath(uri) : path.resolve(rest);
-    return FileStore.open(dir);
+    return rest.startsWith("/") ? fileURLToPath(uri) : path.resolve(rest);
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
     throw new StoreError("BAD_LAKE_URI", `unsupported lake URI '${uri}'; use ${ACCEPTED}`);
   }
   if (uri.trim() === "") throw new StoreError("BAD_LAKE_URI", `empty lake URI; use ${ACCEPTED}`);
-  return FileStore.open(path.resolve(uri));
+  return path.resolve(uri);
 }
 
 export function s3OptionsFrom(uri: string, env: NodeJS.ProcessEnv): S3StoreOptions {

@@ -3,7 +3,7 @@
 // (with the `.more` hint on every page but the last).
 import { Box, Text } from "ink";
 import type { Table } from "apache-arrow";
-import { formatCell } from "../../engine/format-value.js";
+import { formatCell } from "../../cli/format-value.js";
 import { countOf } from "../../cli/format-count.js";
 
 export const PAGE_ROWS = 10;
@@ -12,7 +12,7 @@ export function PreviewTable({ name, table, totalRows, offset = 0, width }: { na
   const fields = table.schema.fields;
   const end = Math.min(table.numRows, offset + PAGE_ROWS);
   const columns = fields.map((_, c) => table.getChildAt(c)!);
-  const cells = (i: number) => columns.map((column) => formatCell(column, i));
+  const cells = (i: number) => columns.map((column) => formatCell(column, i) ?? "NULL");
   const rows = Array.from({ length: end - offset }, (_, k) => cells(offset + k));
   const types = fields.map((f) => shortType(String(f.type)));
   const widths = fields.map((f, c) => Math.min(32, Math.max(f.name.length, types[c]!.length, ...rows.map((r) => r[c]!.length))));

@@ -39,6 +39,7 @@ class LakeloopKernelTests(jupyter_kernel_test.KernelTests):
     code_display_data = [
         {"code": "display.html(\"<b>lakeloop</b>\")", "mime": "text/html"},
         {"code": "display.vegalite({ mark: \"bar\", encoding: {} }, [{ a: 1 }])", "mime": "application/vnd.vegalite.v5+json"},
+        {"code": "display.vegalite({ mark: \"bar\", encoding: {} }, [{ a: 1 }])", "mime": "image/svg+xml"},
     ]
 
     code_history_pattern = "6 *"
