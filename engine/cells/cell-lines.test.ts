@@ -14,6 +14,7 @@ describe("a cell's model lines", () => {
     expect(plain!.sourceLine).toBe(3);
     const [awaited] = await definitionsOf(`const seen = await Promise.resolve(1)\nmodel("m", {}, () => {\n  const x = 1;\n  throw new Error("x");\n})`);
     expect(awaited!.sourceLine).toBe(2);
+    expect(awaited!.sourceLines).toEqual([2, 3, 4, 5]);
     const [later] = await definitionsOf(`const a = await Promise.resolve(1)\n\n\nconst b = 2\nmodel("m", {}, () => [])`);
     expect(later!.sourceLine).toBe(5);
   });
