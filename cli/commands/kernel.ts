@@ -12,9 +12,9 @@ install            write the kernelspec (default: the user's Jupyter data dir,
                    ~/.local/share/jupyter/kernels/lakeloop)
   --prefix DIR     install under DIR/share/jupyter/kernels (a virtualenv, a CI prefix)
   --name NAME      kernel name (default lakeloop)
+  --display-name   the name Jupyter shows (default "NAME (TypeScript)")
   --lake URI       the lake the kernel opens (default: $LAKELOOP_LAKE, else .lakeloop/lake
                    in the folder Jupyter starts it in, with sample data on first use)
-  --display-name   the name Jupyter shows (default "NAME (TypeScript)")
 --connection-file  run the kernel (Jupyter passes this)`,
   async run(ctx) {
     const { values, positionals } = parseCommandArgs("kernel", ctx.args, {
