@@ -103,8 +103,10 @@ class NodeMaker {
     // The model itself is no answer to what it may read.
     const candidates = [...[...this.models].filter((m) => m !== model), ...this.#knownTables];
     const suggestion = nearestName(name, candidates);
-    throw new DefinitionError("MISSING_INPUT", `model "${model}" reads "${name}", which is neither a model nor a table of the lake at ${this.ctx.catalog.store.root}` +
-      (suggestion ? ` (did you mean "${suggestion}"?)` : "") + (candidates.length ? `; known: ${candidates.join(", ")}` : "; the lake has no tables yet"), at);
+    const lake = this.ctx.catalog.store.root;
+    throw new DefinitionError("MISSING_INPUT", `model "${model}" reads "${name}", which is neither a model nor a lake table` +
+      (suggestion ? ` (did you mean "${suggestion}"?)` : "") +
+      (candidates.length ? `; known: ${candidates.join(", ")}; the lake is ${lake}` : `; the lake at ${lake} has no tables yet`), at);
   }
 
   #scan(table: Table, columns: string[], filterText: string | undefined, at: SourceLocation, model: string, filterAt: SourceLocation = at): ScanNode {
