@@ -6,8 +6,9 @@ import type { CommandContext } from "./command.js";
 import { progressOn } from "./progress.js";
 
 export async function ensureSampleOnDefaultLake(ctx: CommandContext, explicitLake: boolean): Promise<void> {
-  if (explicitLake) return;
-  const catalog = await Catalog.open(await ctx.openLake());
+  // A lake the user chose, or tables that come from a REST catalog, are not seeded.
+  if (explicitLake || ctx.env.LAKELOOP_CATALOG) return;
+  const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
   const progress = progressOn(ctx.stderr);
   let first = true;
   const wrote = await writeSampleOnFirstUse(catalog, (line) => {

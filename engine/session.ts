@@ -124,7 +124,7 @@ export class Session {
     const env = options.env ?? process.env;
     const lake = options.lake ?? env.LAKELOOP_LAKE ?? DEFAULT_LAKE;
     const store = await openStore(lake, env);
-    const catalog = await Catalog.open(store);
+    const catalog = await Catalog.open(store, env);
     const duck = await Duck.open({ threads: 1 });
     const remote = await remoteWorkerFrom({ endpoint: options.worker, workerKey: options.workerKey, clientKey: options.clientKey }, env);
     const link = await WorkerLink.open(remote, store.root, env);
@@ -207,7 +207,7 @@ export class Session {
    * before, the session's definitions are left as they were and that error is thrown,
    * so it shows once, at this cell, and never at the cells after it.
    */
-  async defineCell(cell: string, source: string): Promise<{ models: string[]; value: unknown; moved: string[]; graph?: Graph }> {
+  async defineCell(cell: string, source: string): Promise<{ models: string[]; value: unknown; moved: string[]; built?: BuiltDag }> {
     const before = new Map(this.#cells);
     const applied = await this.applyCell(cell, source);
     if (applied.models.length === 0 && applied.moved.length === 0 && !before.has(cell)) return applied;
@@ -220,7 +220,7 @@ export class Session {
         const at = this.definitions().find((d) => applied.models.includes(d.name))?.at ?? { cell, line: 1 };
         throw new DefinitionError("BREAKS_MODEL", `this cell would break model "${broken}": ${built.broken.get(broken)!.message}`, at);
       }
-      return { ...applied, graph: built.graph };
+      return { ...applied, built };
     } catch (err) {
       this.#restore(before);
       throw err;
@@ -257,9 +257,9 @@ export class Session {
     if (first) throw first;
   }
 
-  /** Plans the targets (default: every model that can be planned) against what the worker holds. */
-  async plan(targets?: string[]): Promise<PlannedRun> {
-    const { graph, broken } = await this.#build();
+  /** Plans the targets (default: every model that can be planned) against what the worker holds; `built`: the DAG if just built. */
+  async plan(targets?: string[], built?: BuiltDag): Promise<PlannedRun> {
+    const { graph, broken } = built ?? await this.#build();
     const names = targets ?? [...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name);
     for (const name of names) {
       const error = broken.get(name);
@@ -294,18 +294,21 @@ export class Session {
   }
 
   /** Runs the targets (default: every model), reusing what the worker holds. */
-  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void } = {}): Promise<RunReport> {
+  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void; built?: BuiltDag } = {}): Promise<RunReport> {
+    let built = options.built;
     // A worker lost mid-run is replaced, and the run planned and run again on the new one.
     const timing = { plan: 0, run: 0 };
     const { planned, events, outcome } = await retryAfterWorkerLoss(async () => {
       const t0 = performance.now();
-      const planned = await this.plan(targets);
+      // The DAG the caller just built serves the first plan; a retry builds it again.
+      const planned = await this.plan(targets, built);
+      built = undefined;
       timing.plan = performance.now() - t0;
       const workerPlan = toWorkerPlan(planned.plan, planned.parts);
       const events: NodeEvent[] = [];
       let runId: string | undefined;
       const started = (id: string) => { runId = id; this.#running.add(id); options.onStart?.(id); };
-      const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, { ...options, onStart: started })
+      const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, { previewRows: options.previewRows, onStart: started })
         .finally(() => { if (runId) this.#running.delete(runId); });
       timing.run = performance.now() - t0 - timing.plan;
       return { planned, events, outcome };
@@ -345,16 +348,16 @@ export class Session {
    * already ran in this session.
    */
   async runCell(cell: string, source: string, onEvent?: (event: NodeEvent) => void): Promise<{ value: unknown; report?: RunReport }> {
-    const { models, value, graph } = await this.defineCell(cell, source);
-    if (models.length === 0 || !graph) return { value };
+    const { models, value, built } = await this.defineCell(cell, source);
+    if (models.length === 0 || !built) return { value };
     const targets = new Set(models);
     for (const name of models) {
-      for (const key of graph.descendants(`model:${name}`)) {
-        const node = graph.get(key);
+      for (const key of built.graph.descendants(`model:${name}`)) {
+        const node = built.graph.get(key);
         if (this.#seen.has(node.name)) targets.add(node.name);
       }
     }
-    return { value, report: await this.run([...targets], onEvent) };
+    return { value, report: await this.run([...targets], onEvent, { built }) };
   }
 
   /** Cancels the runs in flight (a front end's interrupt); true when there was one. */

@@ -30,9 +30,11 @@ install            write the kernelspec (default: the user's Jupyter data dir,
     if (positionals.length || !values["connection-file"]) throw new UsageError("use 'lakeloop kernel install' or 'lakeloop kernel --connection-file FILE'");
     const { Kernel } = await import("../../kernel/kernel.js");
     // The embedded default lake (the notebook's folder's .lakeloop/lake) gets the sample
-    // data in the first cell that runs, as the REPL does on first use.
+    // data in the first cell that runs, as the REPL does on first use; a lake the user
+    // chose, or tables from a REST catalog, are never written unasked.
     const lake = ctx.lakeGiven ? (await ctx.openLake()).root : undefined;
-    const kernel = await Kernel.fromConnectionFile(values["connection-file"], { lake, env: ctx.env, sampleOnFirstUse: !ctx.lakeGiven });
+    const sampleOnFirstUse = !ctx.lakeGiven && !ctx.env.LAKELOOP_CATALOG;
+    const kernel = await Kernel.fromConnectionFile(values["connection-file"], { lake, env: ctx.env, sampleOnFirstUse });
     await kernel.start();
     // Jupyter may interrupt by signal as well as by message.
     process.on("SIGINT", () => kernel.interrupt());

@@ -30,7 +30,7 @@ always give the same rows.
     const months = parsePositiveInt("months", values.months, 12, 240);
     const seed = parsePositiveInt("seed", values.seed, 1);
     const progress = progressOn(ctx.stderr, values.quiet);
-    const catalog = await Catalog.open(await ctx.openLake());
+    const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
     const wrote = await writeSampleReporting(catalog, { rows, months, partitionBy, seed }, (line) => progress.update(line));
     progress.done();
     ctx.stdout.write(`${wrote}\n`);

@@ -9,6 +9,7 @@ import type { Catalog } from "../../lake/iceberg/catalog.js";
 import { nearestName, shortTableName } from "../../lake/iceberg/names.js";
 import type { Table } from "../../lake/iceberg/table.js";
 import { FilterError } from "../../lake/filter/errors.js";
+import { formatFilter } from "../../lake/filter/format-filter.js";
 import { parseFilter } from "../../lake/filter/parse-filter.js";
 import { DefinitionError, type ModelDefinition, type SourceLocation } from "../model/definition.js";
 import { columnsUsed, parseSql, pushdownFilter, tableReferences } from "../sql/analyze-sql.js";
@@ -130,7 +131,8 @@ class NodeMaker {
     const snapshotId = table.currentSnapshot()?.["snapshot-id"] ?? null;
     const short = shortTableName(table.name);
     return {
-      kind: "scan", key: `scan:${table.name}|${columns.join(",")}|${filter?.text ?? ""}`,
+      // Keyed by the filter's canonical text: equal filters however written are one scan.
+      kind: "scan", key: `scan:${table.name}|${columns.join(",")}|${filter ? formatFilter(filter.expr) : ""}`,
       name: `${short}[${columns.join(", ")}]${filter ? " where " + filter.text : ""}`,
       table: table.name, tableUuid: table.metadata["table-uuid"], snapshotId, columns, filter,
     };

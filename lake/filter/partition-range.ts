@@ -19,6 +19,8 @@ export function statsOfPartition(transform: Transform, value: Scalar, source: Fi
   if (transform === "void") return undefined;
   if (value === null) return { nullCount: 1, valueCount: 1 }; // every row of the partition has a null source
   if (transform === "identity") return { min: value, max: value };
+  // Other engines' bucket[N] and truncate[W] values are no range of a time column.
+  if (!["day", "month", "year", "hour"].includes(transform)) return undefined;
   let firstDay: number;
   let endDay: number; // exclusive
   if (transform === "day") { firstDay = Number(value); endDay = firstDay + 1; }
