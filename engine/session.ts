@@ -3,6 +3,7 @@
 // the models downstream of them that already ran in the session, so what the user has
 // seen stays consistent with the code. Shared by the CLI, the kernel and the REPL.
 import { Duck } from "../columnar/duckdb.js";
+import { defaultCacheDir } from "../cache/column-cache.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { LakeView } from "../lake/iceberg/branches/lake-view.js";
 import { MAIN } from "../lake/iceberg/branches/ref-names.js";
@@ -11,7 +12,7 @@ import type { ObjectStore } from "../lake/store/object-store.js";
 import type { NodeEvent, NodeProfile, Reply } from "../protocol/messages.js";
 import { isSqlCell, parseSqlCell } from "./cells/sql-cell.js";
 import { TsCellContext } from "./cells/ts-cell.js";
-import { buildDag } from "./dag/build-dag.js";
+import { buildDag, type BuiltDag } from "./dag/build-dag.js";
 import type { Graph } from "./dag/graph.js";
 import { DefinitionError, type ModelDefinition } from "./model/definition.js";
 import { fingerprintAll, type NodeParts } from "./plan/fingerprint.js";
@@ -23,6 +24,7 @@ import type { WorkerClient, RunOutcome } from "./link/worker-client.js";
 import { WorkerLink } from "./link/worker-link.js";
 import { remoteWorkerFrom } from "./link/remote-worker.js";
 import { retryAfterWorkerLoss } from "./link/retry-after-loss.js";
+import { DEFAULT_LAKE } from "./default-lake.js";
 
 export interface SessionOptions {
   /** Lake URI (default $LAKELOOP_LAKE or file://./.lakeloop/lake). */
@@ -51,6 +53,8 @@ export interface PlannedRun {
   graph: Graph;
   parts: Map<string, NodeParts>;
   plan: Plan;
+  /** Models left out because their definitions fail now (a table they read was dropped): when no targets were named. */
+  excluded: { name: string; error: DefinitionError }[];
 }
 
 export interface NodeReport {
@@ -105,6 +109,8 @@ export class Session {
     cellGlobals: Record<string, unknown> = {},
     readonly redefine: "replace" | "error" = "error",
     readonly onNotice: (message: string) => void = () => {},
+    /** The disk cache's folder of the session's own (local) worker; none for a remote one. */
+    readonly localCacheDir?: string,
   ) {
     // `result(name)`: a model's output in a cell (brought up to date first), e.g. for a chart.
     this.#context = new TsCellContext({ result: (name: string) => this.result(name), ...cellGlobals });
@@ -121,13 +127,13 @@ export class Session {
 
   static async open(options: SessionOptions = {}): Promise<Session> {
     const env = options.env ?? process.env;
-    const lake = options.lake ?? env.LAKELOOP_LAKE ?? "file://./.lakeloop/lake";
+    const lake = options.lake ?? env.LAKELOOP_LAKE ?? DEFAULT_LAKE;
     const store = await openStore(lake, env);
     const catalog = await Catalog.open(store, env);
     const duck = await Duck.open({ threads: 1 });
     const remote = await remoteWorkerFrom({ endpoint: options.worker, workerKey: options.workerKey, clientKey: options.clientKey }, env);
     const link = await WorkerLink.open(remote, store.root, env);
-    const session = new Session(store.root, store, catalog, duck, link, options.cellGlobals, options.redefine, options.onNotice);
+    const session = new Session(store.root, store, catalog, duck, link, options.cellGlobals, options.redefine, options.onNotice, remote ? undefined : defaultCacheDir(env));
     if (options.branch) await session.useBranch(options.branch).catch(async (err) => { await session.close(); throw err; });
     return session;
   }
@@ -170,6 +176,8 @@ export class Session {
   /**
    * Replaces the definitions a cell made before; returns the cell's value and models.
    * `sqlBodyLine`: for a %%sql header the caller added, the user's line of the SQL's start.
+   * Nothing is checked against the lake (a project's files may name models defined in
+   * files loaded later): `defineCell` is the checked step for notebooks and the REPL.
    */
   async applyCell(cell: string, source: string, options: { sqlBodyLine?: number } = {}): Promise<{ models: string[]; value: unknown; moved: string[] }> {
     const definitions = isSqlCell(source) ? [parseSqlCell(cell, source, options.sqlBodyLine)] : undefined;
@@ -194,13 +202,94 @@ export class Session {
     this.#cells.delete(cell);
   }
 
-  /** Plans the targets (default: every model) against what the worker holds; `graph`: the DAG if just built. */
-  async plan(targets?: string[], graph?: Graph): Promise<PlannedRun> {
-    graph ??= await buildDag(this.definitions(), { catalog: await this.tables(), duck: this.duck });
+  /** The DAG of the definitions (default: the session's), with the models that cannot be planned set apart. */
+  async #build(definitions = this.definitions()): Promise<BuiltDag> {
+    return buildDag(definitions, { catalog: await this.tables(), duck: this.duck });
+  }
+
+  #restore(cells: Map<string, ModelDefinition[]>): void {
+    this.#cells.clear();
+    for (const [cell, list] of cells) this.#cells.set(cell, list);
+  }
+
+  /**
+   * Models that could be planned with the definitions `before` and cannot now, apart
+   * from `own` (what the change itself defined). Only built again when some model
+   * cannot be planned now, which is rare, so a good cell costs one build.
+   */
+  async #newlyBroken(built: BuiltDag, before: Map<string, ModelDefinition[]>, own: string[]): Promise<string[]> {
+    const others = [...built.broken.keys()].filter((name) => !own.includes(name));
+    if (others.length === 0) return [];
+    const earlier = await this.#build([...before.values()].flat());
+    return others.filter((name) => !earlier.broken.has(name));
+  }
+
+  /**
+   * Applies a cell as one step: when a model it defines cannot be planned (a bad filter,
+   * an unknown table or column, a cycle) or it breaks a model that could be planned
+   * before, the session's definitions are left as they were and that error is thrown,
+   * so it shows once, at this cell, and never at the cells after it.
+   */
+  async defineCell(cell: string, source: string): Promise<{ models: string[]; value: unknown; moved: string[]; built?: BuiltDag }> {
+    const before = new Map(this.#cells);
+    const applied = await this.applyCell(cell, source);
+    if (applied.models.length === 0 && applied.moved.length === 0 && !before.has(cell)) return applied;
+    try {
+      const built = await this.#build();
+      const own = applied.models.find((name) => built.broken.has(name));
+      if (own) throw built.broken.get(own)!;
+      const [broken] = await this.#newlyBroken(built, before, applied.models);
+      if (broken) {
+        const at = this.definitions().find((d) => applied.models.includes(d.name))?.at ?? { cell, line: 1 };
+        throw new DefinitionError("BREAKS_MODEL", `this cell would break model "${broken}": ${built.broken.get(broken)!.message}`, at);
+      }
+      return { ...applied, built };
+    } catch (err) {
+      this.#restore(before);
+      throw err;
+    }
+  }
+
+  /**
+   * Removes models from the session. Refused, with nothing removed, when a model that
+   * stays reads one of them (unless a lake table of that name takes its place).
+   */
+  async dropModels(names: string[]): Promise<ModelDefinition[]> {
+    const defined = this.definitions();
+    for (const name of names) {
+      if (!defined.some((d) => d.name === name)) throw new DefinitionError("UNKNOWN_MODEL", `no model named "${name}"; models: ${defined.map((d) => d.name).join(", ") || "none yet"}`);
+    }
+    const before = new Map(this.#cells);
+    for (const [cell, list] of this.#cells) this.#cells.set(cell, list.filter((d) => !names.includes(d.name)));
+    const broken = await this.#newlyBroken(await this.#build(), before, []);
+    if (broken.length) {
+      this.#restore(before);
+      const readers = broken.map((name) => `"${name}"`).join(", ");
+      throw new DefinitionError("MODEL_IN_USE", `cannot drop ${names.map((n) => `"${n}"`).join(", ")}: ${broken.length > 1 ? "models" : "model"} ${readers} ${broken.length > 1 ? "read" : "reads"} it; drop ${broken.length > 1 ? "them" : "it"} too, in the same command`);
+    }
+    for (const name of names) {
+      this.#seen.delete(name);
+      this.#previous.delete(`model:${name}`);
+    }
+    return defined.filter((d) => names.includes(d.name));
+  }
+
+  /** Throws the first definition that cannot be planned (a project's files must all hold). */
+  async check(): Promise<void> {
+    const [first] = (await this.#build()).broken.values();
+    if (first) throw first;
+  }
+
+  /** Plans the targets (default: every model that can be planned) against what the worker holds; `built`: the DAG if just built. */
+  async plan(targets?: string[], built?: BuiltDag): Promise<PlannedRun> {
+    const { graph, broken } = built ?? await this.#build();
     const names = targets ?? [...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name);
     for (const name of names) {
-      if (!graph.model(name)) throw new DefinitionError("UNKNOWN_TARGET", `no model named "${name}"; models: ${[...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name).join(", ") || "none yet"}`);
+      const error = broken.get(name);
+      if (error) throw error;
+      if (!graph.model(name)) throw new DefinitionError("UNKNOWN_TARGET", `no model named "${name}"; models: ${this.definitions().map((d) => d.name).join(", ") || "none yet"}`);
     }
+    const excluded = targets ? [] : [...broken].map(([name, error]) => ({ name, error }));
     const parts = fingerprintAll(graph);
     const keys = names.map((n) => `model:${n}`);
     const { notice } = await this.link.ready();
@@ -208,7 +297,7 @@ export class Session {
     const all = graph.topological(keys);
     const reply = await this.worker.request<Extract<Reply, { type: "has" }>>({ type: "has", nodes: all.map((k) => parts.get(k)!.fingerprint) });
     const resident = new Set(reply.resident);
-    return { graph, parts, plan: planRun(graph, parts, keys, (fp) => resident.has(fp), this.#previous) };
+    return { graph, parts, plan: planRun(graph, parts, keys, (fp) => resident.has(fp), this.#previous), excluded };
   }
 
   /** The plan's three views, with the worker's cache diff of each scan. */
@@ -223,19 +312,20 @@ export class Session {
       }),
     }) : { diffs: [] };
     const diffs = new Map(reply.diffs.map((d) => [d.node, d.summary]));
-    return [formatLogicalPlan(planned.graph, planned.plan), formatPhysicalPlan(planned.plan), formatWorkerPlan(planned.plan, diffs)].join("\n\n");
+    const excluded = planned.excluded.map((e) => `not planned: ${e.name}, its definition fails: ${e.error.message}`);
+    return [formatLogicalPlan(planned.graph, planned.plan), formatPhysicalPlan(planned.plan), formatWorkerPlan(planned.plan, diffs), ...excluded].join("\n\n");
   }
 
   /** Runs the targets (default: every model), reusing what the worker holds. */
-  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void; graph?: Graph } = {}): Promise<RunReport> {
-    let graph = options.graph;
+  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void; built?: BuiltDag } = {}): Promise<RunReport> {
+    let built = options.built;
     // A worker lost mid-run is replaced, and the run planned and run again on the new one.
     const timing = { plan: 0, run: 0 };
     const { planned, events, outcome } = await retryAfterWorkerLoss(async () => {
       const t0 = performance.now();
       // The DAG the caller just built serves the first plan; a retry builds it again.
-      const planned = await this.plan(targets, graph);
-      graph = undefined;
+      const planned = await this.plan(targets, built);
+      built = undefined;
       timing.plan = performance.now() - t0;
       const workerPlan = toWorkerPlan(planned.plan, planned.parts, this.#branch);
       const events: NodeEvent[] = [];
@@ -268,6 +358,10 @@ export class Session {
       }
     }
     for (const p of planned.plan.nodes) if (p.node.kind !== "scan" && planned.plan.targets.includes(p.key)) this.#seen.add(p.node.name);
+    // Models left out of a run of everything fail there with their own error.
+    for (const { name, error } of planned.excluded) {
+      nodes.push({ name, kind: this.definitions().find((d) => d.name === name)?.kind ?? "ts", action: "failed", reason: "definition", objectStoreBytes: 0, cacheBytes: 0, error: error.message });
+    }
     const done: RunReport = { ...outcome, nodes, planned, timing };
     if (nodes.some((n) => n.action === "ran" || n.action === "failed")) this.lastRun = done;
     return done;
@@ -278,17 +372,16 @@ export class Session {
    * already ran in this session.
    */
   async runCell(cell: string, source: string, onEvent?: (event: NodeEvent) => void): Promise<{ value: unknown; report?: RunReport }> {
-    const { models, value } = await this.applyCell(cell, source);
-    if (models.length === 0) return { value };
-    const graph = await buildDag(this.definitions(), { catalog: await this.tables(), duck: this.duck });
+    const { models, value, built } = await this.defineCell(cell, source);
+    if (models.length === 0 || !built) return { value };
     const targets = new Set(models);
     for (const name of models) {
-      for (const key of graph.descendants(`model:${name}`)) {
-        const node = graph.get(key);
+      for (const key of built.graph.descendants(`model:${name}`)) {
+        const node = built.graph.get(key);
         if (this.#seen.has(node.name)) targets.add(node.name);
       }
     }
-    return { value, report: await this.run([...targets], onEvent, { graph }) };
+    return { value, report: await this.run([...targets], onEvent, { built }) };
   }
 
   /** Cancels the runs in flight (a front end's interrupt); true when there was one. */

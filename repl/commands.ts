@@ -1,7 +1,7 @@
 // The REPL's `.commands` (the kernel's `%` magics under the names a terminal user
 // expects): each returns text for the output log, or asks the app to clear or exit.
 import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
-import { describeCache, describeModels, describeTables, describeWorker } from "../engine/commands/describe-session.js";
+import { describeCache, describeModels, describeTables, describeWorker, dropModels } from "../engine/commands/describe-session.js";
 import { describeProfile } from "../engine/commands/describe-profile.js";
 import { dagAsText, layoutDag } from "../engine/plan/layout-dag.js";
 import type { Session } from "../engine/session.js";
@@ -19,7 +19,8 @@ Alt-B/F/D. Ctrl-C cancels a run or clears the line (twice on an empty line: exit
   .profile            where the last run that computed something spent its time, by node and phase
   .dag [models]       the DAG: what reads what, run or reuse and why
   .models             models and the cells that define them
-  .tables             the lake's tables
+  .drop <models>      remove models from the session
+  .tables             the lake and its tables
   .describe <table>   a table's schema, partitioning, snapshots, files
   .${BRANCH_USAGE.padEnd(18)} ${BRANCH_SUMMARY}
   .cache              the worker's cache statistics
@@ -40,6 +41,7 @@ export async function runCommand(session: Session, line: string): Promise<Outcom
       return { kind: "text", text: planned.plan.nodes.length ? dagAsText(layoutDag(planned.graph, planned.plan)) : "no models yet" };
     }
     case "models": return { kind: "text", text: describeModels(session) };
+    case "drop": return { kind: "text", text: await dropModels(session, args) };
     case "tables": return { kind: "text", text: await describeTables(session) };
     case "describe":
       if (!args[0]) return { kind: "error", message: ".describe needs a table name", source: line };

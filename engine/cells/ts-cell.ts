@@ -9,6 +9,7 @@ import * as arrow from "apache-arrow";
 import { collectDefinitions, Model, model } from "../model/api.js";
 import { DefinitionError, type SourceLocation, type TsModelDefinition } from "../model/definition.js";
 import { lineMapOf } from "./source-map.js";
+import { locateFilters } from "./locate-filters.js";
 
 export interface CellResult {
   definitions: TsModelDefinition[];
@@ -57,10 +58,12 @@ export class TsCellContext {
     for (const d of definitions) {
       const at = js.code.indexOf(d.source);
       if (at < 0) continue;
-      const first = js.code.slice(0, at).split("\n").length + (js.wrapped ? 1 : 0);
+      // A line of `js.code`, which already holds the async wrapper's first line when there is one.
+      const first = js.code.slice(0, at).split("\n").length;
       d.sourceLine = js.originalLine(first);
       d.sourceLines = d.source.split("\n").map((_, i) => js.originalLine(first + i));
     }
+    locateFilters(cell, source, definitions);
     return { definitions, value };
   }
 }

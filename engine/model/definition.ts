@@ -36,6 +36,8 @@ export interface TsModelDefinition {
   sourceLine?: number;
   /** The cell line of each line of `source` (the transpiler may split a line in two). */
   sourceLines?: number[];
+  /** Where each input's filter is written (its error points there), by input name. */
+  filterAt?: Record<string, SourceLocation>;
   options: ModelOptions;
   at: SourceLocation;
 }

@@ -63,6 +63,11 @@ describe("parseFilter", () => {
     expect(error("eventTime > '2023-13-01'").message).toMatch(/is not a timestamp/);
     expect(error("usd > 1 usd < 3").message).toMatch(/unexpected 'usd' \(missing AND or OR\?\)\n.*\n {10}\^\^\^$/);
     expect(error("usd BETWEEN 1").code).toBe("FILTER_SYNTAX");
+    // A typo where the comparison belongs: the typo is underlined, not the column before it.
+    expect(error("usd > 1 AND eventTime BETWEN '2023-01-01' AND '2023-02-01'").message).toBe(
+      `expected a comparison after column "eventTime" (=, <, >, BETWEEN, IN, IS NULL), found 'BETWEN' (did you mean BETWEEN?)\n` +
+      `  usd > 1 AND eventTime BETWEN '2023-01-01' AND '2023-02-01'\n  ${" ".repeat(22)}^^^^^^`);
+    expect(error("usd").message).toMatch(/expected a comparison after column "usd" .*\n {2}usd\n {5}\^$/);
     expect(error("country = 'IT").message).toMatch(/unterminated string/);
     expect(error("usd = usd").message).toMatch(/with a constant, not with column "usd"/);
     expect(error("").message).toMatch(/the filter is empty/);

@@ -138,8 +138,13 @@ class Parser {
     }
     const next = this.#peek;
     if (left.kind === "column") {
+      // The underline marks what stands where the comparison should be (a typo like
+      // BETWEN), not the column before it, which is fine.
+      const found = this.text.slice(next.start, next.end);
+      const meant = next.kind === "ident" ? nearestName(found.toUpperCase(), ["BETWEEN"]) : undefined;
       this.#fail("FILTER_SYNTAX", `expected a comparison after column "${left.field!.name}" (=, <, >, BETWEEN, IN, IS NULL)` +
-        (next.kind === "end" ? "" : `, found '${this.text.slice(next.start, next.end)}'`), left.start, next.kind === "end" ? left.end : next.end);
+        (next.kind === "end" ? "" : `, found '${found}'${meant ? ` (did you mean ${meant}?)` : ""}`),
+        next.kind === "end" ? left.end : next.start, next.kind === "end" ? left.end + 1 : next.end);
     }
     this.#fail("FILTER_SYNTAX", "a filter condition must compare a column", left.start, left.end);
   }

@@ -45,7 +45,7 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
     print(<PreviewTable name={s.name} table={s.table} totalRows={s.totalRows} offset={s.offset} width={width()} />);
   };
 
-  const show = (outcome: Outcome, source: string, rows: NodeRow[]) => {
+  const show = (outcome: Outcome, source: string, rows: NodeRow[], cellId?: string) => {
     switch (outcome.kind) {
       case "run": {
         const report = outcome.report;
@@ -53,7 +53,7 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
         for (const p of report.previews) preview({ name: p.name, table: p.table, totalRows: p.rows, offset: 0 });
         const failed = report.nodes.filter((n) => n.action === "failed");
         if (report.cancelled) print(<Text color="yellow">run cancelled (Ctrl-C)</Text>);
-        else for (const f of failed) print(<ErrorView message={`${f.name}: ${f.error ?? "failed"}`} source={source} line={lineOf(f.error)} />);
+        else for (const f of failed) print(<ErrorView message={`${f.name}: ${f.error ?? "failed"}`} source={source} line={lineOf(f.error, cellId)} />);
         print(<Text color={failed.length ? "red" : "green"}>{summarize(report)}</Text>);
         return;
       }
@@ -79,7 +79,7 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
       .then((outcome) => {
         if (outcome.kind !== "error" && outcome.kind !== "exit" && !text.trim().startsWith(".") && !text.trim().startsWith("%%")) language.remember(text);
         setRunning(undefined);
-        show(outcome, text, rows);
+        show(outcome, text, rows, cellId);
       });
   };
 
@@ -122,8 +122,8 @@ function echoOf(text: string): string {
   return text.split("\n").map((l, i) => `${i ? "        | " : "lakeloop> "}${l}`).join("\n");
 }
 
-/** The cell line a model error names ("... at cell[3]:4"). */
-function lineOf(error: string | undefined): number | undefined {
-  const m = error ? /cell\[\d+\]:(\d+)/.exec(error) : null;
-  return m ? Number(m[1]) : undefined;
+/** The line a model error names ("... at cell[3]:4"), when it is a line of this cell (a model of an earlier cell has its own lines). */
+function lineOf(error: string | undefined, cellId: string | undefined): number | undefined {
+  const m = error ? /(cell\[\d+\]):(\d+)/.exec(error) : null;
+  return m && m[1] === cellId ? Number(m[2]) : undefined;
 }

@@ -20,6 +20,8 @@ export interface TableSource {
   tableExists(name: string): Promise<boolean>;
   loadTable(name: string): Promise<Table>;
   listTables(namespace?: string): Promise<string[]>;
+  /** The lake's URI, for messages. */
+  readonly lake: string;
 }
 
 export class UnknownRefError extends IcebergError {
@@ -57,6 +59,10 @@ export function positionOn(meta: TableMetadata, name: string, ref: string, state
 
 export class LakeView implements TableSource {
   private constructor(readonly catalog: Catalog, readonly ref: string, readonly log: LakeSnapshot) {}
+
+  get lake(): string {
+    return this.catalog.store.root;
+  }
 
   /** The view of `ref` at the log's newest record. */
   static async open(catalog: Catalog, ref: string = MAIN): Promise<LakeView> {
