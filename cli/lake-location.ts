@@ -1,6 +1,8 @@
 // Where the lake is: `--lake URI`, else LAKELOOP_LAKE, else the embedded default
 // under ./.lakeloop/lake. Pulls a leading or trailing --lake flag out of argv so every
 // subcommand accepts it without declaring it.
+import { pullFlag } from "./pull-flag.js";
+
 export const DEFAULT_LAKE = "file://./.lakeloop/lake";
 
 export interface LakeLocation {
@@ -10,20 +12,6 @@ export interface LakeLocation {
 }
 
 export function resolveLakeLocation(argv: string[], env: NodeJS.ProcessEnv): LakeLocation {
-  const rest: string[] = [];
-  let uri: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--lake") {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new Error("--lake needs a URI (file:///abs/path or s3://bucket/prefix)");
-      uri = value;
-      i++;
-    } else if (arg.startsWith("--lake=")) {
-      uri = arg.slice("--lake=".length);
-    } else {
-      rest.push(arg);
-    }
-  }
-  return { uri: uri ?? env.LAKELOOP_LAKE ?? DEFAULT_LAKE, rest };
+  const { value, rest } = pullFlag(argv, "--lake", "a URI (file:///abs/path or s3://bucket/prefix)");
+  return { uri: value ?? env.LAKELOOP_LAKE ?? DEFAULT_LAKE, rest };
 }

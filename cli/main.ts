@@ -2,6 +2,7 @@
 // subcommand, prints help, and turns user errors into one clear line and exit code.
 import { commands } from "./commands/index.js";
 import { UsageError, type Command, type CommandContext } from "./command.js";
+import { resolveCatalogOption } from "./catalog-option.js";
 import { checkLakeLocation } from "./check-lake.js";
 import { DEFAULT_LAKE, resolveLakeLocation } from "./lake-location.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
@@ -9,13 +10,17 @@ import type { ObjectStore } from "../lake/store/object-store.js";
 const GLOBAL_HELP = `Global options:
   --lake URI   the lake: file:///abs/path, file://./relative, or s3://bucket/prefix
                (default: $LAKELOOP_LAKE, else file://./.lakeloop/lake)
+  --catalog URL  take the tables from an Iceberg REST catalog instead of the lake
+               folder (default: $LAKELOOP_CATALOG; see the README, "Your existing lake")
   -h, --help   show help (also after a command: lakeloop <command> --help)
 
 Environment: LAKELOOP_LAKE, LAKELOOP_CACHE (cache dir), LAKELOOP_S3_ENDPOINT,
 AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (any S3-compatible endpoint);
 LAKELOOP_PACKAGES (models' npm package store), LAKELOOP_NPM_REGISTRY;
 LAKELOOP_WORKER, LAKELOOP_WORKER_KEY, LAKELOOP_CLIENT_KEY (a remote worker over CURVE),
-LAKELOOP_WORKER_TIMEOUT_MS, LAKELOOP_WORKER_RECONNECT_MS, LAKELOOP_S3_TIMEOUT_MS.`;
+LAKELOOP_WORKER_TIMEOUT_MS, LAKELOOP_WORKER_RECONNECT_MS, LAKELOOP_S3_TIMEOUT_MS;
+LAKELOOP_CATALOG, LAKELOOP_CATALOG_WAREHOUSE, LAKELOOP_CATALOG_TOKEN,
+LAKELOOP_CATALOG_CREDENTIAL (an Iceberg REST catalog).`;
 
 export function formatHelp(list: Command[]): string {
   const width = Math.max(...list.map((c) => c.name.length));
@@ -28,7 +33,9 @@ export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "
 }): Promise<number> {
   let location;
   try {
-    location = resolveLakeLocation(argv, io.env);
+    const catalog = resolveCatalogOption(argv, io.env);
+    io = { ...io, env: catalog.env };
+    location = resolveLakeLocation(catalog.rest, io.env);
   } catch (err) {
     io.stderr.write(`lakeloop: ${(err as Error).message}\n`);
     return 2;
@@ -59,7 +66,9 @@ export async function main(argv: string[], io: Pick<CommandContext, "stdout" | "
       if (!store) {
         const use = command.lake ?? "creates";
         const embeddedDefault = uri === DEFAULT_LAKE && !lakeGiven;
-        await checkLakeLocation(uri, use === "creates" || (use === "seeds-default" && embeddedDefault));
+        // With a REST catalog the tables are the catalog's: the embedded lake only holds the cache's neighbours.
+        const catalogOnly = embeddedDefault && Boolean(io.env.LAKELOOP_CATALOG);
+        await checkLakeLocation(uri, use === "creates" || (use === "seeds-default" && embeddedDefault) || catalogOnly);
         const { openStore } = await import("../lake/store/open-store.js");
         store = await openStore(uri, io.env);
         stores.set(uri, store);

@@ -7,9 +7,10 @@ import { DEFAULT_LAKE } from "./lake-location.js";
 import { sampleCommand } from "./commands/sample.js";
 
 export async function ensureSampleOnDefaultLake(ctx: CommandContext, explicitLake: boolean): Promise<void> {
-  if (explicitLake) return;
+  // A lake the user chose, or tables that come from a REST catalog, are not seeded.
+  if (explicitLake || ctx.env.LAKELOOP_CATALOG) return;
   const store = await ctx.openLake();
-  const catalog = await Catalog.open(store);
+  const catalog = await Catalog.open(store, ctx.env);
   if (await catalog.tableExists(SAMPLE_TABLE)) return;
   ctx.stderr.write(`The default lake (${DEFAULT_LAKE}) has no sample data yet: writing it once.\n`);
   const code = await sampleCommand.run({ ...ctx, args: [] });

@@ -118,7 +118,7 @@ export class Session {
     const env = options.env ?? process.env;
     const lake = options.lake ?? env.LAKELOOP_LAKE ?? "file://./.lakeloop/lake";
     const store = await openStore(lake, env);
-    const catalog = await Catalog.open(store);
+    const catalog = await Catalog.open(store, env);
     const duck = await Duck.open({ threads: 1 });
     const remote = await remoteWorkerFrom({ endpoint: options.worker, workerKey: options.workerKey, clientKey: options.clientKey }, env);
     const link = await WorkerLink.open(remote, store.root, env);

@@ -38,8 +38,9 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
   // One S3 request that hangs this long is abandoned and retried (retry.ts) like a 503.
   const requestTimeoutMs = Number(env.LAKELOOP_S3_TIMEOUT_MS) > 0 ? Number(env.LAKELOOP_S3_TIMEOUT_MS) : undefined;
   const store = await openStore(options.lake, env, requestTimeoutMs ? { requestTimeoutMs } : {});
-  const catalog = await Catalog.open(store);
-  const cache = new ColumnCache({ store, diskDir: options.cacheDir ?? defaultCacheDir(options.env) });
+  const catalog = await Catalog.open(store, env);
+  // The catalog's store also reaches tables outside the lake (registered, REST, copied).
+  const cache = new ColumnCache({ store: catalog.store, diskDir: options.cacheDir ?? defaultCacheDir(options.env) });
   const duck = await Duck.open();
   const sql = await openSqlOverArrow();
   // Model threads start now, so the first edit finds one warm.

@@ -12,7 +12,7 @@ export const describeCommand: Command = {
   async run(ctx) {
     const { values, positionals } = parseCommandArgs("describe", ctx.args, { json: { type: "boolean" } });
     if (positionals.length !== 1) throw new UsageError("describe needs one table name: lakeloop describe <table>");
-    const catalog = await Catalog.open(await ctx.openLake());
+    const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
     const description = await describeTable(await catalog.loadTable(positionals[0]!));
     ctx.stdout.write(values.json ? JSON.stringify(description, null, 2) + "\n" : formatTableDescription(description));
     return 0;

@@ -16,7 +16,7 @@ undoes a change to a table that still exists.`,
   async run(ctx) {
     const { positionals } = parseCommandArgs("drop", ctx.args, {});
     if (positionals.length !== 1) throw new UsageError("drop needs one table name: lakeloop drop <table>");
-    const catalog = await Catalog.open(await ctx.openLake());
+    const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
     const table = await catalog.loadTable(positionals[0]!);
     await catalog.dropTable(table.name);
     ctx.stdout.write(`dropped ${table.name}\n`);

@@ -19,7 +19,7 @@ undone by rolling forward to a later snapshot.
     if (positionals.length !== 1) throw new UsageError("rollback needs one table name: lakeloop rollback <table> --to <snapshot-id>");
     if (values.to === undefined) throw new UsageError("rollback needs --to <snapshot-id> (lakeloop describe <table> lists them)");
     const snapshotId = parsePositiveInt("to", values.to, 0);
-    const catalog = await Catalog.open(await ctx.openLake());
+    const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
     const table = await catalog.loadTable(positionals[0]!);
     if (table.currentSnapshot()?.["snapshot-id"] === snapshotId) {
       ctx.stdout.write(`${table.name} is already at snapshot ${snapshotId}\n`);

@@ -32,7 +32,7 @@ always give the same rows.
     const seed = parsePositiveInt("seed", values.seed, 1);
     const progress = progressOn(ctx.stderr, values.quiet);
     const started = performance.now();
-    const catalog = await Catalog.open(await ctx.openLake());
+    const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
     // Progress counts restart every month; keep the finished months' totals.
     const finished = { month: 0, rows: 0, bytes: 0 };
     const current = { month: 0, rows: 0, bytes: 0 };

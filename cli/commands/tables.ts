@@ -40,7 +40,7 @@ the command exits with 1 after listing the others.
   async run(ctx) {
     const { values } = parseCommandArgs("tables", ctx.args, { json: { type: "boolean" } });
     const store = await ctx.openLake();
-    const catalog = await Catalog.open(store);
+    const catalog = await Catalog.open(store, ctx.env);
     const rows = await Promise.all((await catalog.listTables()).map((name) => describeRow(catalog, name)));
     if (values.json) {
       ctx.stdout.write(JSON.stringify(rows, null, 2) + "\n");

@@ -4,12 +4,19 @@
 // the put-if-absent of vN+1 is the single atomic step of every commit — dropping a
 // table too: its last version is a tombstone (metadata marked dropped, no current
 // snapshot), and a `dropped-vN` marker lets a listing see that without reading it.
+// Tables other engines wrote and registered tables are found too (find-metadata.ts)
+// and read through a store that reaches past the lake's root (store/reach-store.ts).
+// `Catalog.open` gives this lake-folder catalog, or the REST catalog LAKELOOP_CATALOG
+// names (catalog-rest/rest-catalog.ts): the same methods either way.
 import { randomUUID } from "node:crypto";
 import type { Field, Schema } from "../schema.js";
 import type { ObjectStore } from "../store/object-store.js";
+import { ReachStore } from "../store/reach-store.js";
 import { decimalTypeOf } from "../value-text.js";
-import { CorruptMetadataError, IcebergError, TableExistsError, TableNotFoundError } from "./errors.js";
-import { nearestName, parseTableName, qualifiedName, shortTableName } from "./names.js";
+import { IcebergError, TableExistsError, TableNotFoundError } from "./errors.js";
+import { findTable, tablesIn } from "./find-metadata.js";
+import { DEFAULT_NAMESPACE, nearestName, parseTableName, qualifiedName, shortTableName } from "./names.js";
+import { dropPointerOrRefuse, openFoundTable } from "./open-table.js";
 import { parsePartitionBy } from "./partition.js";
 import { Table } from "./table.js";
 import type { TableMetadata } from "./types.js";
@@ -36,10 +43,11 @@ export class Catalog {
   /** Parsed immutable files (manifests, manifest lists) by key: they never change once written. */
   #immutable = new Map<string, Promise<unknown>>();
 
-  private constructor(readonly store: ObjectStore) {}
+  protected constructor(readonly store: ObjectStore) {}
 
-  static async open(store: ObjectStore): Promise<Catalog> {
-    return new Catalog(store);
+  static async open(store: ObjectStore, env: NodeJS.ProcessEnv = process.env): Promise<Catalog> {
+    if (env.LAKELOOP_CATALOG) return (await import("../catalog-rest/rest-catalog.js")).RestCatalog.connect(ReachStore.of(store, env), env);
+    return new Catalog(ReachStore.of(store, env));
   }
 
   /** Reads and parses an immutable object once per catalog. */
@@ -69,16 +77,10 @@ export class Catalog {
     return { versions, dropped };
   }
 
-  /** Every live table's latest metadata version (a table whose latest version is its tombstone is gone). */
-  async #versions(prefix = ""): Promise<Map<string, number>> {
-    const { versions, dropped } = await this.#allVersions(prefix);
-    for (const [name, version] of versions) if (dropped.has(`${name}@${version}`)) versions.delete(name);
-    return versions;
-  }
-
   async listTables(namespace?: string): Promise<string[]> {
-    const versions = await this.#versions(namespace ? `${namespace}/` : "");
-    return [...versions.keys()].sort();
+    // "ns" (no slash) also lists a Hive warehouse's "ns.db/"; the top-level tables are in "default".
+    const found = tablesIn(await this.store.list(namespace && namespace !== DEFAULT_NAMESPACE ? namespace : ""));
+    return [...found.keys()].filter((name) => !namespace || name.startsWith(`${namespace}.`)).sort();
   }
 
   async listNamespaces(): Promise<string[]> {
@@ -86,32 +88,20 @@ export class Catalog {
   }
 
   async tableExists(name: string): Promise<boolean> {
-    const ident = parseTableName(name);
-    return (await this.#versions(`${ident.namespace}/${ident.table}/metadata/`)).size > 0;
+    return (await findTable(this.store, parseTableName(name))) !== undefined;
   }
 
   async loadTable(name: string): Promise<Table> {
-    const ident = parseTableName(name);
-    const qualified = qualifiedName(ident);
-    const version = (await this.#versions(`${ident.namespace}/${ident.table}/metadata/`)).get(qualified);
-    if (version === undefined) {
+    const found = await findTable(this.store, parseTableName(name));
+    if (!found) {
       const existing = await this.listTables();
       const short = existing.map(shortTableName);
       throw new TableNotFoundError(name, short, nearestName(name, short), this.store.root);
     }
-    const key = `${ident.namespace}/${ident.table}/metadata/v${version}.metadata.json`;
-    let metadata: TableMetadata;
-    try {
-      metadata = JSON.parse(new TextDecoder().decode(await this.store.get(key))) as TableMetadata;
-    } catch (err) {
-      throw new CorruptMetadataError(this.store.uriOf(key), (err as Error).message);
-    }
-    if (metadata["format-version"] !== 2 || !Array.isArray(metadata.schemas)) {
-      throw new CorruptMetadataError(this.store.uriOf(key), `expected Iceberg format-version 2 metadata, found format-version ${String(metadata["format-version"])}`);
-    }
+    const table = await openFoundTable(this, found);
     // A tombstone whose marker is not written yet (a drop in progress): the table is gone.
-    if (metadata.properties?.[DROPPED_PROPERTY]) throw new TableNotFoundError(name, [], undefined, this.store.root);
-    return new Table(this, qualified, key, version, metadata);
+    if (table.metadata.properties?.[DROPPED_PROPERTY]) throw new TableNotFoundError(name, [], undefined, this.store.root);
+    return table;
   }
 
   async createTable(name: string, fields: Array<Omit<Field, "id">>, options: CreateTableOptions = {}): Promise<Table> {
@@ -165,6 +155,7 @@ export class Catalog {
    */
   async dropTable(name: string): Promise<void> {
     const table = await this.loadTable(name);
+    if (await dropPointerOrRefuse(this.store, await findTable(this.store, parseTableName(name)), table)) return;
     const tombstone = await table.commitMetadata(async (base) => ({
       ...base.metadata,
       "current-snapshot-id": null,

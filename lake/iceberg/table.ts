@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Schema } from "../schema.js";
 import type { Catalog } from "./catalog.js";
 import { CommitConflictError, CorruptMetadataError, IcebergError, SnapshotNotFoundError } from "./errors.js";
+import { TableLocations } from "./locations.js";
 import {
   decodeManifest, decodeManifestList, encodeManifest, encodeManifestList, EntryStatus, manifestFileFor,
   type ManifestFile, type ManifestWrite,
@@ -25,7 +26,16 @@ export class Table {
     readonly metadataKey: string,
     readonly version: number,
     readonly metadata: TableMetadata,
+    /** Why lakeloop must not commit to this table (open-table.ts), if it must not. */
+    readonly readOnly?: string,
   ) {}
+
+  #locations?: TableLocations;
+
+  /** Where the files named in the metadata are (the table may have been copied or moved). */
+  get locations(): TableLocations {
+    return (this.#locations ??= new TableLocations(this.catalog.store, this.metadata, this.metadataKey));
+  }
 
   get location(): string {
     return this.metadata.location;
@@ -33,7 +43,7 @@ export class Table {
 
   /** Store key of the table's root directory. */
   get rootKey(): string {
-    return this.catalog.store.keyOf(this.location);
+    return this.locations.rootKey;
   }
 
   schema(): Schema {
@@ -72,7 +82,7 @@ export class Table {
   }
 
   async manifests(snapshot: Snapshot): Promise<ManifestFile[]> {
-    const key = this.catalog.store.keyOf(snapshot["manifest-list"]);
+    const key = this.locations.keyOf(snapshot["manifest-list"]);
     return this.catalog.readImmutable(key, (bytes) => decodeManifestList(bytes, key));
   }
 
@@ -81,8 +91,13 @@ export class Table {
     if (!snapshot) return [];
     const schema = this.metadata.schemas.find((s) => s["schema-id"] === snapshot["schema-id"]) ?? this.schema();
     const lists = await Promise.all((await this.manifests(snapshot)).map((manifest) => {
-      const key = this.catalog.store.keyOf(manifest.path);
-      return this.catalog.readImmutable(key, (bytes) => decodeManifest(bytes, key, manifest, this.metadata["partition-specs"], schema));
+      const key = this.locations.keyOf(manifest.path);
+      return this.catalog.readImmutable(key, async (bytes) => {
+        // Paths as they are found now, so that readers need not know the table moved.
+        const files = await decodeManifest(bytes, key, manifest, this.metadata["partition-specs"], schema);
+        for (const file of files) file.path = this.locations.uriOf(file.path);
+        return files;
+      });
     }));
     return lists.flat();
   }
@@ -130,6 +145,7 @@ export class Table {
    * version. `written`: objects `prepare` stored, removed when its version is not used.
    */
   async commitMetadata(prepare: (base: Table, written: string[]) => Promise<TableMetadata>, options: { retries?: number } = {}): Promise<Table> {
+    if (this.readOnly) throw new IcebergError("READ_ONLY", `table '${this.name}' is read-only: ${this.readOnly}`);
     const retries = options.retries ?? 4;
     let base: Table = this;
     for (let attempt = 0; ; attempt++) {

@@ -28,7 +28,9 @@ export class FileStore implements ObjectStore {
 
   #path(key: string): string {
     const full = path.resolve(this.dir, key);
-    if (full !== this.dir && !full.startsWith(this.dir + path.sep)) {
+    // The file system's root ("/") already ends in a separator.
+    const inside = this.dir.endsWith(path.sep) ? this.dir : this.dir + path.sep;
+    if (full !== this.dir && !full.startsWith(inside)) {
       throw new StoreError("BAD_KEY", `key '${key}' escapes the store root ${this.root}`);
     }
     return full;
