@@ -111,7 +111,7 @@ export class Catalog {
     const names = new Set<string>();
     for (const f of fields) {
       if (names.has(f.name)) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' appears twice in table '${name}'`);
-      if (!PRIMITIVES.has(f.type) && !isValidDecimal(f.type)) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' has unsupported type '${String(f.type)}'`);
+      if (typeof f.type !== "string" || (!PRIMITIVES.has(f.type) && !isValidDecimal(f.type))) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' has unsupported type '${String(f.type)}'`);
       names.add(f.name);
     }
     if (await this.tableExists(qualified)) throw new TableExistsError(qualified);

@@ -1,6 +1,7 @@
 // What a table is, for people and scripts: schema with field ids, partitioning,
 // snapshots, and the current snapshot's files, rows and bytes per partition.
 import type { Table } from "../iceberg/table.js";
+import { typeText } from "../schema.js";
 import { shortTableName } from "../iceberg/names.js";
 import { formatPartitionValue, sourceField } from "../iceberg/partition.js";
 
@@ -35,7 +36,7 @@ export async function describeTable(table: Table): Promise<TableDescription> {
     name: table.name,
     location: table.location,
     formatVersion: table.metadata["format-version"],
-    schema: schema.fields.map((f) => ({ id: f.id, name: f.name, type: f.type, required: f.required })),
+    schema: schema.fields.map((f) => ({ id: f.id, name: f.name, type: typeText(f.type), required: f.required })),
     partitioning: spec.fields.map((f) => {
       const source = schema.fields.find((s) => s.id === f["source-id"])?.name ?? `#${f["source-id"]}`;
       return f.transform === "identity" ? source : `${f.transform}(${source})`;
