@@ -2,7 +2,9 @@
 // each comes from memory, else from disk, else is fetched — only the missing chunks,
 // by coalesced ranged reads, each fragment once even when concurrent scans want it —
 // and decoded by DuckDB. The result is a table assembled as a view over the fragments
-// (one record batch per row group, no copy), then filtered and projected.
+// (one record batch per row group, no copy; a column the file lacks is null, a promoted
+// one converted), less the rows the snapshot's delete files delete, then filtered and
+// projected.
 import * as path from "node:path";
 import { Field, makeData, RecordBatch, Schema, Struct, Table, type Data } from "apache-arrow";
 import { arrowSchemaOf } from "../columnar/arrow-type.js";
@@ -11,7 +13,10 @@ import { Duck } from "../columnar/duckdb.js";
 import { filterTable } from "../lake/filter/filter-table.js";
 import type { FileScan, ScanPlan } from "../lake/scan/scan-plan.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
+import { conformData, nullData } from "./conform-column.js";
 import { decodeChunks } from "./decode/decode-chunks.js";
+import { applyDeletes, loadDeletes } from "./deletes/apply-deletes.js";
+import { DeleteReader } from "./deletes/read-deletes.js";
 import { prepareDecompression } from "./decode/decompress.js";
 import { fragmentRefs, summarizeDiff, type CacheDiff, type FragmentRef, type Tier } from "./diff.js";
 import { DiskTier } from "./disk-tier.js";
@@ -44,6 +49,8 @@ export interface ScanStats {
   requests: number;
   corruptions: number;
   rowsScanned: number;
+  /** Rows dropped by delete files (position, equality, deletion vectors). */
+  rowsDeleted: number;
   rowsReturned: number;
   ms: { total: number; read: number; decode: number; filter: number };
 }
@@ -55,7 +62,7 @@ export interface ScanResult {
 
 export const emptyScanStats = (): ScanStats => ({
   fragments: { memory: 0, disk: 0, fetched: 0 }, bytes: { memory: 0, disk: 0, objectStore: 0 }, requests: 0, corruptions: 0,
-  rowsScanned: 0, rowsReturned: 0, ms: { total: 0, read: 0, decode: 0, filter: 0 },
+  rowsScanned: 0, rowsDeleted: 0, rowsReturned: 0, ms: { total: 0, read: 0, decode: 0, filter: 0 },
 });
 
 export function addScanStats(into: ScanStats, more: ScanStats): void {
@@ -65,6 +72,7 @@ export function addScanStats(into: ScanStats, more: ScanStats): void {
   into.requests += more.requests;
   into.corruptions += more.corruptions;
   into.rowsScanned += more.rowsScanned;
+  into.rowsDeleted += more.rowsDeleted ?? 0;
   into.rowsReturned += more.rowsReturned;
 }
 
@@ -87,6 +95,7 @@ export class ColumnCache {
   readonly #inflight = new Map<FragmentKey, Promise<Fragment>>();
   #duck: Promise<Duck> | undefined;
   readonly #enabled: boolean;
+  readonly #deletes: DeleteReader;
 
   constructor(options: ColumnCacheOptions) {
     this.#enabled = options.enabled ?? process.env.LAKELOOP_CACHE_OFF !== "1";
@@ -94,6 +103,7 @@ export class ColumnCache {
     this.memory = new MemoryTier(options.memoryBytes ?? defaultMemoryBytes());
     this.disk = new DiskTier(options.diskDir ?? defaultCacheDir());
     this.#concurrency = options.fetchConcurrency ?? 8;
+    this.#deletes = new DeleteReader(this.#store, () => (this.#duck ??= Duck.open({ threads: 2 })), this.#enabled ? this.disk : undefined);
   }
 
   /** Waits for disk writes in flight, then lets go of DuckDB. */
@@ -123,6 +133,9 @@ export class ColumnCache {
     const stats = emptyScanStats();
     const refs = fragmentRefs(plan);
     const found = new ProgressMap(new Set(refs.map((r) => r.key)).size, onProgress);
+    // Delete files load alongside the fragments.
+    const deletesLoading = loadDeletes(plan, this.#deletes);
+    deletesLoading.catch(() => {});
     const waiting: [FragmentKey, Promise<Fragment>][] = [];
     const missing: FragmentRef[] = [];
     const claimed = new Set<FragmentKey>();
@@ -201,9 +214,13 @@ export class ColumnCache {
     stats.ms.read = performance.now() - readStarted - stats.ms.decode;
 
     const filterStarted = performance.now();
-    const table = assemble(plan, refs, found);
-    stats.rowsScanned = table.numRows;
-    const filtered = filterTable(table, plan.filter, { shared: true, whole: wholeBatches(plan) });
+    const assembled = assemble(plan, refs, found);
+    stats.rowsScanned = assembled.numRows;
+    const deleteBytes = this.#deletes.fetchedBytes;
+    const live = applyDeletes(assembled, plan, await deletesLoading, wholeBatches(plan));
+    stats.rowsDeleted = live.deleted;
+    stats.bytes.objectStore += this.#deletes.fetchedBytes - deleteBytes;
+    const filtered = filterTable(live.table, plan.filter, { shared: true, whole: live.whole });
     const result = project(filtered, plan);
     stats.rowsReturned = result.numRows;
     stats.ms.filter = performance.now() - filterStarted;
@@ -244,8 +261,7 @@ export class ColumnCache {
     if (items.length === 0) return [];
     await prepareDecompression();
     const t0 = performance.now();
-    const typeOf = new Map(plan.read.map((f) => [f.name, f.type as string]));
-    const toDecode = items.map(({ ref, bytes }) => ({ file: ref.file, rowGroup: ref.rowGroup, chunk: ref.chunk, fieldType: typeOf.get(ref.chunk.column)!, bytes }));
+    const toDecode = items.map(({ ref, bytes }) => ({ file: ref.file, rowGroup: ref.rowGroup, chunk: ref.chunk, fieldType: ref.chunk.fileType, bytes }));
     const duck = () => (this.#duck ??= Duck.open({ threads: 2 }));
     const where = (file: FileScan) => this.#store.uriOf(file.key);
     try {
@@ -268,21 +284,26 @@ export class ColumnCache {
 }
 
 /**
- * One record batch per row group, each column the fragment's own data (no copy). A
- * string column whose fragments differ (dictionary-encoded in most row groups, plain in
- * a few) is made plain throughout: a table has one type per column.
+ * One record batch per row group, each column the fragment's own data (no copy unless a
+ * promotion converts it), by field id; a field the data file does not have is a null
+ * column. A string column whose fragments differ (dictionary-encoded in most row
+ * groups, plain in a few) is made plain throughout: a table has one type per column.
  */
 function assemble(plan: ScanPlan, refs: FragmentRef[], found: Map<FragmentKey, Fragment>): Table {
-  const byGroup = new Map<string, Map<string, Data>>();
+  const byGroup = new Map<string, Map<number, Data>>();
   for (const ref of refs) {
     const id = `${ref.file.key}#${ref.rowGroup.index}`;
-    const columns = byGroup.get(id) ?? new Map<string, Data>();
-    columns.set(ref.chunk.column, found.get(ref.key)!.data);
+    const columns = byGroup.get(id) ?? new Map<number, Data>();
+    columns.set(ref.chunk.fieldId, conformData(found.get(ref.key)!.data, ref.chunk.type, ref.chunk.column));
     byGroup.set(id, columns);
   }
-  const groups = plan.files.flatMap((file) => file.rowGroups.map((group) => ({ group, columns: byGroup.get(`${file.key}#${group.index}`)! })));
+  const groups = plan.files.flatMap((file) => file.rowGroups.map((group) => ({ group, columns: byGroup.get(`${file.key}#${group.index}`) ?? new Map<number, Data>() })));
   if (groups.length === 0) return emptyTable(arrowSchemaOf(plan.read));
-  const columns = unifyStringColumns(plan.read.map((f) => groups.map((g) => g.columns.get(f.name)!)));
+  const nullType = (f: (typeof plan.read)[number]) => {
+    const present = groups.map((g) => g.columns.get(f.id)).find(Boolean);
+    return present ? present.type : arrowSchemaOf([f]).fields[0]!.type;
+  };
+  const columns = unifyStringColumns(plan.read.map((f) => groups.map((g) => g.columns.get(f.id) ?? nullData(nullType(f), g.group.rowCount))));
   const schema = new Schema(plan.read.map((f, i) => new Field(f.name, columns[i]![0]!.type, !f.required)));
   const batches = groups.map(({ group }, g) =>
     new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: group.rowCount, nullCount: 0, children: columns.map((c) => c[g]!) })));

@@ -6,7 +6,7 @@
 // string touched. Anything else throws UnsupportedChunk, and the caller lets DuckDB's
 // reader decode the chunk instead.
 import {
-  Binary, Bool, DateDay, Decimal, Dictionary, Float32, Float64, Int32, Int64, makeData, makeVector, TimestampMicrosecond, Utf8,
+  Binary, Bool, DateDay, Decimal, Dictionary, Float32, Float64, Int32, Int64, makeData, makeVector, TimeMicrosecond, TimestampMicrosecond, TimestampNanosecond, Utf8,
   type Data, type DataType,
 } from "apache-arrow";
 import { allocate, ByteBuilder } from "../../columnar/buffers.js";
@@ -48,6 +48,18 @@ function targetOf(type: string, f: ChunkFormat): Target {
         if (f.timeUnit === "NANOS") return { kind: "fixed", width: 8, arrow, divide: 1000n };
         return { kind: "fixed", width: 8, arrow };
       }
+      break;
+    case "timestamp_ns":
+    case "timestamptz_ns":
+      if (p === "INT64") {
+        const arrow = new TimestampNanosecond(type === "timestamptz_ns" ? "UTC" : undefined);
+        if (f.timeUnit === "MICROS") return { kind: "fixed", width: 8, arrow, multiply: 1000n };
+        if (f.timeUnit === "MILLIS") return { kind: "fixed", width: 8, arrow, multiply: 1_000_000n };
+        return { kind: "fixed", width: 8, arrow };
+      }
+      break;
+    case "time":
+      if (p === "INT64" && f.timeUnit !== "NANOS" && f.timeUnit !== "MILLIS") return { kind: "fixed", width: 8, arrow: new TimeMicrosecond() };
       break;
     case "string": if (p === "BYTE_ARRAY") return { kind: "bytes", binary: false }; break;
     case "binary": if (p === "BYTE_ARRAY") return { kind: "bytes", binary: true }; break;

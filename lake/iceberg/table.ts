@@ -118,7 +118,9 @@ export class Table {
         // Paths as they are found now, so that readers need not know the table moved.
         const files = await decodeManifest(bytes, key, manifest, this.metadata["partition-specs"], schemas);
         for (const file of files) {
-          file.path = this.locations.uriOf(file.path);
+          const found = this.locations.uriOf(file.path);
+          if (found !== file.path) file.recordedPath = file.path;
+          file.path = found;
           if (file.referencedDataFile) file.referencedDataFile = this.locations.uriOf(file.referencedDataFile);
         }
         return files;

@@ -68,6 +68,11 @@ export type FileContent = "data" | "position-deletes" | "equality-deletes";
 export interface DataFile {
   /** Absolute URI of the file (file:// or s3://). */
   path: string;
+  /**
+   * The path as the manifest recorded it, when the table is read somewhere else (the
+   * form position delete files name rows of this file by).
+   */
+  recordedPath?: string;
   /** "data" when absent (files lakeloop writes). */
   content?: FileContent;
   format: "parquet" | "puffin" | "avro" | "orc";
