@@ -20,8 +20,16 @@ function monthStartDays(months: number): number {
   return Date.UTC(year, month, 1) / 86_400_000;
 }
 
-/** Source-column statistics implied by one partition value, or undefined when it implies nothing. */
+/**
+ * Source-column statistics implied by one partition value, or undefined when it implies
+ * nothing. A non-null value of any transform but void also says no source value is null.
+ */
 export function statsOfPartition(transform: Transform, value: Scalar, source: Field): ColumnStats | undefined {
+  const stats = rangeOfPartition(transform, value, source);
+  return stats && value !== null ? { ...stats, nullCount: 0 } : stats;
+}
+
+function rangeOfPartition(transform: Transform, value: Scalar, source: Field): ColumnStats | undefined {
   if (transform === "void") return undefined;
   if (value === null) return { nullCount: 1, valueCount: 1 }; // every row of the partition has a null source
   if (transform === "identity") return { min: value, max: value };
