@@ -6,12 +6,14 @@
 // field ids read through the table's name mapping, time travel by snapshot id, and
 // data fragments reused across snapshots. Fixtures: lake/iceberg/fixtures/README.md
 // and fixtures/duckdb-iceberg/README.md.
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Table } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCell } from "../cli/format-value.js";
+import { main } from "../cli/main.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { putFixtureTable } from "../lake/iceberg/testing/fixtures.js";
 import type { ScanRequest } from "../lake/scan/scan-plan.js";
@@ -175,4 +177,41 @@ suite("tables other engines wrote, on S3 (s3rver)", async () => {
   const s3: S3rverHandle = await startS3rver({ bucket: "warehouse" });
   const store = await openStore(s3.uri("lake"), s3.env);
   return { store, stop: async () => { await store.close(); await s3.stop(); } };
+});
+
+describe("lakeloop tables and describe count rows net of delete files", () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "lakeloop-foreign-counts-"));
+    const store = await FileStore.open(path.join(dir, "lake"));
+    for (const [fixture, at] of FIXTURES) await putFixtureTable(store, fixture, at);
+    env = { ...process.env, LAKELOOP_LAKE: `file://${dir}/lake`, LAKELOOP_CACHE: path.join(dir, "cache") };
+  });
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  const run = async (args: string[]) => {
+    let out = "";
+    const code = await main(args, { stdout: { write: (s: string) => { out += s; return true; } } as never, stderr: { write: () => true } as never, env });
+    return { code, out };
+  };
+
+  it("lists live rows and says how they were counted; creates no cache", async () => {
+    const { code, out } = await run(["tables", "--json"]);
+    expect(code).toBe(0);
+    const rows = Object.fromEntries((JSON.parse(out) as { name: string; rows: number; rowsCountedFrom?: string }[]).map((r) => [r.name, [r.rows, r.rowsCountedFrom]]));
+    expect(rows).toMatchObject({
+      "java.bunnies": [15, "scan"], "spark.bunnies": [20, "delete files"], "default.deletion_vector": [2, "delete files"],
+      "mydb.eq_deletes": [2, "scan"], "mydb.eq_deletes_partitioned": [3, "scan"], "spark.renamed": [4, undefined], "default.uuids": [10, undefined],
+    });
+    expect(existsSync(path.join(dir, "cache"))).toBe(false);
+  });
+
+  it("describes a table's live rows and its delete files", async () => {
+    const json = JSON.parse((await run(["describe", "java.bunnies", "--json"])).out) as { rows: number; deleteFiles: number; rowsCountedFrom: string };
+    expect(json).toMatchObject({ rows: 15, deleteFiles: 2, rowsCountedFrom: "scan" });
+    const text = (await run(["describe", "default.deletion_vector"])).out;
+    expect(text).toMatch(/^2 rows in 1 files/m);
+    expect(text).toMatch(/net of 1 delete file; counted from the delete files/);
+  });
 });

@@ -13,7 +13,9 @@ export const describeCommand: Command = {
     const { values, positionals } = parseCommandArgs("describe", ctx.args, { json: { type: "boolean" } });
     if (positionals.length !== 1) throw new UsageError("describe needs one table name: lakeloop describe <table>");
     const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
-    const description = await describeTable(await catalog.loadTable(positionals[0]!));
+    const table = await catalog.loadTable(positionals[0]!);
+    const { countLiveRows } = await import("../../cache/count-live-rows.js");
+    const description = await describeTable(table, await countLiveRows(catalog, table));
     ctx.stdout.write(values.json ? JSON.stringify(description, null, 2) + "\n" : formatTableDescription(description));
     return 0;
   },

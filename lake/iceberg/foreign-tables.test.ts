@@ -37,7 +37,7 @@ afterAll(async () => { await Promise.all(temps.map((d) => rm(d, { recursive: tru
 /** Every live file of the table resolves to an object of the size its manifest records. */
 async function expectFilesResolve(catalog: Catalog, name: string): Promise<string[]> {
   const table = await catalog.loadTable(name);
-  const files = await table.dataFiles();
+  const files = await table.liveFiles(); // data and delete files
   expect(files.length).toBeGreaterThan(0);
   for (const file of files) {
     const info = await catalog.store.head(catalog.store.keyOf(file.path));
@@ -62,9 +62,11 @@ async function expectFixtureContents(catalog: Catalog, names: { athena: string; 
   // 1 position-delete file (Spark), and 2 data files (21 + 1 rows) plus 2 delete files (Java).
   const spark = await catalog.loadTable(names.spark);
   expect(spark.schema().fields.map((f) => f.name)).toContain("breed_name_length");
-  expect((await spark.dataFiles()).map((f) => f.recordCount).sort()).toEqual([1, 20]);
+  expect((await spark.liveFiles()).map((f) => f.recordCount).sort()).toEqual([1, 20]);
+  expect((await spark.dataFiles()).map((f) => f.recordCount)).toEqual([20]);
   const java = await catalog.loadTable(names.java);
-  expect((await java.dataFiles()).map((f) => f.recordCount).sort((a, b) => a - b)).toEqual([1, 1, 6, 21]);
+  expect((await java.liveFiles()).map((f) => f.recordCount).sort((a, b) => a - b)).toEqual([1, 1, 6, 21]);
+  expect((await java.deleteFiles()).map((f) => f.content).sort()).toEqual(["equality-deletes", "position-deletes"]);
 
   for (const name of Object.values(names)) await expectFilesResolve(catalog, name);
 }
@@ -212,7 +214,7 @@ describe("registered tables", () => {
     await putFixtureTable(outside, SPARK, "warehouse/bunnies", (f) => f.includes("v5.metadata.json"));
     const table = await catalog.loadTable("ext.bunnies");
     expect(table.version).toBe(5);
-    expect((await table.dataFiles()).map((f) => f.recordCount).sort()).toEqual([1, 20]);
+    expect((await table.liveFiles()).map((f) => f.recordCount).sort()).toEqual([1, 20]);
   });
 
   it("keeps registered tables read-only, and unregisters without touching their files", async () => {
