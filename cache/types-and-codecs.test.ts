@@ -5,7 +5,7 @@
 // DuckDB's reader); Spark's INT96 timestamps and the deprecated LZ4 codec (Hadoop-framed
 // and bare) from Apache's parquet-testing files. SQL over a nested column is refused,
 // naming it. The tables are made with lakeloop's own commits around those files.
-import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Table as ArrowTable } from "apache-arrow";
@@ -15,8 +15,7 @@ import { Duck, quoteLiteral } from "../columnar/duckdb.js";
 import { buildDag } from "../engine/dag/build-dag.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { FIXTURES } from "../lake/iceberg/testing/fixtures.js";
-import { dataFileFromMetadata } from "../lake/parquet/data-file.js";
-import { parseParquetMetadata } from "../lake/parquet/metadata.js";
+import { tableOfFiles } from "../lake/iceberg/testing/table-of-files.js";
 import type { Field } from "../lake/schema.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { ColumnCache } from "./column-cache.js";
@@ -48,21 +47,7 @@ let catalog: Catalog;
 let cache: ColumnCache;
 let duck: Duck;
 
-/** A table of `fields` holding the given Parquet files as they are (lakeloop commits around them). */
-async function tableOf(name: string, fields: Field[], files: string[]): Promise<void> {
-  let table = await catalog.createTable(name, [{ name: "placeholder", type: "int", required: false }]);
-  table = await table.commitMetadata(async (base) => ({
-    ...base.metadata, "last-column-id": 100, schemas: [{ "schema-id": 0, type: "struct", fields }],
-  }));
-  const schema = table.schema();
-  const dataFiles = await Promise.all(files.map(async (file, i) => {
-    const bytes = await readFile(file);
-    const key = `${table.rootKey}/data/${i}-${path.basename(file)}`;
-    await catalog.store.put(key, bytes);
-    return dataFileFromMetadata(parseParquetMetadata(bytes), { path: catalog.store.uriOf(key), fileSizeBytes: bytes.length, partition: {}, specId: 0, schema });
-  }));
-  await table.commit({ operation: "append", files: dataFiles });
-}
+const tableOf = (name: string, fields: Field[], files: string[]) => tableOfFiles(catalog, name, fields, files);
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? String(x) : x)));
 function rowsOf(table: ArrowTable): Record<string, unknown>[] {
