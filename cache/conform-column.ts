@@ -10,6 +10,7 @@ import {
 import { arrowTypeOf } from "../columnar/arrow-type.js";
 import { allocate } from "../columnar/buffers.js";
 import type { IcebergType } from "../lake/schema.js";
+import { uuidFromBytes } from "../lake/uuid-text.js";
 
 export class ConformError extends Error {
   override name = "ConformError";
@@ -38,6 +39,9 @@ export function conformData(data: Data, type: IcebergType, column: string): Data
   const shared = (size: number) => allocate(size, true).buffer;
   if (data.offset !== 0 && !DataType.isDecimal(want)) throw new ConformError(`column "${column}": cannot convert a sliced fragment`);
   switch (want.typeId) {
+    case Type.Utf8:
+      if (type === "uuid" && DataType.isFixedSizeBinary(have) && (have as FixedSizeBinary).byteWidth === 16) return uuidText(data);
+      break;
     case Type.Int:
       if (DataType.isInt(have) && (have as unknown as { bitWidth: number }).bitWidth <= 32) {
         return mapValues(data, new Int64(), n, (src, out) => { for (let i = 0; i < n; i++) out[i] = BigInt(src[i] as number); }, new BigInt64Array(shared(n * 8), 0, n));
@@ -114,3 +118,17 @@ export function nullData(type: DataType, length: number): Data {
 }
 
 const shared4 = (count: number) => allocate(count * 4, true).buffer;
+
+/** 16-byte uuids as their 36-character text (nulls stay null). */
+function uuidText(data: Data): Data {
+  const n = data.length;
+  const bytes = data.values as Uint8Array;
+  const text = allocate(n * 36, true).subarray(0, n * 36);
+  const offsets = new Int32Array(shared4(n + 1), 0, n + 1);
+  const encoder = new TextEncoder();
+  for (let i = 0; i < n; i++) {
+    encoder.encodeInto(uuidFromBytes(bytes, i * 16), text.subarray(i * 36, i * 36 + 36));
+    offsets[i + 1] = (i + 1) * 36;
+  }
+  return makeData({ type: new Utf8(), length: n, nullCount: data.nullCount, nullBitmap: data.nullBitmap, valueOffsets: offsets, data: text }) as Data;
+}

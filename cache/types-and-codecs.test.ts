@@ -5,7 +5,7 @@
 // DuckDB's reader); Spark's INT96 timestamps and the deprecated LZ4 codec (Hadoop-framed
 // and bare) from Apache's parquet-testing files. SQL over a nested column is refused,
 // naming it. The tables are made with lakeloop's own commits around those files.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Table as ArrowTable } from "apache-arrow";
@@ -69,6 +69,8 @@ beforeAll(async () => {
   const pt = (f: string) => path.join(FIXTURES, "parquet-testing", f);
   await tableOf("types.int96", [{ id: 1, name: "a", required: false, type: "timestamptz" }], [pt("int96_from_spark.parquet")]);
   const lz4Fields: Field[] = [{ id: 1, name: "c0", required: false, type: "long" }, { id: 2, name: "c1", required: false, type: "binary" }, { id: 3, name: "v11", required: false, type: "double" }];
+  const uuidFiles = (await readdir(path.join(FIXTURES, "duckdb-iceberg", "default", "uuids", "data"))).sort().map((f) => path.join(FIXTURES, "duckdb-iceberg", "default", "uuids", "data", f));
+  await tableOf("types.fixed", [{ id: 1, name: "uuid", required: true, type: "fixed[16]" }], uuidFiles);
   await tableOf("types.lz4", lz4Fields, ["hadoop_lz4_compressed.parquet", "non_hadoop_lz4_compressed.parquet", "lz4_raw_compressed.parquet"].map(pt));
 }, 120_000);
 afterAll(async () => {
@@ -108,6 +110,16 @@ describe("Iceberg types and Parquet codecs", () => {
     const rows = rowsOf(result.table);
     expect(rows).toHaveLength(CODECS.length);
     expect(rows[0]).toEqual({ id: 3, s: { a: 3, b: null }, l: ["3", null, "30"], m: { k3: 3, z: null } });
+  });
+
+  it("reads fixed[16] as FixedSizeBinary(16): a uuid column's bytes", async () => {
+    const result = await scanTable(catalog, cache, { table: "types.fixed" });
+    expect(String(result.table.schema.fields[0]!.type)).toBe("FixedSizeBinary[16]");
+    const values = [...result.table.getChild("uuid")!].map((v) => Buffer.from(v as Uint8Array).toString("hex"));
+    expect(values).toContain("1571effbfacd42a390e90af522e9b6c2");
+    expect(values).toHaveLength(10);
+    const one = await scanTable(catalog, cache, { table: "types.fixed", filter: "uuid = 'abcdefghijklmnop'" });
+    expect(one.table.numRows).toBe(0);
   });
 
   it("reads Spark's INT96 timestamps as timestamps", async () => {
