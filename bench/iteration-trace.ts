@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Duck, quoteLiteral } from "../columnar/duckdb.js";
+import { profileTotals } from "../engine/commands/describe-profile.js";
 import { Session } from "../engine/session.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
@@ -58,7 +59,16 @@ interface StepResult {
   /** Groups in the step's result, and the rows they count (the window's rows). */
   groups: number;
   rows: number;
+  /** Where lakeloop's time went (ms by phase, planning and the worker round trip included). */
+  phases?: Record<string, number>;
 }
+
+/** The breakdown's columns: the phases of `lakeloop run --profile`, grouped. */
+const PHASE_COLUMNS: [string, string[]][] = [
+  ["engine", ["engine"]], ["scan plan", ["plan"]], ["fetch", ["fetch"]], ["decode", ["decode"]], ["filter", ["filter"]],
+  ["hand-off", ["hand-off"]], ["thread", ["thread"]], ["model", ["model"]], ["check", ["check"]],
+  ["SQL in", ["sql-in"]], ["SQL", ["sql"]], ["SQL out", ["sql-out"]],
+];
 
 async function runTrace(label: string, session: Session): Promise<StepResult[]> {
   const out: StepResult[] = [];
@@ -73,7 +83,10 @@ async function runTrace(label: string, session: Session): Promise<StepResult[]> 
     const preview = report.previews.find((p) => p.name === "summary");
     // The preview holds the first rows; the summary has a few dozen groups, so all of them.
     const n = preview && preview.table.numRows === preview.rows ? [...preview.table.getChild("n")!].reduce((s: number, x) => s + Number(x), 0) : NaN;
-    const result = { ms: r.ms, bytes: report.nodes.reduce((s, x) => s + x.objectStoreBytes, 0), groups: preview?.rows ?? 0, rows: n };
+    const totals = profileTotals(report);
+    // Engine: the step's time on this side (cells, DAG, plan), all but the worker's round trip.
+    const phases: Record<string, number> = { ...totals, engine: r.ms - totals.worker };
+    const result = { ms: r.ms, bytes: report.nodes.reduce((s, x) => s + x.objectStoreBytes, 0), groups: preview?.rows ?? 0, rows: n, phases };
     progress(`${label} ${i + 1}/${TRACE.length} ${step.what}: ${result.ms.toFixed(0)} ms, ${mb(result.bytes)} from the object store`);
     out.push(result);
   }
@@ -126,6 +139,7 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
       duck.close();
     }
     const medianOf = (runs: StepResult[][]) => TRACE.map((_, i) => ({ ms: median(runs.map((run) => run[i]!.ms)), bytes: median(runs.map((run) => run[i]!.bytes)) }));
+    const phaseMedian = (i: number, keys: string[]) => median(lakeloopRuns.map((run) => keys.reduce((s, k) => s + (run[i]!.phases?.[k] ?? 0), 0)));
     const lakeloop = medianOf(lakeloopRuns);
     const uncached = medianOf(uncachedRuns);
     const duckdb = medianOf(duckRuns);
@@ -161,8 +175,24 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
       `Ratios in this run: lakeloop read ${ratio(sum(uncached, "bytes"), sum(lakeloop, "bytes"))} fewer bytes than with its cache off and ${ratio(sum(duckdb, "bytes"), sum(lakeloop, "bytes"))} fewer than DuckDB, ` +
       `and ${ratio(sum(lakeloop, "bytes"), idealTotal)} the ideal; total wall time with the cache off was ${ratio(sum(uncached, "ms"), sum(lakeloop, "ms"))} lakeloop's, ` +
       `and lakeloop's was ${ratio(sum(lakeloop, "ms"), sum(duckdb, "ms"))} DuckDB's on local files (a lakeloop step plans, then runs a scan, a TypeScript model thread and a SQL node on a worker process).`;
+    // Steps that fetch nothing (every byte from the cache or resident outputs): against half of DuckDB's time.
+    const noFetch = TRACE.map((_, i) => i).filter((i) => lakeloop[i]!.bytes === 0);
+    const worstNoFetch = Math.max(...noFetch.map((i) => lakeloop[i]!.ms / duckdb[i]!.ms));
+    const breakdown = TRACE.map((step, i) => {
+      const cells = PHASE_COLUMNS.map(([, keys]) => phaseMedian(i, keys));
+      const other = lakeloop[i]!.ms - cells.reduce((a, b) => a + b, 0);
+      return [`${i + 1}. ${step.what}`, lakeloop[i]!.ms.toFixed(0), ...cells.map((x) => (x < 10 ? x.toFixed(1) : x.toFixed(0))), Math.max(0, other).toFixed(1)];
+    });
+    const phaseTotals = PHASE_COLUMNS.map((_, c) => breakdown.reduce((s, r) => s + Number(r[2 + c]), 0));
+    breakdown.push(["total", sum(lakeloop, "ms").toFixed(0), ...phaseTotals.map((x) => x.toFixed(0)), breakdown.reduce((s, r) => s + Number(r.at(-1)), 0).toFixed(0)]);
+    const breakdownTitle = `Where lakeloop's time went, per step (ms, medians of ${options.repeats} runs; the phases of \`lakeloop run --profile\`): engine = this side ` +
+      `(the cell, the DAG, the plan; all but the worker's round trip); scan plan, fetch (object store and disk), decode, filter; a TypeScript model's hand-off ` +
+      `(inputs described and lent: their checksums the first time), thread (to and from its warm thread), model (its code), check (inputs unchanged, output well-formed); ` +
+      `SQL in (inputs registered), SQL, SQL out; other = messages and previews. Steps that fetch nothing (${noFetch.map((i) => i + 1).join(", ")}) took at most ` +
+      `${ratio(worstNoFetch * 100, 100)} DuckDB's time.`;
     return printTable(title,
-      ["step", "rows", "lakeloop ms", "lakeloop bytes", "cache off ms", "cache off bytes", "DuckDB ms", "DuckDB bytes", "ideal new bytes"], rows);
+      ["step", "rows", "lakeloop ms", "lakeloop bytes", "cache off ms", "cache off bytes", "DuckDB ms", "DuckDB bytes", "ideal new bytes"], rows) + "\n" +
+      printTable(breakdownTitle, ["step", "ms", ...PHASE_COLUMNS.map(([name]) => name), "other"], breakdown);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -18,6 +18,7 @@ import { run as kernelRoundTrip } from "./kernel-roundtrip.js";
 import { run as replan } from "./replan.js";
 import { run as scan } from "./scan.js";
 import { run as sqlNodes } from "./sql-nodes.js";
+import { run as year } from "./year.js";
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--only NAME] [--out FILE]
   --quick      small sizes, one repeat: the smoke run (under a minute); RESULTS.md is left alone
@@ -72,6 +73,10 @@ const BENCHES: Record<string, { about: string; run: () => Promise<string> }> = {
   "kernel-roundtrip": {
     about: "A trivial cell through the Jupyter kernel (`lakeloop kernel` as a process, the protocol spoken over zeromq with signed messages), execute_request to idle.",
     run: () => kernelRoundTrip({ executes: size(20, 500) }),
+  },
+  year: {
+    about: "A year of data: a year-long SQL aggregate and a TypeScript model over one scan, cold and after a SQL edit, against DuckDB over the same files; the worker's peak memory.",
+    run: () => year({ rows: size(200_000, 20_000_000), repeats: size(1, 3) }),
   },
   scan: {
     about: "Scans through the differential cache (cache/column-cache.ts, cache/scan-table.ts), cold and warm, against DuckDB's read_parquet of the same files and columns.",

@@ -11,6 +11,10 @@ import { arrowSchemaOf } from "../columnar/arrow-type.js";
 import { emptyTable } from "../columnar/empty-table.js";
 import { Duck } from "../columnar/duckdb.js";
 import { filterTable } from "../lake/filter/filter-table.js";
+import type { FilterExpr } from "../lake/filter/filter.js";
+import { fixedLengthOf, isPrimitive, type IcebergType } from "../lake/schema.js";
+import { formatFilter } from "../lake/filter/format-filter.js";
+import type { SqlOverArrow } from "../columnar/sql-over-arrow.js";
 import type { FileScan, ScanPlan } from "../lake/scan/scan-plan.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
 import { conformData, nullData } from "./conform-column.js";
@@ -40,6 +44,8 @@ export interface ColumnCacheOptions {
    * benchmarks' "cache off" baseline; default from $LAKELOOP_CACHE_OFF=1).
    */
   enabled?: boolean;
+  /** DuckDB over Arrow: with the native bridge, row groups that need filtering are filtered there. */
+  sql?: SqlOverArrow;
 }
 
 export interface ScanStats {
@@ -96,6 +102,7 @@ export class ColumnCache {
   #duck: Promise<Duck> | undefined;
   readonly #enabled: boolean;
   readonly #deletes: DeleteReader;
+  readonly #sql: SqlOverArrow | undefined;
 
   constructor(options: ColumnCacheOptions) {
     this.#enabled = options.enabled ?? process.env.LAKELOOP_CACHE_OFF !== "1";
@@ -104,6 +111,7 @@ export class ColumnCache {
     this.disk = new DiskTier(options.diskDir ?? defaultCacheDir());
     this.#concurrency = options.fetchConcurrency ?? 8;
     this.#deletes = new DeleteReader(this.#store, () => (this.#duck ??= Duck.open({ threads: 2 })), this.#enabled ? this.disk : undefined);
+    this.#sql = options.sql;
   }
 
   /** Waits for disk writes in flight, then lets go of DuckDB. */
@@ -220,8 +228,9 @@ export class ColumnCache {
     const live = applyDeletes(assembled, plan, await deletesLoading, wholeBatches(plan));
     stats.rowsDeleted = live.deleted;
     stats.bytes.objectStore += this.#deletes.fetchedBytes - deleteBytes;
-    const filtered = filterTable(live.table, plan.filter, { shared: true, whole: live.whole });
-    const result = project(filtered, plan);
+    const result = plan.filter && this.#sql?.filterBatches && live.whole.some((w) => !w) && filtersInSql(plan)
+      ? await filterInSql(this.#sql, live.table, plan, live.whole)
+      : project(filterTable(live.table, plan.filter, { shared: true, whole: live.whole }), plan);
     stats.rowsReturned = result.numRows;
     stats.ms.filter = performance.now() - filterStarted;
     stats.ms.total = performance.now() - started;
@@ -308,6 +317,50 @@ function assemble(plan: ScanPlan, refs: FragmentRef[], found: Map<FragmentKey, F
   const batches = groups.map(({ group }, g) =>
     new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: group.rowCount, nullCount: 0, children: columns.map((c) => c[g]!) })));
   return new Table(schema, batches);
+}
+
+/**
+ * The filter run by DuckDB over the row groups that need it (the others are kept whole,
+ * as they are), each row group's rows back in its place: the scan's output in file order.
+ */
+async function filterInSql(sql: SqlOverArrow, table: Table, plan: ScanPlan, whole: boolean[]): Promise<Table> {
+  const partial = table.batches.filter((_, i) => !whole[i]);
+  const names = plan.output.map((f) => f.name);
+  const filtered = await sql.filterBatches!(new Table(table.schema, partial), formatFilter(plan.filter!.expr), names);
+  const indices = names.map((n) => table.schema.fields.findIndex((f) => f.name === n));
+  const kept: { length: number; children: Data[] }[] = [];
+  let next = 0;
+  for (const [i, batch] of table.batches.entries()) {
+    if (whole[i]) kept.push({ length: batch.numRows, children: indices.map((c) => batch.data.children[c]!) });
+    else {
+      const rows = filtered[next++];
+      if (rows) kept.push({ length: rows.numRows, children: rows.data.children as Data[] });
+    }
+  }
+  if (kept.length === 0) return emptyTable(new Schema(indices.map((c) => table.schema.fields[c]!)));
+  const columns = unifyStringColumns(names.map((_, c) => kept.map((k) => k.children[c]!)));
+  const schema = new Schema(indices.map((c, k) => new Field(table.schema.fields[c]!.name, columns[k]![0]!.type, true)));
+  return new Table(schema, kept.map((k, b) => new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: k.length, nullCount: 0, children: columns.map((col) => col[b]!) }))));
+}
+
+/** Types whose filter literals DuckDB reads as lakeloop compares them (format-filter.ts). */
+const SQL_FILTER_TYPES = new Set(["boolean", "int", "long", "float", "double", "date", "timestamp", "timestamptz", "string"]);
+const filterableInSql = (type: IcebergType) => typeof type === "string" && (SQL_FILTER_TYPES.has(type) || type.startsWith("decimal("));
+
+/**
+ * Filters DuckDB evaluates exactly as lakeloop's own evaluation does (binary, uuid,
+ * time, nanosecond and fixed literals aside), over columns SQL takes (no nested ones).
+ */
+function filtersInSql(plan: ScanPlan): boolean {
+  const visit = (e: FilterExpr): boolean => {
+    switch (e.kind) {
+      case "and": case "or": return e.args.every(visit);
+      case "not": return visit(e.arg);
+      case "literal": return true;
+      default: return filterableInSql(e.field.type);
+    }
+  };
+  return visit(plan.filter!.expr) && plan.read.every((f) => isPrimitive(f.type) && fixedLengthOf(f.type) === undefined);
 }
 
 /** Per record batch of the assembled table: is its row group kept whole by the filter? */

@@ -8,11 +8,11 @@ import { DEFAULT_LAKE, resolveLakeLocation } from "./lake-location.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
 
 const GLOBAL_HELP = `Global options:
-  --lake URI   the lake: file:///abs/path, file://./relative, or s3://bucket/prefix
-               (default: $LAKELOOP_LAKE, else file://./.lakeloop/lake)
+  --lake URI     the lake: file:///abs/path, file://./relative, or s3://bucket/prefix
+                 (default: $LAKELOOP_LAKE, else file://./.lakeloop/lake)
   --catalog URL  take the tables from an Iceberg REST catalog instead of the lake
-               folder (default: $LAKELOOP_CATALOG; see the README, "Your existing lake")
-  -h, --help   show help (also after a command: lakeloop <command> --help)
+                 folder (default: $LAKELOOP_CATALOG; README: "Your existing lake")
+  -h, --help     show help (also after a command: lakeloop <command> --help)
 
 Environment: LAKELOOP_LAKE, LAKELOOP_CACHE (cache dir), LAKELOOP_S3_ENDPOINT,
 AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (any S3-compatible endpoint);

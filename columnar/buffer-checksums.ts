@@ -2,8 +2,10 @@
 // (a TypeScript model reading its inputs in place) wrote to it. Each buffer's checksum
 // before lending is computed once and kept (resident tables are immutable, so the same
 // buffer lent again reuses it); after, every buffer is summed again and compared. The
-// native bridge sums at memory speed; without it a JavaScript loop does the same.
+// native bridge sums at memory speed on the thread pool, the buffers split over the
+// machine's cores; without it a JavaScript loop does the same.
 import type { Data, Table } from "apache-arrow";
+import { availableParallelism } from "node:os";
 import { nativeStatus } from "./native/load-native.js";
 
 /** Every distinct buffer of a table, with the column (and batch) it belongs to. */
@@ -42,25 +44,46 @@ export function checksum(view: ArrayBufferView): bigint {
   return bridge ? bridge.checksum(view) : checksumJs(view);
 }
 
-const before = new WeakMap<ArrayBufferView, bigint>();
+const LANES = Math.max(1, Math.min(4, availableParallelism()));
 
-/** The checksum of a buffer as it was when first lent (computed once, then kept). */
-export function checksumBefore(view: ArrayBufferView): bigint {
-  let sum = before.get(view);
-  if (sum === undefined) before.set(view, (sum = checksum(view)));
-  return sum;
+/** Checksums of many views: split by size over the cores (natively), else one by one. */
+export async function checksums(views: ArrayBufferView[]): Promise<bigint[]> {
+  const bridge = nativeStatus().bridge;
+  if (!bridge) return views.map(checksumJs);
+  if (views.length === 0) return [];
+  // Largest first into the lightest lane: lanes of about equal bytes.
+  const order = views.map((v, i) => i).sort((a, b) => views[b]!.byteLength - views[a]!.byteLength);
+  const lanes = Array.from({ length: Math.min(LANES, views.length) }, () => ({ bytes: 0, indices: [] as number[] }));
+  for (const i of order) {
+    const lane = lanes.reduce((l, x) => (x.bytes < l.bytes ? x : l));
+    lane.indices.push(i);
+    lane.bytes += views[i]!.byteLength;
+  }
+  const out: bigint[] = new Array(views.length);
+  await Promise.all(lanes.map(async (lane) => {
+    const sums = await bridge.checksumAll(lane.indices.map((i) => views[i]!));
+    lane.indices.forEach((i, k) => { out[i] = sums[k]!; });
+  }));
+  return out;
 }
+
+const before = new WeakMap<ArrayBufferView, bigint>();
 
 export interface Lent {
   buffers: { view: ArrayBufferView; column: string; batch: number; sum: bigint }[];
 }
 
-/** Records the tables' buffers before they are lent. */
-export function lend(tables: Table[]): Lent {
-  return { buffers: tables.flatMap((t) => buffersOf(t)).map((b) => ({ ...b, sum: checksumBefore(b.view) })) };
+/** Records the tables' buffers before they are lent (each buffer summed once, then kept). */
+export async function lend(tables: Table[]): Promise<Lent> {
+  const buffers = tables.flatMap((t) => buffersOf(t));
+  const missing = buffers.filter((b) => !before.has(b.view));
+  const sums = await checksums(missing.map((b) => b.view));
+  missing.forEach((b, i) => before.set(b.view, sums[i]!));
+  return { buffers: buffers.map((b) => ({ ...b, sum: before.get(b.view)! })) };
 }
 
-/** The first buffer that changed while lent, if any. */
-export function firstChanged(lent: Lent): { view: ArrayBufferView; column: string; batch: number } | undefined {
-  return lent.buffers.find((b) => checksum(b.view) !== b.sum);
+/** Every buffer that changed while lent (empty when none did). */
+export async function changedSince(lent: Lent): Promise<Lent["buffers"]> {
+  const now = await checksums(lent.buffers.map((b) => b.view));
+  return lent.buffers.filter((b, i) => now[i] !== b.sum);
 }

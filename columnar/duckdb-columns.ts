@@ -112,6 +112,55 @@ function planColumn(field: Field, chunks: Data[]): DuckColumn {
 
 const utf8 = new TextDecoder();
 
+/** A dictionary's strings, decoded once (cached fragments keep their dictionaries). */
+const decodedDictionaries = new WeakMap<Data, string[]>();
+function stringsOf(d: Data): string[] {
+  let out = decodedDictionaries.get(d);
+  if (!out) {
+    const offsets = d.valueOffsets;
+    const bytes = d.values as Uint8Array;
+    out = new Array<string>(d.length);
+    for (let i = 0; i < d.length; i++) out[i] = utf8.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!));
+    decodedDictionaries.set(d, out);
+  }
+  return out;
+}
+
+/** An id per dictionary, so that a set of dictionaries names its merged ENUM. */
+const dictionaryIds = new WeakMap<Data, number>();
+let nextDictionaryId = 0;
+const idOf = (d: Data) => {
+  let id = dictionaryIds.get(d);
+  if (id === undefined) dictionaryIds.set(d, (id = nextDictionaryId++));
+  return id;
+};
+
+interface MergedEnum {
+  values: string[];
+  remapOf: Map<Data, Int32Array>;
+}
+
+/**
+ * The ENUM of a set of dictionaries, by their ids: an edit's new output over the same
+ * cached fragments (the same dictionaries) merges nothing again. Bounded: the oldest
+ * merge goes first (dictionaries are small; they are what an entry keeps alive).
+ */
+const mergedEnums = new Map<string, MergedEnum>();
+const MERGES_KEPT = 256;
+
+function mergeDictionaries(dictionaries: Data[]): MergedEnum {
+  const key = dictionaries.map(idOf).sort((a, b) => a - b).join(",");
+  const cached = mergedEnums.get(key);
+  if (cached && dictionaries.every((d) => cached.remapOf.has(d))) return cached;
+  const decoded = dictionaries.map(stringsOf);
+  const values = [...new Set(decoded.flat())].sort(compareUtf8);
+  const position = new Map(values.map((v, i) => [v, i]));
+  const merged = { values, remapOf: new Map(dictionaries.map((d, i) => [d, Int32Array.from(decoded[i]!, (v) => position.get(v)!)])) };
+  if (mergedEnums.size >= MERGES_KEPT) mergedEnums.delete(mergedEnums.keys().next().value!);
+  mergedEnums.set(key, merged);
+  return merged;
+}
+
 function planDictionary(name: string, type: DataType, chunks: Data[]): DuckColumn {
   const { dictionary, indices } = type as unknown as { dictionary: DataType; indices: { bitWidth: number } };
   if (dictionary.typeId !== Type.Utf8) {
@@ -122,17 +171,7 @@ function planDictionary(name: string, type: DataType, chunks: Data[]): DuckColum
   const dictionaries = [...new Set(chunks.map((d) => d.dictionary!.data[0] as Data))];
   const entries = dictionaries.reduce((n, d) => n + d.length, 0);
   if (entries > ENUM_MAX_ENTRIES) return { name, kind: "dict-utf8", duckType: DuckTypeId.VARCHAR, width: 0, keyWidth, sql: "VARCHAR" };
-
-  const decoded = dictionaries.map((d) => {
-    const offsets = d.valueOffsets;
-    const bytes = d.values as Uint8Array;
-    const out: string[] = new Array(d.length);
-    for (let i = 0; i < d.length; i++) out[i] = utf8.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!));
-    return out;
-  });
-  const values = [...new Set(decoded.flat())].sort(compareUtf8);
-  const position = new Map(values.map((v, i) => [v, i]));
-  const remapOf = new Map(dictionaries.map((d, i) => [d, Int32Array.from(decoded[i]!, (v) => position.get(v)!)]));
+  const { values, remapOf } = mergeDictionaries(dictionaries);
   const remaps = chunks.map((d) => remapOf.get(d.dictionary!.data[0] as Data)!);
   const sql = `ENUM(${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ")})`;
   return { name, kind: "enum", duckType: DuckTypeId.ENUM, width: 0, keyWidth, values, remaps, sql };

@@ -6,7 +6,8 @@
 // - js: inputs are appended into temporary tables (dictionary strings as ENUM codes) and
 //   results read back with the synchronous chunk API.
 // `openSqlOverArrow()` picks native when the bridge loaded; `path` says which is active.
-import type { Table } from "apache-arrow";
+import { availableParallelism } from "node:os";
+import { Table, type RecordBatch } from "apache-arrow";
 import { arrowFromDuckDB } from "./arrow-from-duckdb.js";
 import { loadArrowIntoDuckDB } from "./arrow-into-duckdb.js";
 import { allocate } from "./buffers.js";
@@ -40,6 +41,12 @@ export interface SqlOverArrow {
   readonly reason: string;
   /** `timing`, when given, receives milliseconds spent registering inputs (in), querying (sql) and turning the result into Arrow (out). */
   query(sql: string, inputs?: Record<string, Table>, signal?: AbortSignal, timing?: SqlTiming): Promise<Table>;
+  /**
+   * Native path only: the rows of each batch of `table` where `where` (a DuckDB boolean
+   * expression) holds, with `columns`, batch by batch in order (undefined for a batch
+   * that keeps none) — a scan's row filter at DuckDB's speed.
+   */
+  filterBatches?(table: Table, where: string, columns: string[]): Promise<(RecordBatch | undefined)[]>;
   close(): Promise<void>;
 }
 
@@ -67,6 +74,9 @@ function settingsOf(options: SqlOverArrowOptions): Record<string, string> {
 }
 
 const sharedAllocate = (bytes: number): Uint8Array => allocate(bytes, true).subarray(0, bytes);
+
+/** Row filters split over this many DuckDB threads (each query keeps its rows' order on one). */
+const PARALLEL_FILTERS = Math.max(1, Math.min(4, availableParallelism()));
 
 class NativeSql implements SqlOverArrow {
   readonly path = "native" as const;
@@ -113,6 +123,52 @@ class NativeSql implements SqlOverArrow {
     } finally {
       signal?.removeEventListener("abort", onAbort);
       for (const [name, id] of registered) this.bridge.release(conn, name, id);
+      if (this.#closed) this.bridge.disconnect(conn);
+      else this.#idle.push(conn);
+    }
+  }
+
+  async filterBatches(table: Table, where: string, columns: string[]): Promise<(RecordBatch | undefined)[]> {
+    // An order-keeping query runs on one DuckDB thread: split the batches into parts of
+    // about equal rows and filter the parts side by side, one connection each.
+    const parts = Math.min(PARALLEL_FILTERS, table.batches.length);
+    const ranges: [number, number][] = [];
+    let from = 0;
+    for (let p = 0; p < parts; p++) {
+      const target = (table.numRows * (p + 1)) / parts;
+      let to = from;
+      let rows = table.batches.slice(0, from).reduce((n, b) => n + b.numRows, 0);
+      while (to < table.batches.length && (rows < target || to === from)) rows += table.batches[to++]!.numRows;
+      if (p === parts - 1) to = table.batches.length;
+      if (to > from) ranges.push([from, to]);
+      from = to;
+    }
+    const results = await Promise.all(ranges.map(([a, b]) => this.#filterPart(new Table(table.schema, table.batches.slice(a, b)), where, columns)));
+    return results.flat();
+  }
+
+  async #filterPart(table: Table, where: string, columns: string[]): Promise<(RecordBatch | undefined)[]> {
+    const conn = this.#connection();
+    const name = "__lakeloop_filter";
+    const id = this.bridge.register(conn, name, { ...describeForNative(table), batchColumn: true });
+    try {
+      const select = [...columns.map(quoteIdent), "__lakeloop_batch"].join(", ");
+      const result = await this.bridge.query(conn, `SELECT ${select} FROM ${name} WHERE ${where}`, sharedAllocate);
+      const out = tableFromBuffers(result.rows, result.columns.map((c) => ({ ...c, type: c.type as BufferType }) as ColumnBuffers));
+      const batchColumn = out.batches[0]!.data.children.at(-1)!.values as Int32Array;
+      const kept = out.batches[0]!.selectAt(columns.map((_, i) => i));
+      const batches: (RecordBatch | undefined)[] = new Array(table.batches.length).fill(undefined);
+      // Rows come back in table order, so each batch's rows are one run.
+      for (let start = 0; start < result.rows;) {
+        const b = batchColumn[start]!;
+        let end = start + 1;
+        while (end < result.rows && batchColumn[end] === b) end++;
+        batches[b] = kept.slice(start, end);
+        start = end;
+      }
+      return batches;
+    } finally {
+      this.bridge.release(conn, name, id);
       if (this.#closed) this.bridge.disconnect(conn);
       else this.#idle.push(conn);
     }

@@ -171,9 +171,9 @@ export class Session {
     this.#cells.delete(cell);
   }
 
-  /** Plans the targets (default: every model) against what the worker holds. */
-  async plan(targets?: string[]): Promise<PlannedRun> {
-    const graph = await buildDag(this.definitions(), { catalog: this.catalog, duck: this.duck });
+  /** Plans the targets (default: every model) against what the worker holds; `graph`: the DAG if just built. */
+  async plan(targets?: string[], graph?: Graph): Promise<PlannedRun> {
+    graph ??= await buildDag(this.definitions(), { catalog: this.catalog, duck: this.duck });
     const names = targets ?? [...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name);
     for (const name of names) {
       if (!graph.model(name)) throw new DefinitionError("UNKNOWN_TARGET", `no model named "${name}"; models: ${[...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name).join(", ") || "none yet"}`);
@@ -204,18 +204,21 @@ export class Session {
   }
 
   /** Runs the targets (default: every model), reusing what the worker holds. */
-  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void } = {}): Promise<RunReport> {
+  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void; graph?: Graph } = {}): Promise<RunReport> {
+    let graph = options.graph;
     // A worker lost mid-run is replaced, and the run planned and run again on the new one.
     const timing = { plan: 0, run: 0 };
     const { planned, events, outcome } = await retryAfterWorkerLoss(async () => {
       const t0 = performance.now();
-      const planned = await this.plan(targets);
+      // The DAG the caller just built serves the first plan; a retry builds it again.
+      const planned = await this.plan(targets, graph);
+      graph = undefined;
       timing.plan = performance.now() - t0;
       const workerPlan = toWorkerPlan(planned.plan, planned.parts);
       const events: NodeEvent[] = [];
       let runId: string | undefined;
       const started = (id: string) => { runId = id; this.#running.add(id); options.onStart?.(id); };
-      const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, { ...options, onStart: started })
+      const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, { previewRows: options.previewRows, onStart: started })
         .finally(() => { if (runId) this.#running.delete(runId); });
       timing.run = performance.now() - t0 - timing.plan;
       return { planned, events, outcome };
@@ -261,7 +264,7 @@ export class Session {
         if (this.#seen.has(node.name)) targets.add(node.name);
       }
     }
-    return { value, report: await this.run([...targets], onEvent) };
+    return { value, report: await this.run([...targets], onEvent, { graph }) };
   }
 
   /** Cancels the runs in flight (a front end's interrupt); true when there was one. */

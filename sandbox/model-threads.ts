@@ -56,7 +56,6 @@ export class ModelThread {
       resourceLimits: { maxOldGenerationSizeMb: key.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, key.memoryMb / 8)) },
       stdout: false,
     });
-    this.worker.unref();
     this.ready = new Promise((resolve, reject) => {
       const onReady = (m: ThreadMessage) => {
         if ("ready" in m) {
@@ -76,6 +75,8 @@ export class ModelThread {
       this.retired = true;
       this.#onFailure?.(Object.assign(new Error(`thread exit code ${code}`), { code: "EXIT" }));
     });
+    // After the listeners: adding a message listener refs the thread's port again.
+    this.worker.unref();
   }
 
   readonly worker: Worker;
@@ -103,9 +104,10 @@ export class ModelThread {
     this.worker.unref();
   }
 
-  terminate(): void {
+  /** Ends the thread; resolves once it can no longer touch memory. */
+  terminate(): Promise<void> {
     this.retired = true;
-    void this.worker.terminate();
+    return this.worker.terminate().then(() => undefined, () => undefined);
   }
 }
 
@@ -144,9 +146,9 @@ export class ModelThreads {
   release(thread: ModelThread): void {
     thread.finish();
     const reusable = !thread.retired && !thread.exited && !thread.key.fence && thread.runs < MAX_RUNS;
-    if (!reusable) thread.terminate();
+    if (!reusable) void thread.terminate();
     if (this.#closed) {
-      thread.terminate();
+      void thread.terminate();
       return;
     }
     const id = keyOf(thread.key);
@@ -168,7 +170,7 @@ export class ModelThreads {
     for (const [id, list] of this.#idle) {
       if (total <= MAX_IDLE) break;
       while (list.length && total > MAX_IDLE) {
-        list.pop()!.terminate();
+        void list.pop()!.terminate();
         total--;
       }
       if (!list.length) this.#idle.delete(id);
@@ -181,7 +183,7 @@ export class ModelThreads {
 
   close(): void {
     this.#closed = true;
-    for (const list of this.#idle.values()) list.forEach((t) => t.terminate());
+    for (const list of this.#idle.values()) list.forEach((t) => void t.terminate());
     this.#idle.clear();
   }
 }

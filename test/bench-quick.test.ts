@@ -35,16 +35,21 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
 
-const BENCHES = ["handoff", "iteration-trace", "package-add", "replan", "sql-nodes", "kernel-roundtrip", "scan"];
+const BENCHES = ["handoff", "iteration-trace", "package-add", "replan", "sql-nodes", "kernel-roundtrip", "year", "scan"];
 
-/** The section `## name`: its title paragraph (the table's caption) and its table as cells, by header. */
-function section(name: string): { text: string; title: string; header: string[]; rows: string[][] } {
+/** The section `## name`: its `which`-th table's title paragraph (the caption) and its cells, by header. */
+function section(name: string, which = 0): { text: string; title: string; header: string[]; rows: string[][] } {
   const text = results.split(/^(?=## )/m).find((s) => s.startsWith(`## ${name}\n`));
   expect(text, `no section ${name} in\n${results}`).toBeDefined();
   const lines = text!.split("\n");
-  const table = lines.filter((l) => l.startsWith("| ") && !/^\| -/.test(l)).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
-  const firstTableLine = lines.findIndex((l) => l.startsWith("| "));
-  const title = firstTableLine > 0 ? lines.slice(0, firstTableLine).reverse().find((l) => l.trim() !== "") ?? "" : "";
+  // Tables are runs of "| " lines; a section may hold more than one.
+  const starts = lines.map((l, i) => (l.startsWith("| ") && !lines[i - 1]?.startsWith("| ") ? i : -1)).filter((i) => i >= 0);
+  const first = starts[which] ?? -1;
+  expect(first, `${name}: no table ${which + 1}`).toBeGreaterThanOrEqual(0);
+  let end = first;
+  while (end < lines.length && lines[end]!.startsWith("| ")) end++;
+  const table = lines.slice(first, end).filter((l) => !/^\| -/.test(l)).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+  const title = lines.slice(0, first).reverse().find((l) => l.trim() !== "") ?? "";
   return { text: text!, title, header: table[0] ?? [], rows: table.slice(1) };
 }
 
@@ -105,6 +110,16 @@ describe("npm run bench -- --quick", () => {
     expect(s.title).toMatch(/faster than Arrow IPC/);
   });
 
+  it("iteration trace: where lakeloop's time went, per step and phase", () => {
+    const s = section("iteration-trace", 1);
+    expect(s.header.slice(0, 3)).toEqual(["step", "ms", "engine"]);
+    expect(s.header).toContain("decode");
+    expect(s.header).toContain("check");
+    expect(s.rows.at(-1)![0]).toBe("total");
+    for (const r of s.rows) for (const cell of r.slice(1)) expect(isTime(cell), r.join(" | ")).toBe(true);
+    expect(s.title).toMatch(/Steps that fetch nothing \([\d, ]+\) took at most [\d.]+x DuckDB's time/);
+  });
+
   it("iteration trace: at least 10 edits, per step and in total, for lakeloop, cache off, DuckDB and the ideal", () => {
     const s = checkFigures("iteration-trace", {
       rows: ["rows"], bytes: ["lakeloop bytes", "cache off bytes", "DuckDB bytes", "ideal new bytes"], ms: ["lakeloop ms", "cache off ms", "DuckDB ms"],
@@ -136,10 +151,20 @@ describe("npm run bench -- --quick", () => {
     expect(s.rows.find((r) => r[0]!.startsWith("one-node edit"))![2]).toBe("19"); // the other 19 models; the scan is not needed
   });
 
-  it("SQL nodes: Arrow in and out of DuckDB next to the query", () => {
-    const s = checkFigures("sql-nodes", { rows: ["rows"], bytes: ["bytes moved"], ms: ["ms"] });
-    expect(s.rows).toHaveLength(5);
+  it("SQL nodes: the native and the JavaScript path next to DuckDB's own GROUP BY", () => {
+    const s = checkFigures("sql-nodes", { rows: ["rows"], bytes: ["bytes"], ms: ["ms"] });
+    expect(s.rows).toHaveLength(11);
+    expect(s.rows[0]![0]).toMatch(/^native/);
+    expect(s.rows.some((r) => /^JavaScript path/.test(r[0]!))).toBe(true);
     expect(s.rows[0]![1]).toBe("200,000");
+    expect(s.title).toMatch(/the native path costs [\d.]+x the GROUP BY itself; the js path costs [\d.]+x/);
+  });
+
+  it("year: cold and after a SQL edit against DuckDB, and the worker's peak memory", () => {
+    const s = checkFigures("year", { rows: ["rows"], bytes: ["bytes read"], ms: ["lakeloop ms", "DuckDB ms"] });
+    expect(s.rows.map((r) => r[0]!.slice(0, 5))).toEqual(["cold:", "after", "(the "]);
+    expect(s.title).toMatch(/cold [\d.]+x DuckDB's time, after the SQL edit [\d.]+x/);
+    expect(s.title).toMatch(/peak memory: [\d.]+ (KB|MB|GB)/);
   });
 
   it("kernel round trip: median, p90 and max over the real kernel's sockets", () => {

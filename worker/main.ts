@@ -39,10 +39,10 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
   const requestTimeoutMs = Number(env.LAKELOOP_S3_TIMEOUT_MS) > 0 ? Number(env.LAKELOOP_S3_TIMEOUT_MS) : undefined;
   const store = await openStore(options.lake, env, requestTimeoutMs ? { requestTimeoutMs } : {});
   const catalog = await Catalog.open(store, env);
-  // The catalog's store also reaches tables outside the lake (registered, REST, copied).
-  const cache = new ColumnCache({ store: catalog.store, diskDir: options.cacheDir ?? defaultCacheDir(options.env) });
   const duck = await Duck.open();
   const sql = await openSqlOverArrow();
+  // The catalog's store also reaches tables outside the lake (registered, REST, copied).
+  const cache = new ColumnCache({ store: catalog.store, diskDir: options.cacheDir ?? defaultCacheDir(options.env), sql });
   // Model threads start now, so the first edit finds one warm.
   const threads = modelThreads();
   options.log?.(`SQL nodes: ${sql.path} path (${sql.reason})`);

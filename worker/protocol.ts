@@ -77,7 +77,7 @@ export type Reply =
   | { v: 1; type: "fetch-finished"; id: string; node: string; rows: number; batches: number }
   | { v: 1; type: "has"; id: string; resident: string[] }
   | { v: 1; type: "diff"; id: string; diffs: { node: string; summary: string; memoryBytes: number; diskBytes: number; fetchBytes: number }[] }
-  | { v: 1; type: "status"; id: string; resident: { node: string; name: string; rows: number; bytes: number }[]; memoryBytes: number; memoryBudget: number; cache: unknown; engine: { sql: "native" | "js"; reason: string } | null; runs: number; clients: number }
+  | { v: 1; type: "status"; id: string; resident: { node: string; name: string; rows: number; bytes: number }[]; memoryBytes: number; memoryBudget: number; cache: unknown; engine: { sql: "native" | "js"; reason: string } | null; process?: { rssBytes: number; maxRssBytes: number }; runs: number; clients: number }
   | { v: 1; type: "pong"; id: string }
   | { v: 1; type: "ok"; id: string }
   | { v: 1; type: "error"; id: string; error: ErrorInfo };

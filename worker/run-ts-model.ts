@@ -6,7 +6,7 @@
 // not given: their checksums before and after the model must agree, and a model that
 // wrote to one fails with the damaged buffers named so the worker can drop every copy.
 import type { Table } from "apache-arrow";
-import { firstChanged, lend, type Lent } from "../columnar/buffer-checksums.js";
+import { changedSince, lend, type Lent } from "../columnar/buffer-checksums.js";
 import { describeTable, resolveKnownViews, shareTable, sharedBuffersOf, tableFromDescription, type TableDescription } from "../columnar/share.js";
 import type { ModelEnvironment } from "../sandbox/model-module.js";
 import { DEFAULT_MEMORY_MB, ModelThreads } from "../sandbox/model-threads.js";
@@ -55,14 +55,15 @@ export interface RunTsModelOptions {
 }
 
 /** The model's inputs, checked after it ran: the first one it wrote to, and every buffer it damaged. */
-function damageOf(inputs: Record<string, Lent>): ModelError | undefined {
-  const first = Object.entries(inputs).map(([name, l]) => [name, firstChanged(l)] as const).find(([, changed]) => changed);
+async function damageOf(inputs: Record<string, Lent>): Promise<ModelError | undefined> {
+  const changed = await Promise.all(Object.entries(inputs).map(async ([name, l]) => [name, await changedSince(l)] as const));
+  const first = changed.find(([, c]) => c.length > 0);
   if (!first) return undefined;
-  const [name, changed] = first as [string, NonNullable<ReturnType<typeof firstChanged>>];
-  const damaged = new Set<ArrayBufferLike>();
-  for (const l of Object.values(inputs)) for (const b of l.buffers) if (firstChanged({ buffers: [b] })) damaged.add(b.view.buffer);
-  return new ModelError("MODEL_WROTE_INPUT", `wrote to its input "${name}" (column ${changed.column}); inputs are read-only and shared with ` +
-    `other models — copy before changing, e.g. ${name}.getChild("${changed.column}").toArray().slice()`, undefined, damaged);
+  const name = first[0];
+  const column = first[1][0]!.column;
+  const damaged = new Set<ArrayBufferLike>(changed.flatMap(([, c]) => c.map((b) => b.view.buffer)));
+  return new ModelError("MODEL_WROTE_INPUT", `wrote to its input "${name}" (column ${column}); inputs are read-only and shared with ` +
+    `other models — copy before changing, e.g. ${name}.getChild("${column}").toArray().slice()`, undefined, damaged);
 }
 
 export async function runTsModel(spec: TsSpec, inputs: Record<string, Table>, options: RunTsModelOptions = {}): Promise<Table> {
@@ -75,7 +76,7 @@ export async function runTsModel(spec: TsSpec, inputs: Record<string, Table>, op
   for (const [name, table] of Object.entries(inputs)) {
     const sharedTable = shareTable(table);
     described[name] = describeTable(sharedTable);
-    lent[name] = lend([sharedTable]);
+    lent[name] = await lend([sharedTable]);
   }
   const handedOff = performance.now();
   const thread = await threads.acquire({ memoryMb, fence: options.environment?.fence });
@@ -91,11 +92,15 @@ export async function runTsModel(spec: TsSpec, inputs: Record<string, Table>, op
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      if (!keepThread) thread.terminate();
+      // A thread that is ended must be gone before its inputs are checked.
+      const ended = keepThread ? Promise.resolve() : thread.terminate();
       threads.release(thread);
-      // Whatever happened, the inputs must be as they were lent.
+      void ended.then(() => check(end));
+    };
+    // Whatever happened, the inputs must be as they were lent.
+    const check = async (end: () => void) => {
       const checking = performance.now();
-      const damage = damageOf(lent);
+      const damage = await damageOf(lent);
       if (options.profile) {
         const p = options.profile;
         p["hand-off"] = handedOff - started + inThread.inputs;

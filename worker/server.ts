@@ -185,6 +185,7 @@ export class WorkerServer {
           resident: this.resident.list().map((o) => ({ node: o.node, name: o.name, rows: o.table.numRows, bytes: o.bytes })),
           memoryBytes: this.resident.bytes, memoryBudget: this.resident.budgetBytes, cache: this.options.services.cacheStats?.() ?? null,
           engine: this.options.services.engine?.() ?? null,
+          process: { rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024 },
           runs: this.#runs.size, clients: this.#lastSeen.size,
         });
       case "diff": {

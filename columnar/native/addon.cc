@@ -321,6 +321,9 @@ napi_value Register(napi_env env, napi_callback_info info) {
       if (missing) return throw_message(env, "column \"" + c.name + "\" of batch " + std::to_string(b) + " has no buffers");
     }
   }
+  bool batch_column = false;
+  napi_get_value_bool(env, prop(env, description, "batchColumn"), &batch_column);
+  registration->batch_column = batch_column;
   registration->plan_chunks();
   uint64_t id = add_registration(registration);
   std::string sql = "CREATE OR REPLACE TEMP VIEW " + quote_ident(name) + " AS SELECT * FROM lakeloop_arrow(" + std::to_string(id) + "::UBIGINT)";
@@ -508,17 +511,11 @@ napi_value ZstdDecompress(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// checksum(view) -> a 64-bit checksum of the bytes (as a BigInt), at memory speed: four
-// independent lanes of multiply-xor over 8-byte words, folded with the length. Sorting
-// values in place changes it (unlike a plain sum), which is what it is for: telling
-// whether a model wrote to memory it was only lent.
-napi_value Checksum(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value args[1];
-  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
-  size_t length = 0;
-  const uint8_t *bytes = bytes_of(env, args[0], &length);
-  if (!bytes && length) return throw_message(env, "checksum takes a typed array");
+// A 64-bit checksum of bytes at memory speed: four independent lanes of multiply-xor
+// over 8-byte words, folded with the length. Sorting values in place changes it (unlike
+// a plain sum), which is what it is for: telling whether a model wrote to memory it was
+// only lent.
+uint64_t checksum_of(const uint8_t *bytes, size_t length) {
   const uint64_t k = 0x9E3779B97F4A7C15ull;
   uint64_t lanes[4] = {1, 2, 3, 4};
   size_t words = length / 8, i = 0;
@@ -538,9 +535,71 @@ napi_value Checksum(napi_env env, napi_callback_info info) {
   }
   for (size_t j = words * 8; j < length; j++) h = (h ^ bytes[j]) * k;
   for (int l = 0; l < 4; l++) h = (h ^ lanes[l]) * k + static_cast<uint64_t>(l);
+  return h;
+}
+
+// checksum(view) -> the checksum of the view's bytes, as a BigInt.
+napi_value Checksum(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  size_t length = 0;
+  const uint8_t *bytes = bytes_of(env, args[0], &length);
+  if (!bytes && length) return throw_message(env, "checksum takes a typed array");
   napi_value out;
-  napi_create_bigint_uint64(env, h, &out);
+  napi_create_bigint_uint64(env, checksum_of(bytes, length), &out);
   return out;
+}
+
+struct ChecksumWork {
+  napi_async_work work = nullptr;
+  napi_deferred deferred = nullptr;
+  napi_ref keep = nullptr;
+  std::vector<std::pair<const uint8_t *, size_t>> views;
+  std::vector<uint64_t> sums;
+};
+
+// checksumAll(views) -> Promise<BigInt[]>, on a thread of the pool (callers split the
+// views over several calls to use several cores).
+napi_value ChecksumAll(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  auto *w = new ChecksumWork();
+  uint32_t n = 0;
+  napi_get_array_length(env, args[0], &n);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    napi_get_element(env, args[0], i, &v);
+    size_t length = 0;
+    const uint8_t *bytes = bytes_of(env, v, &length);
+    w->views.emplace_back(bytes, bytes ? length : 0);
+  }
+  napi_value promise, name;
+  CHECK(napi_create_reference(env, args[0], 1, &w->keep));
+  CHECK(napi_create_promise(env, &w->deferred, &promise));
+  napi_create_string_utf8(env, "lakeloop.checksum", NAPI_AUTO_LENGTH, &name);
+  CHECK(napi_create_async_work(env, nullptr, name,
+    [](napi_env, void *data) {
+      auto *w = static_cast<ChecksumWork *>(data);
+      for (auto &[bytes, length] : w->views) w->sums.push_back(checksum_of(bytes, length));
+    },
+    [](napi_env env, napi_status, void *data) {
+      auto *w = static_cast<ChecksumWork *>(data);
+      napi_value out;
+      napi_create_array_with_length(env, w->sums.size(), &out);
+      for (size_t i = 0; i < w->sums.size(); i++) {
+        napi_value v;
+        napi_create_bigint_uint64(env, w->sums[i], &v);
+        napi_set_element(env, out, static_cast<uint32_t>(i), v);
+      }
+      napi_resolve_deferred(env, w->deferred, out);
+      napi_delete_reference(env, w->keep);
+      napi_delete_async_work(env, w->work);
+      delete w;
+    }, w, &w->work));
+  CHECK(napi_queue_async_work(env, w->work));
+  return promise;
 }
 
 struct DecodeWork {
@@ -657,6 +716,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"query", nullptr, Query, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"decodeChunk", nullptr, DecodeChunk, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"checksum", nullptr, Checksum, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"checksumAll", nullptr, ChecksumAll, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"registrations", nullptr, Registrations, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"zstdDecompress", nullptr, ZstdDecompress, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

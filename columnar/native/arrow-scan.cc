@@ -80,6 +80,11 @@ static void bind(duckdb_bind_info info) {
     duckdb_bind_add_result_column(info, c.name.c_str(), type);
     duckdb_destroy_logical_type(&type);
   }
+  if (registration->batch_column) {
+    duckdb_logical_type type = duckdb_create_logical_type(DUCK_INTEGER);
+    duckdb_bind_add_result_column(info, "__lakeloop_batch", type);
+    duckdb_destroy_logical_type(&type);
+  }
   duckdb_bind_set_cardinality(info, static_cast<idx_t>(registration->rows), true);
   duckdb_bind_set_bind_data(info, new BindData{registration}, [](void *p) { delete static_cast<BindData *>(p); });
 }
@@ -198,7 +203,13 @@ static void scan(duckdb_function_info info, duckdb_data_chunk output) {
   int64_t n = std::min<int64_t>(CHUNK, batch.length - from);
   for (idx_t i = 0; i < state->projection.size(); i++) {
     idx_t col = state->projection[i];
-    fill_column(duckdb_data_chunk_get_vector(output, i), r.columns[col], batch.columns[col], from, n);
+    duckdb_vector vector = duckdb_data_chunk_get_vector(output, i);
+    if (col == r.columns.size()) {  // the batch number column
+      auto *out = static_cast<int32_t *>(duckdb_vector_get_data(vector));
+      for (int64_t j = 0; j < n; j++) out[j] = static_cast<int32_t>(batch_index);
+      continue;
+    }
+    fill_column(vector, r.columns[col], batch.columns[col], from, n);
   }
   duckdb_data_chunk_set_size(output, static_cast<idx_t>(n));
 }

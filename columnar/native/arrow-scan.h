@@ -57,6 +57,9 @@ struct InBatch {
 
 struct Registration {
   std::vector<InColumn> columns;
+  // A last column "__lakeloop_batch" holding each row's batch number: a filter over
+  // several batches can give every batch back its own rows, in order.
+  bool batch_column = false;
   std::vector<InBatch> batches;
   // (batch, first row) of every 2,048-row chunk, in table order.
   std::vector<std::pair<uint32_t, int64_t>> chunks;

@@ -33,6 +33,8 @@ export interface NativeSlice {
 
 export interface NativeTableDescription {
   columns: NativeColumnDescription[];
+  /** Add a last column "__lakeloop_batch": each row's batch number. */
+  batchColumn?: boolean;
   batches: { length: number; columns: NativeSlice[] }[];
 }
 
@@ -65,6 +67,8 @@ export interface NativeBridge {
     Promise<{ nullCount: number; valuesLength: number; dictCount: number; dictBytesLength: number; dictionary: boolean } | { unsupported: string }>;
   /** A 64-bit checksum of the view's bytes, at memory speed. */
   checksum(view: ArrayBufferView): bigint;
+  /** The checksums of several views, on a thread of the pool. */
+  checksumAll(views: ArrayBufferView[]): Promise<bigint[]>;
   /** Arrow tables registered right now, process-wide. */
   registrations(): number;
 }

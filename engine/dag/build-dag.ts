@@ -9,6 +9,7 @@ import type { Catalog } from "../../lake/iceberg/catalog.js";
 import { nearestName, shortTableName } from "../../lake/iceberg/names.js";
 import type { Table } from "../../lake/iceberg/table.js";
 import { FilterError } from "../../lake/filter/errors.js";
+import { formatFilter } from "../../lake/filter/format-filter.js";
 import { parseFilter } from "../../lake/filter/parse-filter.js";
 import { decimalTypeOf } from "../../lake/value-text.js";
 import { DefinitionError, type ModelDefinition, type SourceLocation } from "../model/definition.js";
@@ -84,7 +85,8 @@ export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext
     const short = shortTableName(table.name);
     const travel = read.explicit ? `@${snapshotId ?? "empty"}` : "";
     const node: ScanNode = {
-      kind: "scan", key: `scan:${table.name}${travel}|${columns.join(",")}|${filter?.text ?? ""}`,
+      // Keyed by the filter's canonical text: equal filters however written are one scan.
+      kind: "scan", key: `scan:${table.name}${travel}|${columns.join(",")}|${filter ? formatFilter(filter.expr) : ""}`,
       name: `${short}${travel}[${columns.join(", ")}]${filter ? " where " + filter.text : ""}`,
       table: table.name, tableUuid: table.metadata["table-uuid"], snapshotId, columns, filter,
     };

@@ -24,7 +24,24 @@ export interface ParsedSql {
   normalized: string;
 }
 
+/**
+ * Parsed statements by their text: every edit rebuilds the DAG, and most of its SQL
+ * models did not change (bounded; the oldest go first). Errors are not kept: they carry
+ * the cell location of the definition at hand.
+ */
+const parsedByText = new Map<string, ParsedSql>();
+const PARSES_KEPT = 500;
+
 export async function parseSql(duck: Duck, sql: string, at: SourceLocation): Promise<ParsedSql> {
+  const known = parsedByText.get(sql);
+  if (known) return known;
+  const parsed = await parseSqlText(duck, sql, at);
+  if (parsedByText.size >= PARSES_KEPT) parsedByText.delete(parsedByText.keys().next().value!);
+  parsedByText.set(sql, parsed);
+  return parsed;
+}
+
+async function parseSqlText(duck: Duck, sql: string, at: SourceLocation): Promise<ParsedSql> {
   const [row] = await duck.rows(`SELECT json_serialize_sql(${quoteLiteral(sql)}) AS j`);
   const parsed = parseJsonExact(String(row!.j)) as { error: boolean; error_type?: string; error_message?: string; position?: string; statements?: { node: Node }[] };
   if (parsed.error) {

@@ -6,9 +6,12 @@
 //   LAKELOOP_CATALOG_OAUTH2_URI  the token endpoint (default <catalog>/v1/oauth/tokens)
 //   LAKELOOP_CATALOG_SCOPE       the OAuth2 scope (default "catalog")
 //   LAKELOOP_CATALOG_TIMEOUT_MS  one request's limit (default 30000)
+//   LAKELOOP_CATALOG_SIGV4       sign requests with AWS SigV4 under this name ("glue",
+//                                "s3tables") instead of a token; LAKELOOP_CATALOG_SIGV4_REGION
 // Credentials are never sent in clear text to another machine: http:// is for loopback
 // addresses unless LAKELOOP_CATALOG_ALLOW_HTTP=1.
 import { IcebergError } from "../iceberg/errors.js";
+import { sigV4SettingsFrom, type SigV4Settings } from "./sigv4.js";
 
 export interface RestClientConfig {
   /** Base URL without a trailing slash. */
@@ -19,6 +22,8 @@ export interface RestClientConfig {
   oauth2Uri: string;
   scope: string;
   timeoutMs: number;
+  /** AWS SigV4 signing (Glue, S3 Tables) instead of tokens. */
+  sigv4?: SigV4Settings;
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -48,7 +53,8 @@ export function restClientConfigFrom(env: NodeJS.ProcessEnv): RestClientConfig {
     credential = { id: credentialText.slice(0, colon), secret: credentialText.slice(colon + 1) };
   }
   const token = env.LAKELOOP_CATALOG_TOKEN || undefined;
-  if ((token || credential) && url.protocol === "http:" && !isLoopbackHost(url.hostname) && env.LAKELOOP_CATALOG_ALLOW_HTTP !== "1") {
+  const sigv4 = sigV4SettingsFrom(env, url);
+  if ((token || credential || sigv4) && url.protocol === "http:" && !isLoopbackHost(url.hostname) && env.LAKELOOP_CATALOG_ALLOW_HTTP !== "1") {
     throw new IcebergError("INSECURE_CATALOG_URI", `refusing to send catalog credentials over plain http to ${url.host}; use https:// (or set LAKELOOP_CATALOG_ALLOW_HTTP=1 on a network you trust)`);
   }
   const timeout = Number(env.LAKELOOP_CATALOG_TIMEOUT_MS);
@@ -60,5 +66,6 @@ export function restClientConfigFrom(env: NodeJS.ProcessEnv): RestClientConfig {
     oauth2Uri: env.LAKELOOP_CATALOG_OAUTH2_URI || `${uri}/v1/oauth/tokens`,
     scope: env.LAKELOOP_CATALOG_SCOPE || "catalog",
     timeoutMs: timeout > 0 ? timeout : 30_000,
+    sigv4,
   };
 }

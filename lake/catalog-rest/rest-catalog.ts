@@ -36,7 +36,7 @@ export class RestCatalog extends Catalog {
   /** Asks the catalog for its configuration (GET /v1/config), as every client must first. */
   static async connect(store: ReachStore, env: NodeJS.ProcessEnv): Promise<RestCatalog> {
     const config = restClientConfigFrom(env);
-    const client = new RestClient(config);
+    const client = new RestClient(config, env);
     const answer = (await client.request<CatalogConfig>("GET", "/v1/config", { query: { warehouse: config.warehouse } })).body ?? {};
     const properties: Record<string, string> = { ...answer.defaults, ...(config.warehouse ? { warehouse: config.warehouse } : {}), ...answer.overrides };
     client.prefix = properties.prefix ?? "";

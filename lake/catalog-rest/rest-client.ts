@@ -4,6 +4,9 @@
 // never a token or secret.
 import { IcebergError } from "../iceberg/errors.js";
 import type { RestClientConfig } from "./client-config.js";
+import { RequestSigner } from "./sigv4.js";
+
+const DROPPED_CONNECTION = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
 
 export class CatalogRequestError extends IcebergError {
   override name = "CatalogRequestError";
@@ -32,9 +35,12 @@ export class RestClient {
   #token: string | undefined;
   /** When the OAuth2 token must be renewed (ms since epoch). */
   #renewAt = Infinity;
+  readonly #signer: RequestSigner | undefined;
 
-  constructor(readonly config: RestClientConfig) {
+  /** `env` holds the AWS credentials a SigV4-signing client uses. */
+  constructor(readonly config: RestClientConfig, env: NodeJS.ProcessEnv = process.env) {
     this.#token = config.token;
+    this.#signer = config.sigv4 && new RequestSigner(config.sigv4, env);
   }
 
   /** "/v1/<prefix>/<rest>" for a catalog route below the prefix. */
@@ -63,20 +69,31 @@ export class RestClient {
   async #send(method: string, path: string, options: RequestOptions): Promise<Response> {
     const url = new URL(this.config.uri + path);
     for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
-    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+    let headers: Record<string, string> = { accept: "application/json", ...options.headers };
     const token = await this.#currentToken();
     if (token) headers.authorization = `Bearer ${token}`;
-    if (options.body !== undefined) headers["content-type"] = "application/json";
-    return this.#fetch(url.href, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) }, `${method} ${path}`);
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (this.#signer) {
+      // fetch sets Host itself, to the same value the signature covers.
+      const { host: _host, ...signed } = await this.#signer.headers(method, url, headers, body);
+      headers = signed;
+    }
+    return this.#fetch(url.href, { method, headers, body }, `${method} ${path}`);
   }
 
   async #fetch(url: string, init: RequestInit, what: string): Promise<Response> {
-    try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(this.config.timeoutMs) });
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      const reason = e.name === "TimeoutError" ? `no answer within ${this.config.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
-      throw new IcebergError("CATALOG_UNREACHABLE", `cannot reach the Iceberg REST catalog at ${this.config.uri} (${what}): ${reason}`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetch(url, { ...init, signal: AbortSignal.timeout(this.config.timeoutMs) });
+      } catch (err) {
+        const e = err as Error & { cause?: { code?: string; message?: string } };
+        // A kept-alive connection the catalog closed (it restarted): a read goes again on a new one.
+        const idempotent = init.method === "GET" || init.method === "HEAD";
+        if (attempt === 0 && idempotent && DROPPED_CONNECTION.has(e.cause?.code ?? "")) continue;
+        const reason = e.name === "TimeoutError" ? `no answer within ${this.config.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+        throw new IcebergError("CATALOG_UNREACHABLE", `cannot reach the Iceberg REST catalog at ${this.config.uri} (${what}): ${reason}`);
+      }
     }
   }
 

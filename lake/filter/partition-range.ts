@@ -39,6 +39,7 @@ function rangeOfPartition(transform: Transform, value: Scalar, source: Field): C
     return { mayEqual: (v) => { const b = bucketOf(v, source.type, n!); return b === undefined || b === bucket; } };
   }
   if (name === "truncate") return truncatedRange(value, source, n!);
+  // Any other transform (a future one) implies nothing; the time transforms follow.
   if (!["day", "month", "year", "hour"].includes(name)) return undefined;
   let firstDay: number;
   let endDay: number; // exclusive

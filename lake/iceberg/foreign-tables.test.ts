@@ -153,6 +153,21 @@ describe("tables other engines wrote, copied into a local lake", () => {
   });
 });
 
+describe("partition transforms lakeloop does not write", () => {
+  it("keeps, of a bucket[4](id) table, the file of the id's bucket for a filter on id: a bucket number is no range of ids", async () => {
+    const store = await FileStore.open(await tempDir());
+    await putFixtureTable(store, RENAMED, "spark/renamed");
+    const catalog = await Catalog.open(store);
+    // Ids 1 and 2 hash to bucket 0, 4 to bucket 2, 3 to bucket 3 (Murmur3, as the spec defines it).
+    for (const [id, bucket] of [[1, 0], [2, 0], [3, 3], [4, 2]]) {
+      const plan = await planScan(catalog, { table: "spark.renamed", columns: ["id"], filter: `id = ${id}` });
+      expect(plan.files.map((f) => f.file.partition.id_bucket), `id = ${id}`).toEqual([bucket]);
+    }
+    // A range of ids says nothing about buckets: every file stays.
+    expect((await planScan(catalog, { table: "spark.renamed", columns: ["id"], filter: "id > 2" })).stats.filesAfterPartitionPruning).toBe(3);
+  });
+});
+
 describe("a copy under another bucket name and prefix, on S3", () => {
   let s3: S3rverHandle;
   let store: ObjectStore;

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Schema } from "../schema.js";
 import type { Catalog } from "./catalog.js";
 import { CommitConflictError, CorruptMetadataError, IcebergError, SnapshotNotFoundError } from "./errors.js";
+import { assertExactIds } from "./exact-ids.js";
 import { TableLocations } from "./locations.js";
 import {
   decodeManifest, decodeManifestList, encodeManifest, encodeManifestList, EntryStatus, manifestFileFor,
@@ -186,6 +187,7 @@ export class Table {
     const retries = options.retries ?? 4;
     let base: Table = this;
     for (let attempt = 0; ; attempt++) {
+      assertExactIds(this.name, base.metadata);
       const written: string[] = [];
       try {
         const next = await prepare(base, written);

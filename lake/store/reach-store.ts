@@ -85,7 +85,7 @@ export class ReachStore implements ObjectStore {
     return this.lake instanceof S3Store ? { ...this.lake.options, bucket, prefix: "" } : s3OptionsFrom(`s3://${bucket}`, this.env);
   }
 
-  get(key: string, range?: ByteRange): Promise<Uint8Array> {
+  async get(key: string, range?: ByteRange): Promise<Uint8Array> {
     const r = this.#route(key);
     return r.store.get(r.key, range);
   }
@@ -106,7 +106,7 @@ export class ReachStore implements ObjectStore {
     return { ...(await r.store.putFile(r.key, localPath)), key };
   }
 
-  putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
+  async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
     const r = this.#route(key);
     return r.store.putIfAbsent(r.key, body);
   }
@@ -119,7 +119,7 @@ export class ReachStore implements ObjectStore {
     return (await store.list(inner)).map((info) => ({ ...info, key: store.uriOf(info.key) }));
   }
 
-  delete(key: string): Promise<void> {
+  async delete(key: string): Promise<void> {
     const r = this.#route(key);
     return r.store.delete(r.key);
   }
