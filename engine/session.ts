@@ -88,7 +88,7 @@ export class Session {
   readonly #running = new Set<string>();
   /** Models whose outputs the user has seen in this session. */
   readonly #seen = new Set<string>();
-  /** The report of the session's last run (what `%profile` / `.profile` show). */
+  /** The report of the session's last run that computed something (what `%profile` / `.profile` show). */
   lastRun: RunReport | undefined;
 
   private constructor(
@@ -245,8 +245,9 @@ export class Session {
       }
     }
     for (const p of planned.plan.nodes) if (p.node.kind !== "scan" && planned.plan.targets.includes(p.key)) this.#seen.add(p.node.name);
-    this.lastRun = { ...outcome, nodes, planned, timing };
-    return this.lastRun;
+    const done: RunReport = { ...outcome, nodes, planned, timing };
+    if (nodes.some((n) => n.action === "ran" || n.action === "failed")) this.lastRun = done;
+    return done;
   }
 
   /**

@@ -39,7 +39,7 @@ const HELP = `lakeloop magics:
   %help              this list
   %plan [models]     the plan's logical, physical and worker views (nothing runs)
   %run [models]      bring models up to date (default: all)
-  %profile           where the last run's time went, node by node and phase by phase
+  %profile           where the last run that computed something spent its time, by node and phase
   %dag [models]      the DAG as a drawing: what reads what, run or reuse and why
   %models            models and the cells that define them
   %tables            the lake's tables

@@ -15,7 +15,7 @@ Alt-B/F/D. Ctrl-C cancels a run or clears the line (twice on an empty line: exit
   .help               this list
   .plan [models]      the logical, physical and worker views of the plan (nothing runs)
   .run [models]       bring models up to date (default: all)
-  .profile            where the last run's time went, node by node and phase by phase
+  .profile            where the last run that computed something spent its time, by node and phase
   .dag [models]       the DAG: what reads what, run or reuse and why
   .models             models and the cells that define them
   .tables             the lake's tables

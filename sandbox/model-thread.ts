@@ -38,12 +38,13 @@ const setup = (workerData ?? {}) as ThreadSetup;
 if (setup.fence) fenceImports(setup.fence);
 const checkRealm = guardRealm([arrow]);
 const port = parentPort!;
-const baseline = process.getActiveResourcesInfo().length;
+// Taken when the first model arrives: by then the thread's own port is among them.
+let baseline: number | undefined;
 
 /** Timers, sockets or files a model left running would act during the next model's run. */
 function leftRunning(): string | undefined {
   const now = process.getActiveResourcesInfo();
-  return now.length > baseline ? `the model left work running (${now.slice(baseline).join(", ")})` : undefined;
+  return now.length > baseline! ? `the model left work running (${now.slice(baseline).join(", ")})` : undefined;
 }
 type ModelFunction = (inputs: unknown, context: unknown) => unknown;
 /** Models without packages, by code: a model is a pure function, imported once. */
@@ -95,6 +96,7 @@ async function run(job: ModelJob): Promise<void> {
 }
 
 port.on("message", (job: ModelJob) => {
+  baseline ??= process.getActiveResourcesInfo().length;
   run(job)
     .catch((err: unknown) => {
       const e = err as Error & { code?: string };

@@ -138,6 +138,8 @@ export class ModelThreads {
       if (!t.exited) thread = t;
     }
     thread ??= this.#spawn(key);
+    // Someone waits on it now: it keeps the process alive until released.
+    thread.worker.ref();
     await thread.ready;
     return thread;
   }

@@ -54,6 +54,11 @@ const same = (a: PropertyDescriptor, b: PropertyDescriptor) =>
  * changed since (undefined when nothing did).
  */
 export function guardRealm(extra: object[] = []): () => string | undefined {
+  // A first look sets up what Node defines lazily when first looked at (on Node 24,
+  // describing the global FormData adds undici's dispatcher symbols to the global
+  // object); the record is the second look.
+  describe(globalThis);
+  intrinsics(extra).forEach(describe);
   const objects = intrinsics(extra);
   const before = objects.map(describe);
   const globals = describe(globalThis);

@@ -44,6 +44,30 @@ describe("lakeloop run examples/seed", () => {
     expect(csv).toMatch(/^n\n\d+\n$/);
   });
 
+  it("shows where each node's time went with --profile, as a table and in --json", async () => {
+    // A fresh cache, so the scan fetches and decodes.
+    const fresh = { ...env, LAKELOOP_CACHE: path.join(dir, "cache-profile") };
+    const { stdout } = await run(process.execPath, [bin, "run", path.join(root, "examples/seed"), "--profile"], { env: fresh, cwd: dir });
+    const table = stdout.slice(stdout.lastIndexOf("\nnode "));
+    expect(table).toMatch(/^\nnode +ms +plan +fetch +decode/);
+    expect(table).toMatch(/\ntransactions\[id, usd, country\].* +\d+(\.\d)? +\d/);
+    expect(table).toMatch(/\neuro_selection +\d.*\d/);
+    expect(table).toMatch(/\nusd_by_country +\d.*\d/);
+    expect(table).toMatch(/\nplanning here [\d.]+ ms; worker round trip [\d.]+ ms/);
+    const json = JSON.parse((await run(process.execPath, [bin, "run", path.join(root, "examples/seed"), "--json", "--profile"], { env: fresh, cwd: dir })).stdout) as
+      { nodes: { name: string; action: string; profile?: Record<string, number> }[]; timing: { plan: number; run: number } };
+    expect(json.timing.plan).toBeGreaterThan(0);
+    // The second run in a new process reads the scan from the disk cache: it decodes, fetches nothing.
+    const scan = json.nodes.find((n) => n.name.startsWith("transactions"))!;
+    expect(Object.keys(scan.profile ?? {})).toEqual(expect.arrayContaining(["plan", "fetch", "decode", "filter"]));
+    const model = json.nodes.find((n) => n.name === "euro_selection")!;
+    expect(Object.keys(model.profile ?? {})).toEqual(expect.arrayContaining(["hand-off", "thread", "model", "check"]));
+    const sql = json.nodes.find((n) => n.name === "usd_by_country")!;
+    expect(Object.keys(sql.profile ?? {})).toEqual(expect.arrayContaining(["sql-in", "sql", "sql-out", "materialize"]));
+    const plain = JSON.parse((await lakeloop("run", path.join(root, "examples/seed"), "--json")).stdout) as typeof json;
+    expect(plain.nodes.every((n) => n.profile === undefined)).toBe(true);
+  });
+
   it("prints the plan's three views on --dry-run without running anything", async () => {
     const { stdout } = await lakeloop("run", path.join(root, "examples/seed"), "--dry-run");
     expect(stdout).toMatch(/logical plan:\n  euro_selection: tx <- table transactions\[id, usd, country\]/);

@@ -78,10 +78,17 @@ describe("0-row outputs", () => {
       const ran = await executor.execute(TS_MODEL, parent, { silent: false, executionCount: 1, allowStdin: false });
       expect(ran.error).toBeUndefined();
       const shown = published.filter((m) => m.type === "display_data" && m.content.data?.["text/html"]?.includes("lakeloop-table"));
-      expect(shown.map((m) => m.content.data!["text/plain"])).toEqual([expect.stringMatching(/^none \(0 rows × 2 columns\)\nid\s+country/)]);
+      expect(shown.map((m) => m.content.data!["text/plain"])).toEqual([expect.stringMatching(/^none \(0 rows × 2 columns\)\n\s*id\s+country/)]);
       const value = await executor.execute('await result("none")', parent, { silent: false, executionCount: 2, allowStdin: false });
       expect(value.error).toBeUndefined();
-      expect(value.plainResult).toMatch(/^\(0 rows × 2 columns\)\nid\s+country/);
+      expect(value.plainResult).toMatch(/^\(0 rows × 2 columns\)\n\s*id\s+country/);
+      // %profile: where the last run's time went.
+      published.length = 0;
+      await executor.execute("%profile", parent, { silent: false, executionCount: 3, allowStdin: false });
+      const text = published.filter((m) => m.type === "stream").map((m) => (m.content as { text?: string }).text ?? "").join("");
+      expect(text).toMatch(/^node +ms +plan/m);
+      expect(text).toMatch(/^none +[\d.]+/m);
+      expect(text).toMatch(/planning here [\d.]+ ms; worker round trip [\d.]+ ms/);
     } finally {
       await executor.close();
     }

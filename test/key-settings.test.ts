@@ -2,7 +2,7 @@
 // setting, exit code 1, no stack trace — and a secret key put where a path belongs is
 // never printed back, whether as the key itself or as the key file's text.
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +21,8 @@ const lakeloop = (env: NodeJS.ProcessEnv, ...args: string[]) =>
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-key-settings-"));
   for (const name of ["laptop", "worker"]) await lakeloop({}, "worker", "keygen", "--dir", path.join(dir, "keys"), "--name", name);
+  // A lake that exists (reading commands refuse a missing one before they look at keys).
+  await mkdir(path.join(dir, "lake"), { recursive: true });
   keyFileText = await readFile(path.join(dir, "keys", "laptop.key"), "utf8");
   secret = /^secret-key = (\S+)$/m.exec(keyFileText)![1]!;
 });

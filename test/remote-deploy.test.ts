@@ -31,12 +31,10 @@ describe("worker/deploy", () => {
     expect(text).not.toMatch(/AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/); // S3 through the instance role only
   });
 
-  it("the unit verifies with systemd (where systemd-analyze exists)", async () => {
+  it("the unit verifies with systemd (where systemd-analyze exists; CI installs it)", async (ctx) => {
     const found = await run("which", ["systemd-analyze"]).then(() => true, () => false);
-    if (!found) {
-      process.stdout.write("remote-deploy: no systemd-analyze on this machine: the unit was not verified by systemd\n");
-      return;
-    }
+    // Skipped in plain sight, with the reason, on a machine without systemd.
+    if (!found) return ctx.skip("no systemd-analyze on this machine (apt-get install systemd): the unit was not verified by systemd");
     const copy = path.join(temp.dir, "lakeloop-worker.service");
     await writeFile(copy, await readFile(path.join(deploy, "lakeloop-worker.service")));
     await run("systemd-analyze", ["verify", copy]);

@@ -1,6 +1,6 @@
 // The DAG's pure structure, apart from any runner: nodes (scans of lake tables, TS and
 // SQL models), the edges from each node to the nodes it reads, topological order,
-// ancestors, and cycle detection that returns the cycle's path.
+// descendants, and cycle detection that returns the cycle's path.
 import type { SqlModelDefinition, TsModelDefinition } from "../model/definition.js";
 import type { Filter } from "../../lake/filter/filter.js";
 

@@ -33,9 +33,10 @@ describe("reconnectWorker", () => {
   it("finds a worker that comes back on its address", async () => {
     const endpoint = `tcp://127.0.0.1:${await freePort()}`;
     let started = false;
-    const client = reconnectWorker(endpoint, { timeoutMs: 2000 }, 30_000);
-    // The worker is not there yet: the first attempts fail, then it starts (a systemd restart).
-    setTimeout(() => void serve(endpoint).then(() => { started = true; }), 1500);
+    // The worker is not there yet: the first attempt fails, then it starts (a systemd restart).
+    const client = reconnectWorker(endpoint, { timeoutMs: 1000 }, 30_000, (attempt) => {
+      if (attempt === 0) void serve(endpoint).then(() => { started = true; });
+    });
     const connected = await client;
     closers.push(() => connected.close());
     expect(started).toBe(true);

@@ -8,7 +8,8 @@ import { WorkerClient, WorkerError, type WorkerClientOptions } from "./worker-cl
 /** How long a session keeps trying to reach a lost remote worker (LAKELOOP_WORKER_RECONNECT_MS). */
 export const DEFAULT_RECONNECT_MS = 30_000;
 
-export async function reconnectWorker(endpoint: string, options: WorkerClientOptions, deadlineMs = DEFAULT_RECONNECT_MS): Promise<WorkerClient> {
+/** `onAttemptFailed`: told of each failed attempt (the session's notices; tests). */
+export async function reconnectWorker(endpoint: string, options: WorkerClientOptions, deadlineMs = DEFAULT_RECONNECT_MS, onAttemptFailed?: (attempt: number, err: unknown) => void): Promise<WorkerClient> {
   const end = Date.now() + deadlineMs;
   const attemptMs = options.timeoutMs ?? 10_000;
   let last: unknown;
@@ -21,6 +22,7 @@ export async function reconnectWorker(endpoint: string, options: WorkerClientOpt
     } catch (err) {
       last = err;
       if (err instanceof WorkerError && err.code === "WORKER_REFUSED") throw err;
+      onAttemptFailed?.(attempt, err);
     }
     if (Date.now() + 250 >= end) break;
     await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2000, Math.max(0, end - Date.now()))));

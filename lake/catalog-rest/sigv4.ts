@@ -4,6 +4,7 @@
 // no bearer token: every request is signed with the caller's AWS credentials (the
 // environment's, else the SDK's default chain: profile, SSO, instance role).
 import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import "../store/quiet-sdk-version-warning.js";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 

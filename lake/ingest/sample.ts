@@ -16,7 +16,6 @@ export const SAMPLE_COUNTRIES = [
   "DE", "FR", "IT", "ES", "NL", "BE", "AT", "PT", "IE", "FI", "GR", "SK", "SI", "LT", "LV", "EE", "LU", "MT", "CY", "HR",
   "GB", "US", "CH", "SE", "NO", "DK", "PL", "CZ", "HU", "RO", "BG", "CA", "JP", "AU", "BR", "MX", "IN", "CN", "ZA", "KR",
 ];
-export const EURO_COUNTRIES = SAMPLE_COUNTRIES.slice(0, 20);
 const CATEGORIES = ["groceries", "travel", "electronics", "fashion", "restaurants", "health", "home", "entertainment"];
 
 export const SAMPLE_FIELDS = [

@@ -13,6 +13,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { BucketNotFoundError, CredentialsError, ObjectNotFoundError, RangeError_, StoreError } from "./errors.js";
 import type { ByteRange, ObjectInfo, ObjectStore } from "./object-store.js";
 import { DEFAULT_RETRY, withRetries, type RetryPolicy } from "./retry.js";
+import "./quiet-sdk-version-warning.js";
 
 export interface S3StoreOptions {
   bucket: string;

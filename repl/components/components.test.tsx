@@ -15,7 +15,8 @@ import { ErrorView } from "./error-view.js";
 import { PreviewTable } from "./preview-table.js";
 import { applyEvent, type NodeRow } from "../run-state.js";
 
-const tick = () => new Promise((r) => setTimeout(r, 30));
+// Two turns of the event loop: the key is read, React renders, Ink writes the frame.
+const tick = () => new Promise((r) => setImmediate(r)).then(() => new Promise((r) => setImmediate(r)));
 /** A frame's lines without trailing blanks. */
 const lines = (frame: string | undefined) => (frame ?? "").split("\n").map((l) => l.trimEnd()).filter((l, i, all) => l !== "" || i < all.length - 1);
 
