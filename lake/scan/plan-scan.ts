@@ -147,8 +147,8 @@ export async function planScan(catalog: Catalog, request: ScanRequest): Promise<
       }
       const statsOf = (id: number): ColumnStats | undefined => {
         const chunk = chunks.get(id);
-        // A column the file does not have is null in every row.
-        if (!chunk && !columns.has(id)) return { nullCount: rowCount, valueCount: rowCount };
+        // A column the file does not have is null in every row (unless v3 gave it a default, which scans do not fill in yet).
+        if (!chunk && !columns.has(id)) return read.find((f) => f.id === id)?.["initial-default"] !== undefined ? undefined : { nullCount: rowCount, valueCount: rowCount };
         const column = columns.get(id);
         const stats = column && !column.nested ? group.columns[column.leaves[0]!]?.meta_data?.statistics : undefined;
         if (!stats || !chunk || !isPrimitive(chunk.type)) return undefined;
