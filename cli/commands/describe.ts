@@ -1,6 +1,7 @@
 // `lakeloop describe <table>`: schema, partitioning, snapshots, files, rows, bytes.
 import { Catalog } from "../../lake/iceberg/catalog.js";
 import { LakeView } from "../../lake/iceberg/branches/lake-view.js";
+import { countLiveRows } from "../../cache/count-live-rows.js";
 import { describeTable, formatTableDescription } from "../../lake/ingest/describe.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
@@ -16,7 +17,8 @@ export const describeCommand: Command = {
     const { values, positionals } = parseCommandArgs("describe", ctx.args, { json: { type: "boolean" }, branch: { type: "string" } });
     if (positionals.length !== 1) throw new UsageError("describe needs one table name: lakeloop describe <table>");
     const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
-    const description = await describeTable(await (await LakeView.open(catalog, values.branch)).loadTable(positionals[0]!));
+    const table = await (await LakeView.open(catalog, values.branch)).loadTable(positionals[0]!);
+    const description = await describeTable(table, await countLiveRows(catalog, table));
     ctx.stdout.write(values.json ? JSON.stringify(description, null, 2) + "\n" : formatTableDescription(description));
     return 0;
   },

@@ -9,7 +9,7 @@ const status = {
   memoryBytes: 480_000, memoryFragments: 3, memoryBound: 2 * 1024 ** 3,
   totals: {
     fragments: { memory: 5, disk: 2, fetched: 3 }, bytes: { memory: 800_000, disk: 40_000, objectStore: 196_148 },
-    requests: 1, corruptions: 0, rowsScanned: 20_000, rowsReturned: 2_581, ms: { total: 700.7915650000177, read: 29.75, decode: 20.81, filter: 17.29 },
+    requests: 1, corruptions: 0, rowsDeleted: 0, rowsScanned: 20_000, rowsReturned: 2_581, ms: { total: 700.7915650000177, read: 29.75, decode: 20.81, filter: 17.29 },
   },
 };
 

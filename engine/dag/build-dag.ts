@@ -1,7 +1,9 @@
 // Building the DAG from every current definition, validated against the catalog:
 // inputs resolve to models first, then lake tables; scan columns and filters are
-// checked against the table's schema; SQL models are read with DuckDB's parser. Every
-// problem is a DefinitionError that points at the cell or file and line. A model that
+// checked against the table's schema (the schema of the snapshot read: a scan may be
+// pinned to a snapshot, a branch or tag, or an instant — time travel); SQL models are
+// read with DuckDB's parser. Every problem is a DefinitionError that points at the cell
+// or file and line. A model that
 // cannot be planned is kept out of the graph with its error (and so is every model that
 // reads it), so one bad definition never stops the others from planning.
 import type { Duck } from "../../columnar/duckdb.js";
@@ -13,6 +15,9 @@ import { formatFilter } from "../../lake/filter/format-filter.js";
 import { parseFilter } from "../../lake/filter/parse-filter.js";
 import { DefinitionError, type ModelDefinition, type SourceLocation } from "../model/definition.js";
 import { columnsUsed, parseSql, pushdownFilter, tableReferences } from "../sql/analyze-sql.js";
+import { pinnedInputName, pinOfTableRef, rewriteTableRefs, type SqlPin } from "../sql/time-travel.js";
+import { isPrimitive, typeText, type Schema } from "../../lake/schema.js";
+import type { Snapshot } from "../../lake/iceberg/types.js";
 import { materializeProblem } from "./check-materialize.js";
 import { Graph, type GraphNode, type ScanNode } from "./graph.js";
 
@@ -85,6 +90,13 @@ function markReadersOfBroken(made: Map<string, GraphNode[]>, broken: Map<string,
   }
 }
 
+/** What a scan reads: the snapshot (none: the table is empty there) and its schema; explicit when the model pinned it. */
+interface PinnedRead {
+  snapshot: Snapshot | undefined;
+  schema: Schema;
+  explicit: boolean;
+}
+
 /** The nodes of one model: its scans, then the model itself (last). */
 class NodeMaker {
   readonly #tables = new Map<string, Table | null>();
@@ -111,8 +123,22 @@ class NodeMaker {
       (candidates.length ? `; known: ${candidates.join(", ")}; the lake is ${lake}` : `; the lake at ${lake} has no tables yet`), at);
   }
 
-  #scan(table: Table, columns: string[], filterText: string | undefined, at: SourceLocation, model: string, filterAt: SourceLocation = at): ScanNode {
-    const schema = table.schema();
+  /** The snapshot a pin names (the current one without a pin), as a definition error where it is missing. */
+  #pinned(table: Table, pin: Partial<SqlPin> | undefined, at: SourceLocation, model: string): PinnedRead {
+    try {
+      const p = pin as { snapshot?: string; asOf?: string; ref?: string } | undefined;
+      const snapshot = p?.snapshot !== undefined ? table.snapshotById(Number(p.snapshot))
+        : p?.asOf !== undefined ? table.snapshotAsOf(Date.parse(p.asOf))
+        : p?.ref !== undefined ? table.snapshotByRef(p.ref) : table.currentSnapshot();
+      const explicit = p?.snapshot !== undefined || p?.asOf !== undefined || p?.ref !== undefined;
+      return { snapshot, schema: table.schemaOf(snapshot), explicit };
+    } catch (err) {
+      throw new DefinitionError((err as { code?: string }).code ?? "SNAPSHOT_NOT_FOUND", `model "${model}": ${(err as Error).message}`, at);
+    }
+  }
+
+  #scan(table: Table, columns: string[], filterText: string | undefined, at: SourceLocation, model: string, read: PinnedRead, filterAt: SourceLocation = at): ScanNode {
+    const schema = read.schema;
     for (const c of columns) {
       if (!schema.fields.some((f) => f.name === c)) {
         const suggestion = nearestName(c, schema.fields.map((f) => f.name));
@@ -129,12 +155,13 @@ class NodeMaker {
         throw err;
       }
     }
-    const snapshotId = table.currentSnapshot()?.["snapshot-id"] ?? null;
+    const snapshotId = read.snapshot?.["snapshot-id"] ?? null;
     const short = shortTableName(table.name);
+    const travel = read.explicit ? `@${snapshotId ?? "empty"}` : "";
     return {
       // Keyed by the filter's canonical text: equal filters however written are one scan.
-      kind: "scan", key: `scan:${table.name}|${columns.join(",")}|${filter ? formatFilter(filter.expr) : ""}`,
-      name: `${short}[${columns.join(", ")}]${filter ? " where " + filter.text : ""}`,
+      kind: "scan", key: `scan:${table.name}${travel}|${columns.join(",")}|${filter ? formatFilter(filter.expr) : ""}`,
+      name: `${short}${travel}[${columns.join(", ")}]${filter ? " where " + filter.text : ""}`,
       table: table.name, tableUuid: table.metadata["table-uuid"], snapshotId, columns, filter,
     };
   }
@@ -152,35 +179,61 @@ class NodeMaker {
           continue;
         }
         const table = await this.#table(ref.name, d.name, d.at);
-        const columns = ref.columns ?? table.schema().fields.map((f) => f.name);
-        const scan = this.#scan(table, columns, ref.filter, d.at, d.name, d.filterAt?.[param]);
+        const read = this.#pinned(table, ref, d.at, d.name);
+        const columns = ref.columns ?? read.schema.fields.map((f) => f.name);
+        const scan = this.#scan(table, columns, ref.filter, d.at, d.name, read, d.filterAt?.[param]);
         scans.push(scan);
         inputs[param] = scan.key;
       }
       return [...scans, { kind: "ts", key: `model:${d.name}`, name: d.name, definition: d, inputs }];
     }
     const parsed = await parseSql(this.ctx.duck, d.sql, d.at);
+    const renames = new Map<Record<string, unknown>, string>();
     for (const ref of tableReferences(parsed.ast)) {
+      const pin = ref.atClause ? pinOfTableRef(ref.nodes[0]!, d.at) : undefined;
       if (this.models.has(ref.name)) {
+        if (pin) throw new DefinitionError("SQL_TIME_TRAVEL", `model "${d.name}" reads model "${ref.name}" AT (...): time travel applies to lake tables`, d.at);
         inputs[ref.name] = `model:${ref.name}`;
         continue;
       }
       const table = await this.#table(ref.name, d.name, d.at);
-      const all = table.schema().fields.map((f) => f.name);
+      const read = this.#pinned(table, pin, d.at, d.name);
+      const all = read.schema.fields.map((f) => f.name);
       let columns = columnsUsed(parsed.ast, ref, all);
-      if (columns.length === 0) columns = [all[0]!]; // count(*) still needs the row count
+      // count(*) still needs the row count: the first column of a primitive type.
+      if (columns.length === 0) columns = [read.schema.fields.find((f) => isPrimitive(f.type))?.name ?? all[0]!];
+      refuseNestedInSql(read.schema, columns, table.name, d.name, d.at);
       // A pushed-down predicate only narrows the scan; one our filter grammar cannot
       // type (say, a string compared with a number) simply stays in the SQL alone.
       let pushed = pushdownFilter(parsed.ast, ref);
       try {
-        if (pushed) parseFilter(pushed, table.schema());
+        if (pushed) parseFilter(pushed, read.schema);
       } catch {
         pushed = undefined;
       }
-      const scan = this.#scan(table, columns, pushed, d.at, d.name);
+      const input = pin ? pinnedInputName(ref.name, read.snapshot?.["snapshot-id"] ?? null) : ref.name;
+      if (pin) for (const node of ref.nodes) renames.set(node, input);
+      const scan = this.#scan(table, columns, pushed, d.at, d.name, read);
       scans.push(scan);
-      inputs[ref.name] = scan.key;
+      inputs[input] = scan.key;
     }
-    return [...scans, { kind: "sql", key: `model:${d.name}`, name: d.name, definition: d, inputs, normalized: parsed.normalized }];
+    const query = renames.size ? rewriteTableRefs(d.sql, renames) : undefined;
+    return [...scans, { kind: "sql", key: `model:${d.name}`, name: d.name, definition: d, inputs, normalized: parsed.normalized, ...(query ? { query } : {}) }];
+  }
+}
+
+/**
+ * SQL nodes hand DuckDB flat columns (the bridge and the appender take primitive
+ * types): a query reading a struct, list or map column is refused, naming the column
+ * and the way around it.
+ */
+function refuseNestedInSql(schema: Schema, columns: string[], table: string, model: string, at: SourceLocation): void {
+  for (const name of columns) {
+    const field = schema.fields.find((f) => f.name === name);
+    if (field && !isPrimitive(field.type)) {
+      throw new DefinitionError("SQL_NESTED_COLUMN", `SQL model "${model}" reads column "${name}" of table ${table}, a ${typeText(field.type)}; ` +
+        `SQL reads columns of primitive types: select only the others, or flatten it in a TypeScript model first ` +
+        `(model("${table.split(".").at(-1)}_flat", { t: Model("${shortTableName(table)}") }, ({ t }) => ...)) and query that`, at);
+    }
   }
 }

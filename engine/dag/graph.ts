@@ -34,6 +34,8 @@ export interface SqlNode {
   inputs: Record<string, string>;
   /** The statement, normalized by DuckDB's parser. */
   normalized: string;
+  /** The query DuckDB runs when it differs from the definition's (time-travel references renamed to their inputs). */
+  query?: string;
 }
 
 export type GraphNode = ScanNode | TsNode | SqlNode;

@@ -14,6 +14,12 @@ export interface InputRef {
   name: string;
   columns?: string[];
   filter?: string;
+  /** Time travel (lake tables): read this snapshot id ... */
+  snapshot?: string;
+  /** ... or the snapshot current at this instant (ISO 8601, e.g. "2023-06-01T00:00:00Z") ... */
+  asOf?: string;
+  /** ... or the snapshot a branch or tag points at. */
+  ref?: string;
 }
 
 export interface ModelOptions {

@@ -34,7 +34,7 @@ export function toWorkerPlan(plan: Plan, parts: Map<string, { fingerprint: strin
       const inputs = Object.fromEntries(Object.entries(p.node.inputs).map(([name, key]) => [name, fp(key)]));
       const table = materializeTarget(p.node.definition.options.materialize, p.node.name);
       const materialize = table ? { materialize: { table, ...(branch !== "main" ? { branch } : {}) } } : {};
-      if (p.node.kind === "sql") return { ...base, kind: "sql", inputs, sql: { query: p.node.definition.sql }, ...materialize };
+      if (p.node.kind === "sql") return { ...base, kind: "sql", inputs, sql: { query: p.node.query ?? p.node.definition.sql }, ...materialize };
       const { runtime, timeoutMs, memoryMb } = p.node.definition.options;
       return {
         ...base, kind: "ts", inputs, ...materialize,

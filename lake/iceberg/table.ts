@@ -21,6 +21,8 @@ export interface TableChange {
   /** append adds files; replace makes them the table's only files. */
   operation: "append" | "replace";
   files: DataFile[];
+  /** Delete files to add (position or equality deletes, deletion vectors): rows of live files that go. */
+  deletes?: DataFile[];
   summary?: Record<string, string>;
 }
 
@@ -111,20 +113,55 @@ export class Table {
     return this.catalog.readImmutable(key, (bytes) => decodeManifestList(bytes, key));
   }
 
-  /** Live data files of a snapshot (the current one by default; none before the first commit). */
-  async dataFiles(snapshot: Snapshot | undefined = this.currentSnapshot()): Promise<DataFile[]> {
+  /** The snapshot a branch or tag points at. */
+  snapshotByRef(ref: string): Snapshot {
+    const target = this.metadata.refs?.[ref];
+    if (!target) {
+      const refs = Object.keys(this.metadata.refs ?? {});
+      throw new SnapshotNotFoundError(this.name, `at branch or tag '${ref}'` + (refs.length ? ` (it has ${refs.map((r) => `'${r}'`).join(", ")})` : " (it has no branches or tags)"),
+        this.metadata.snapshots.map((s) => s["snapshot-id"]));
+    }
+    return this.snapshotById(target["snapshot-id"]);
+  }
+
+  /**
+   * The schema a read of `snapshot` sees: the table's current schema when the snapshot
+   * is the current one, else the schema the snapshot was written with (time travel).
+   */
+  schemaOf(snapshot: Snapshot | undefined): Schema {
+    if (!snapshot || snapshot["snapshot-id"] === this.currentSnapshot()?.["snapshot-id"]) return this.schema();
+    return this.metadata.schemas.find((s) => s["schema-id"] === snapshot["schema-id"]) ?? this.schema();
+  }
+
+  /** Live files of a snapshot, data and delete files (the current one by default; none before the first commit). */
+  async liveFiles(snapshot: Snapshot | undefined = this.currentSnapshot()): Promise<DataFile[]> {
     if (!snapshot) return [];
-    const schema = this.metadata.schemas.find((s) => s["schema-id"] === snapshot["schema-id"]) ?? this.schema();
+    const schemas = [this.schemaOf(snapshot), ...this.metadata.schemas];
     const lists = await Promise.all((await this.manifests(snapshot)).map((manifest) => {
       const key = this.locations.keyOf(manifest.path);
       return this.catalog.readImmutable(key, async (bytes) => {
         // Paths as they are found now, so that readers need not know the table moved.
-        const files = await decodeManifest(bytes, key, manifest, this.metadata["partition-specs"], schema);
-        for (const file of files) file.path = this.locations.uriOf(file.path);
+        const files = await decodeManifest(bytes, key, manifest, this.metadata["partition-specs"], schemas);
+        for (const file of files) {
+          const found = this.locations.uriOf(file.path);
+          if (found !== file.path) file.recordedPath = file.path;
+          file.path = found;
+          if (file.referencedDataFile) file.referencedDataFile = this.locations.uriOf(file.referencedDataFile);
+        }
         return files;
       });
     }));
     return lists.flat();
+  }
+
+  /** Live data files of a snapshot (the current one by default; none before the first commit). */
+  async dataFiles(snapshot: Snapshot | undefined = this.currentSnapshot()): Promise<DataFile[]> {
+    return (await this.liveFiles(snapshot)).filter((f) => (f.content ?? "data") === "data");
+  }
+
+  /** Live delete files of a snapshot: position and equality deletes, deletion vectors. */
+  async deleteFiles(snapshot: Snapshot | undefined = this.currentSnapshot()): Promise<DataFile[]> {
+    return (await this.liveFiles(snapshot)).filter((f) => (f.content ?? "data") !== "data");
   }
 
   /** A fresh, unique store key for a new data file. */
@@ -220,17 +257,22 @@ export class Table {
     const sequenceNumber = meta["last-sequence-number"] + 1;
     const schema = this.schema();
     const spec = this.partitionSpec();
-    for (const file of change.files) {
+    const deletes = change.deletes ?? [];
+    for (const file of [...change.files, ...deletes]) {
       if (file.specId !== spec["spec-id"]) throw new IcebergError("BAD_COMMIT", `data file ${file.path} belongs to partition spec ${file.specId}, not ${spec["spec-id"]}`);
     }
     const common = { snapshotId, sequenceNumber, spec, schema };
     const manifests: ManifestFile[] = [];
     if (change.files.length > 0) manifests.push(await this.#putManifest({ ...common, files: change.files, status: EntryStatus.Added }, written));
-    const previous = parent ? await this.dataFiles(parent) : [];
+    if (deletes.length > 0) manifests.push(await this.#putManifest({ ...common, files: deletes, status: EntryStatus.Added, content: 1 }, written));
+    const previousAll = parent ? await this.liveFiles(parent) : [];
+    const previous = previousAll.filter((f) => (f.content ?? "data") === "data");
     if (change.operation === "append") {
       if (parent) manifests.push(...(await this.manifests(parent)));
-    } else if (previous.length > 0) {
-      manifests.push(await this.#putManifest({ ...common, files: previous, status: EntryStatus.Deleted }, written));
+    } else {
+      const previousDeletes = previousAll.filter((f) => (f.content ?? "data") !== "data");
+      if (previous.length > 0) manifests.push(await this.#putManifest({ ...common, files: previous, status: EntryStatus.Deleted }, written));
+      if (previousDeletes.length > 0) manifests.push(await this.#putManifest({ ...common, files: previousDeletes, status: EntryStatus.Deleted, content: 1 }, written));
     }
     const listBytes = await encodeManifestList(manifests, { id: snapshotId, parentId: parent?.["snapshot-id"], sequenceNumber });
     const listKey = `${this.rootKey}/metadata/snap-${snapshotId}-${randomUUID()}.avro`;
@@ -247,7 +289,8 @@ export class Table {
       "timestamp-ms": now,
       "manifest-list": store.uriOf(listKey),
       summary: {
-        operation: change.operation === "append" ? "append" : "overwrite",
+        operation: change.operation === "replace" || (deletes.length > 0 && change.files.length > 0) ? "overwrite" : deletes.length > 0 ? "delete" : "append",
+        ...(deletes.length > 0 ? { "added-delete-files": String(deletes.length) } : {}),
         "added-data-files": String(change.files.length),
         "added-records": String(sum(change.files, (d) => d.recordCount)),
         "added-files-size": String(sum(change.files, (d) => d.fileSizeBytes)),
