@@ -86,7 +86,7 @@ async function runTrace(label: string, session: Session): Promise<StepResult[]> 
     const totals = profileTotals(report);
     // Engine: the step's time on this side (cells, DAG, plan), all but the worker's round trip.
     const phases: Record<string, number> = { ...totals, engine: r.ms - totals.worker };
-    const result = { ms: r.ms, bytes: report.nodes.reduce((s, x) => s + x.objectStoreBytes, 0), groups: preview?.rows ?? 0, rows: n, phases };
+    const result = { ms: r.ms, bytes: report.nodes.reduce((s, x) => s + x.read.objectStoreBytes, 0), groups: preview?.rows ?? 0, rows: n, phases };
     progress(`${label} ${i + 1}/${TRACE.length} ${step.what}: ${result.ms.toFixed(0)} ms, ${mb(result.bytes)} from the object store`);
     out.push(result);
   }

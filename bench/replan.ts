@@ -45,7 +45,7 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
       const first = await timeIt(async () => failed(await session.run()));
       const scan = first.value.nodes.find((n) => n.kind === "scan");
       const windowRows = scan?.rows ?? 0;
-      progress(`first run: ${ran(first.value).length} nodes in ${ms(first.ms)} ms, the scan ${count(windowRows)} rows, ${bytes(scan?.objectStoreBytes ?? 0)} fetched`);
+      progress(`first run: ${ran(first.value).length} nodes in ${ms(first.ms)} ms, the scan ${count(windowRows)} rows, ${bytes(scan?.read.objectStoreBytes ?? 0)} fetched`);
       const plan: number[] = [];
       const noop: number[] = [];
       const edit: number[] = [];
@@ -65,7 +65,7 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
         progress(`repeat ${r + 1}/${options.repeats}: plan ${ms(plan.at(-1)!)} ms, no-op ${ms(n.ms)} ms, one-node edit ${ms(e.ms)} ms`);
       }
       const rowsRan = (report: RunReport) => count(ran(report).reduce((s, n) => s + (n.rows ?? 0), 0));
-      const fetched = (report: RunReport) => bytes(report.nodes.reduce((s, n) => s + n.objectStoreBytes, 0));
+      const fetched = (report: RunReport) => bytes(report.nodes.reduce((s, n) => s + n.read.objectStoreBytes, 0));
       const title = `Re-plan latency: a ${NODES}-model DAG (a scan of ${count(windowRows)} rows x 3 columns from a ${count(options.rows)}-row table of ${bytes(lakeBytes)}, then ${NODES} TypeScript models, ` +
         `a chain with skip edges), end to end through the session and a local worker; median of ${options.repeats}; rows = rows output by the nodes that ran. ` +
         `Ratios in this run: the first run took ${ratio(first.ms, median(noop))} the time of a no-op re-run and ${ratio(first.ms, median(edit))} that of a one-node edit.`;

@@ -61,7 +61,7 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
         if (scans.length !== 1 || scans[0]!.action !== "ran") throw new Error(`expected one scan feeding both models, got ${scans.map((s) => s.name).join(" and ")}`);
         if (first.value.nodes.some((n) => n.action === "failed")) throw new Error(first.value.nodes.find((n) => n.action === "failed")!.error);
         scanned = scans[0]!.rows ?? 0;
-        fetched = scans[0]!.objectStoreBytes;
+        fetched = scans[0]!.read.objectStoreBytes;
         cold.push(first.ms);
         const edited = await timeIt(() => session.runCell("agg", sqlCell("avg")));
         const ran = edited.value.report!.nodes.filter((n) => n.action === "ran").map((n) => n.name);

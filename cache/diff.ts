@@ -5,6 +5,7 @@
 import { formatPartitionValue } from "../lake/iceberg/partition.js";
 import type { ColumnChunkRef, FileScan, RowGroupScan, ScanPlan } from "../lake/scan/scan-plan.js";
 import { fragmentKey, type FragmentKey } from "./fragment-key.js";
+import { formatBytes } from "../lake/format-bytes.js";
 
 export interface FragmentRef {
   key: FragmentKey;
@@ -76,13 +77,6 @@ export function summarizeDiff(plan: ScanPlan, classified: { ref: FragmentRef; ti
   };
 }
 
-export function formatBytesShort(n: number): string {
-  if (n < 1000) return `${n} B`;
-  if (n < 1e6) return `${(n / 1e3).toFixed(n < 1e4 ? 1 : 0)} KB`;
-  if (n < 1e9) return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
-  return `${(n / 1e9).toFixed(1)} GB`;
-}
-
 /** One line for people: what is cached, what is new, how much must be fetched. */
 export function describeDiff(diff: CacheDiff): string {
   const total = diff.fragments.memory.length + diff.fragments.disk.length + diff.fragments.fetch.length;
@@ -101,5 +95,5 @@ export function describeDiff(diff: CacheDiff): string {
     news.push(newParts.length <= 3 ? newParts.map((p) => p.partition).join(", ") : `${newParts.length} partitions (${newParts[0]!.partition} … ${newParts.at(-1)!.partition})`);
   }
   const what = news.length ? `${news.join(" and ")} ${news.length === 1 && !news[0]!.includes(",") && !news[0]!.startsWith("columns") ? "is" : "are"} new: ` : "";
-  return `${cachedColumns} of ${diff.columns.length} columns cached; ${what}${formatBytesShort(fetchBytes)} to fetch (${diff.fragments.fetch.length} of ${total} fragments)`;
+  return `${cachedColumns} of ${diff.columns.length} columns cached; ${what}${formatBytes(fetchBytes)} to fetch (${diff.fragments.fetch.length} of ${total} fragments)`;
 }

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Table } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatCell } from "../cli/format-value.js";
+import { formatCell } from "../engine/present/format-value.js";
 import { main } from "../cli/main.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { putFixtureTable } from "../lake/iceberg/testing/fixtures.js";

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { crc32 } from "node:zlib";
 import type { Table as ArrowTable } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatCell } from "../cli/format-value.js";
+import { formatCell } from "../engine/present/format-value.js";
 import { Duck, quoteLiteral } from "../columnar/duckdb.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import type { Table } from "../lake/iceberg/table.js";

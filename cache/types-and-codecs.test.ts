@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Table as ArrowTable } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatCell } from "../cli/format-value.js";
+import { formatCell } from "../engine/present/format-value.js";
 import { Duck, quoteLiteral } from "../columnar/duckdb.js";
 import { buildDag } from "../engine/dag/build-dag.js";
 import { Catalog } from "../lake/iceberg/catalog.js";

@@ -2,3 +2,6 @@
 export { model, Model } from "./model/api.js";
 export type { InputRef, ModelOptions } from "./model/definition.js";
 export { Session, type SessionOptions, type RunReport, type NodeReport } from "./session.js";
+// What front ends read of a run: the worker's node events and the state they fold into.
+export type { NodeEvent, NodeProfile, ReadStats } from "../protocol/messages.js";
+export { applyNodeEvent, cachedBytes, type NodeAction, type NodeState } from "./run/node-state.js";

@@ -2,7 +2,7 @@
 // it: `lakeloop sample`, and the first use of the embedded default lake by the REPL, the
 // CLI and the Jupyter kernel (each shows the same lines its own way).
 import type { Catalog } from "../lake/iceberg/catalog.js";
-import { formatBytes } from "../lake/ingest/describe.js";
+import { formatBytes } from "../lake/format-bytes.js";
 import { SAMPLE_TABLE, writeSample, type SampleOptions } from "../lake/ingest/sample.js";
 
 /**

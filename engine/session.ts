@@ -13,7 +13,8 @@ import type { NodeEvent, NodeProfile, Reply } from "../protocol/messages.js";
 import { isSqlCell, parseSqlCell } from "./cells/sql-cell.js";
 import { TsCellContext } from "./cells/ts-cell.js";
 import { buildDag, type BuiltDag } from "./dag/build-dag.js";
-import type { Graph } from "./dag/graph.js";
+import { emptyReadStats, foldNodeEvents, plannedStates, type NodeState } from "./run/node-state.js";
+import { modelKey, type Graph } from "./dag/graph.js";
 import { DefinitionError, type ModelDefinition } from "./model/definition.js";
 import { fingerprintAll, type NodeParts } from "./plan/fingerprint.js";
 import { formatLogicalPlan, formatPhysicalPlan, formatWorkerPlan } from "./plan/format-plan.js";
@@ -57,19 +58,8 @@ export interface PlannedRun {
   excluded: { name: string; error: DefinitionError }[];
 }
 
-export interface NodeReport {
-  name: string;
-  kind: string;
-  action: "ran" | "reused" | "failed" | "skipped";
-  reason: string;
-  rows?: number;
-  ms?: number;
-  objectStoreBytes: number;
-  cacheBytes: number;
-  error?: string;
-  /** Where the node's time went on the worker (ms by phase). */
-  profile?: NodeProfile;
-}
+/** A node of a finished run: its state as the run's events left it (engine/run/node-state.ts). */
+export type NodeReport = NodeState;
 
 export interface RunReport extends RunOutcome {
   nodes: NodeReport[];
@@ -269,7 +259,7 @@ export class Session {
     }
     for (const name of names) {
       this.#seen.delete(name);
-      this.#previous.delete(`model:${name}`);
+      this.#previous.delete(modelKey(name));
     }
     return defined.filter((d) => names.includes(d.name));
   }
@@ -291,7 +281,7 @@ export class Session {
     }
     const excluded = targets ? [] : [...broken].map(([name, error]) => ({ name, error }));
     const parts = fingerprintAll(graph);
-    const keys = names.map((n) => `model:${n}`);
+    const keys = names.map((n) => modelKey(n));
     const { notice } = await this.link.ready();
     if (notice) this.onNotice(notice);
     const all = graph.topological(keys);
@@ -337,30 +327,20 @@ export class Session {
       return { planned, events, outcome };
     }, (err) => this.onNotice(`${err.message}; ${this.link.remote ? `reconnecting to ${this.link.remote.endpoint}` : "starting a new local worker"} to run again`));
     const byId = new Map(planned.plan.nodes.map((p) => [p.parts.fingerprint, p]));
-    const nodes: NodeReport[] = planned.plan.nodes.map((p) => ({
-      name: p.node.name, kind: p.node.kind, action: p.action === "reuse" ? "reused" : "skipped", reason: p.reason, objectStoreBytes: 0, cacheBytes: 0,
-    }));
-    const report = (id: string) => nodes[planned.plan.nodes.indexOf(byId.get(id)!)];
-    for (const e of events) {
-      const r = "node" in e ? report(e.node) : undefined;
-      if (!r) continue;
-      if (e.type === "node-finished") {
-        Object.assign(r, { action: "ran", rows: e.rows, ms: e.ms, objectStoreBytes: e.read.objectStoreBytes, cacheBytes: e.read.memoryBytes + e.read.diskBytes, ...(e.profile ? { profile: e.profile } : {}) });
-        const p = byId.get(e.node)!;
-        this.#previous.set(p.key, p.parts);
-      } else if (e.type === "node-reused") {
-        Object.assign(r, { action: "reused", rows: e.rows });
-        const p = byId.get(e.node)!;
-        this.#previous.set(p.key, p.parts);
-      } else if (e.type === "node-failed") {
-        const where = mapModelStack(planned, byId.get(e.node)!.key, e.error.stack);
-        Object.assign(r, { action: "failed", ms: e.ms, error: where ? `${e.error.message}\n    at ${where}` : e.error.message });
-      }
-    }
+    const start = plannedStates(planned.plan.nodes.map((p) => ({ id: p.parts.fingerprint, name: p.node.name, kind: p.node.kind, reason: p.reason })));
+    const nodes: NodeReport[] = foldNodeEvents(start, events).map((n) => {
+      const p = byId.get(n.id)!;
+      // A node the worker said nothing of was not needed: reused as planned, or skipped.
+      if (n.action === "planned") return { ...n, action: p.action === "reuse" ? "reused" : "skipped" };
+      if (n.action === "ran" || n.action === "reused") this.#previous.set(p.key, p.parts);
+      if (n.action !== "failed") return n;
+      const where = mapModelStack(planned, p.key, n.stack);
+      return where ? { ...n, error: `${n.error}\n    at ${where}` } : n;
+    });
     for (const p of planned.plan.nodes) if (p.node.kind !== "scan" && planned.plan.targets.includes(p.key)) this.#seen.add(p.node.name);
     // Models left out of a run of everything fail there with their own error.
     for (const { name, error } of planned.excluded) {
-      nodes.push({ name, kind: this.definitions().find((d) => d.name === name)?.kind ?? "ts", action: "failed", reason: "definition", objectStoreBytes: 0, cacheBytes: 0, error: error.message });
+      nodes.push({ id: modelKey(name), name, kind: this.definitions().find((d) => d.name === name)?.kind ?? "ts", action: "failed", reason: "definition", read: emptyReadStats(), installs: [], error: error.message });
     }
     const done: RunReport = { ...outcome, nodes, planned, timing };
     if (nodes.some((n) => n.action === "ran" || n.action === "failed")) this.lastRun = done;
@@ -376,7 +356,7 @@ export class Session {
     if (models.length === 0 || !built) return { value };
     const targets = new Set(models);
     for (const name of models) {
-      for (const key of built.graph.descendants(`model:${name}`)) {
+      for (const key of built.graph.descendants(modelKey(name))) {
         const node = built.graph.get(key);
         if (this.#seen.has(node.name)) targets.add(node.name);
       }
@@ -413,7 +393,7 @@ export class Session {
    */
   async fetch(model: string, from?: PlannedRun): Promise<import("apache-arrow").Table[]> {
     const planned = from ?? await this.plan([model]);
-    const part = planned.parts.get(`model:${model}`);
+    const part = planned.parts.get(modelKey(model));
     if (!part) throw new Error(`fetch("${model}"): the run given did not plan that model`);
     return this.worker.fetch(part.fingerprint);
   }

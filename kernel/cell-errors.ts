@@ -28,12 +28,12 @@ export function cellErrorContent(err: unknown, sourceOf: CellSource): ErrorConte
 }
 
 /**
- * A run's failed nodes as one error. A model's error ends in "\n    at cell[3]:6" (the
+ * A run's failed and cancelled nodes as one error. A model's error ends in "\n    at cell[3]:6" (the
  * session maps the model's stack to its cell line); that becomes the cell and line.
  */
-export function runErrorContent(failed: NodeReport[], wasCancelled: (name: string) => boolean, sourceOf: CellSource): ErrorContent {
-  const cancelled = failed.filter((n) => wasCancelled(n.name)).map((n) => n.name);
-  const broken = failed.filter((n) => !wasCancelled(n.name));
+export function runErrorContent(failed: NodeReport[], sourceOf: CellSource): ErrorContent {
+  const cancelled = failed.filter((n) => n.action === "cancelled").map((n) => n.name);
+  const broken = failed.filter((n) => n.action !== "cancelled");
   if (broken.length === 0) {
     return { ename: "Cancelled", evalue: `cancelled: ${cancelled.join(", ")}`, traceback: [`cancelled: ${cancelled.join(", ")}`] };
   }

@@ -12,7 +12,7 @@ import type { NodeEvent } from "../protocol/messages.js";
 
 import { Session, type RunReport } from "../engine/session.js";
 import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
-import { summarize } from "../cli/render-run.js";
+import { summarizeRun } from "../engine/present/run-summary.js";
 import { tableBundle, valueBundle, type MimeBundle } from "./render.js";
 import { inlineValues, vegaliteBundle } from "./render-vegalite.js";
 import { RunProgress } from "./progress.js";
@@ -168,7 +168,7 @@ export class Executor {
   }
 
   /** Runs `work` with its node events shown as live progress, elapsed times moving while nodes run. */
-  async #withProgress<T>(work: (onEvent: (e: NodeEvent) => void) => Promise<T>): Promise<{ result: T; progress: RunProgress }> {
+  async #withProgress<T>(work: (onEvent: (e: NodeEvent) => void) => Promise<T>): Promise<T> {
     const progress = new RunProgress();
     const id = randomUUID();
     let shown = false;
@@ -178,8 +178,7 @@ export class Executor {
     };
     const ticker = setInterval(() => { if (progress.running) show(); }, TICK_MS);
     try {
-      const result = await work((e) => { if (progress.apply(e)) show(); });
-      return { result, progress };
+      return await work((e) => { if (progress.apply(e)) show(); });
     } finally {
       clearInterval(ticker);
     }
@@ -222,14 +221,14 @@ export class Executor {
         checked = true;
         warning = typeWarningText(this.#language.diagnostics(code));
       };
-      const { result: { value, report }, progress } = await this.#withProgress((onEvent) =>
+      const { value, report } = await this.#withProgress((onEvent) =>
         this.session.runCell(cell, code, (e) => { onEvent(e); if (e.type === "node-started") setImmediate(check); }));
       check();
       if (warning) this.stream("stderr", warning);
       if (typescript) this.#language.remember(code);
       if (report) {
         if (typescript) this.#modelCells.set(cell, code);
-        return await this.#showRun(report, options.executionCount, progress);
+        return await this.#showRun(report, options.executionCount);
       }
       if (value !== undefined) {
         const data = valueBundle(value);
@@ -272,16 +271,16 @@ export class Executor {
     show();
   }
 
-  async #showRun(report: RunReport, executionCount: number, progress: RunProgress): Promise<ExecuteOutcome> {
+  async #showRun(report: RunReport, executionCount: number): Promise<ExecuteOutcome> {
     const parent = this.#parent!;
     for (const preview of report.previews) this.display(tableBundle(preview.table, preview.name, preview.rows));
-    const summary = summarize(report);
+    const summary = summarizeRun(report);
     // `%run` has no execution count of its own: its summary is a line of output, not Out[].
     if (executionCount) await this.#publishAfterOutputs("execute_result", { data: { "text/plain": summary }, metadata: {}, execution_count: executionCount }, parent);
     else this.stream("stdout", `${summary}\n`);
-    const failed = report.nodes.filter((n) => n.action === "failed");
+    const failed = report.nodes.filter((n) => n.action === "failed" || n.action === "cancelled");
     if (failed.length) {
-      const error = runErrorContent(failed, (name) => progress.wasCancelled(name), (c) => this.#modelCells.get(c));
+      const error = runErrorContent(failed, (c) => this.#modelCells.get(c));
       await this.#publishAfterOutputs("error", error, parent);
       return { error, plainResult: summary };
     }
@@ -297,8 +296,8 @@ export class Executor {
       case "help": return out(HELP);
       case "plan": return out(await this.session.explain(args.length ? args : undefined));
       case "run": {
-        const { result: report, progress } = await this.#withProgress((onEvent) => this.session.run(args.length ? args : undefined, onEvent));
-        return this.#showRun(report, 0, progress);
+        const report = await this.#withProgress((onEvent) => this.session.run(args.length ? args : undefined, onEvent));
+        return this.#showRun(report, 0);
       }
       case "dag": {
         const planned = await this.session.plan(args.length ? args : undefined);

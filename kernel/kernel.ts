@@ -7,7 +7,7 @@ import { Publisher, Reply, Router } from "zeromq";
 import ts from "typescript";
 import { Executor } from "./executor.js";
 import { History } from "./history.js";
-import { cellCompleteness } from "./is-complete.js";
+import { cellCompleteness } from "../engine/cells/cell-completeness.js";
 import { decodeMessage, encodeMessage, newHeader, PROTOCOL_VERSION, Signer, WireError, type Header, type Message } from "./wire.js";
 
 // TypeScript highlighting as both editors read it: CodeMirror 5 (the classic Notebook,

@@ -3,7 +3,7 @@
 // it, vega renders it headless, no browser) for those that do not (the classic
 // Notebook, nbconvert, GitHub). Vega loads on the first chart, not at kernel start.
 import type { MimeBundle } from "./render.js";
-import { countOf } from "./table-cells.js";
+import { countOf } from "../engine/present/format-count.js";
 
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 

@@ -4,7 +4,8 @@
 // other value as text/plain.
 import { inspect } from "node:util";
 import { Table } from "apache-arrow";
-import { countOf, formatColumns, type FormattedColumn } from "./table-cells.js";
+import { countOf } from "../engine/present/format-count.js";
+import { formatColumns, type FormattedColumn } from "./table-cells.js";
 
 export type MimeBundle = Record<string, unknown>;
 

@@ -112,8 +112,3 @@ export function formatColumns(table: Table, limit: number): FormattedColumn[] {
     return { name: field.name, type: typeWord(field.type), align: numeric ? "right" : "left", cells: formatColumn(field, values) };
   });
 }
-
-/** "1 row", "20,000 rows". */
-export function countOf(n: number, noun: string): string {
-  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
-}

@@ -2,7 +2,7 @@
 // a `%%sql` cell runs once it has a query and its last line is empty (SQL has no
 // brackets to balance) or ends with `;`; TypeScript runs when it is complete by the
 // kernel's own rule (an invalid cell runs too, to show its error).
-import { cellCompleteness } from "../kernel/is-complete.js";
+import { cellCompleteness } from "../engine/cells/cell-completeness.js";
 
 export function shouldRun(text: string): boolean {
   const trimmed = text.trim();

@@ -3,8 +3,10 @@
 // cell failed.
 import type { Table } from "apache-arrow";
 import type { Session } from "../engine/session.js";
-import { formatEvent, formatTable, summarize } from "../cli/render-run.js";
-import { countOf } from "../cli/format-count.js";
+import { followRun } from "../engine/present/follow-run.js";
+import { formatTable } from "../engine/present/format-table.js";
+import { summarizeRun } from "../engine/present/run-summary.js";
+import { countOf } from "../engine/present/format-count.js";
 import { splitScript } from "./cell-input.js";
 import { evaluateCell } from "./evaluate.js";
 
@@ -14,7 +16,7 @@ export async function runScript(session: Session, script: string, out: (text: st
   for (const [i, source] of cells.entries()) {
     out(`lakeloop> ${source.split("\n").join("\n        | ")}\n`);
     const cell = `cell[${i + 1}]`;
-    const outcome = await evaluateCell(session, cell, source, (e) => { const line = formatEvent(e); if (line) out(line + "\n"); });
+    const outcome = await evaluateCell(session, cell, source, followRun((line) => out(line + "\n")));
     switch (outcome.kind) {
       case "run": {
         for (const p of outcome.report.previews) out(tableText(p.name, p.rows, p.table));
@@ -24,7 +26,7 @@ export async function runScript(session: Session, script: string, out: (text: st
           const at = new RegExp(`\\bat ${cell.replace(/[[\]]/g, "\\$&")}:(\\d+)$`).exec(n.error ?? "");
           if (at) out(`${n.name} failed at line ${at[1]}:\n${excerpt(source, Number(at[1]))}`);
         }
-        out(summarize(outcome.report) + "\n");
+        out(summarizeRun(outcome.report) + "\n");
         if (broken.length) failed++;
         break;
       }

@@ -26,9 +26,9 @@ afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
 describe("lakeloop run examples/seed", () => {
   it("runs the seed pipeline, materializes usd_by_country, and reports per node as JSON", async () => {
-    const first = JSON.parse((await lakeloop("run", path.join(root, "examples/seed"), "--json")).stdout) as { nodes: { name: string; action: string; objectStoreBytes: number }[] };
+    const first = JSON.parse((await lakeloop("run", path.join(root, "examples/seed"), "--json")).stdout) as { nodes: { name: string; action: string; read: { objectStoreBytes: number } }[] };
     expect(first.nodes.map((n) => n.action)).toEqual(["ran", "ran", "ran"]);
-    expect(first.nodes[0]!.objectStoreBytes).toBeGreaterThan(0);
+    expect(first.nodes[0]!.read.objectStoreBytes).toBeGreaterThan(0);
 
     const table = JSON.parse((await lakeloop("describe", "usd_by_country", "--json")).stdout) as { snapshots: unknown[]; rows: number };
     expect(table.snapshots).toHaveLength(1);
@@ -36,7 +36,7 @@ describe("lakeloop run examples/seed", () => {
 
     // A new process: outputs are not resident any more, but the scan comes from the disk cache.
     const second = JSON.parse((await lakeloop("run", path.join(root, "examples/seed"), "--json")).stdout) as typeof first;
-    expect(second.nodes[0]!.objectStoreBytes).toBe(0);
+    expect(second.nodes[0]!.read.objectStoreBytes).toBe(0);
 
     const rows = JSON.parse((await lakeloop("query", "SELECT country, usd FROM usd_by_country ORDER BY usd DESC LIMIT 2", "--json")).stdout) as { country: string }[];
     expect(rows.map((r) => r.country)).toEqual(["DE", "FR"]);

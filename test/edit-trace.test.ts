@@ -1,5 +1,6 @@
 // The main path end to end: a session with a real worker process re-plans on every
 // edit and re-runs only what changed, fetching only new bytes.
+import { cachedBytes } from "../engine/run/node-state.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -56,7 +57,7 @@ describe("the edit trace", () => {
     await session.applyCell("c2", euroCell());
     let report = (await session.runCell("c3", aggregateCell()))!.report!;
     expect(ran(report)).toEqual(["by_country", "euro", "scan", "window"]);
-    const firstFetch = byName(report).scan!.objectStoreBytes;
+    const firstFetch = byName(report).scan!.read.objectStoreBytes;
     expect(firstFetch).toBeGreaterThan(0);
     expect(report.previews[0]!.name).toBe("by_country");
     expect(report.previews[0]!.rows).toBe(4);
@@ -79,16 +80,16 @@ describe("the edit trace", () => {
     const feb = await planScan(catalog, { table: "transactions", columns: ["id", "usd", "country", "eventTime"], filter: "eventTime >= '2023-02-01' AND eventTime < '2023-03-01'" });
     const febBytes = feb.stats.bytesToRead;
     const widened = byName(report).scan!;
-    expect(widened.objectStoreBytes).toBeGreaterThanOrEqual(febBytes * 0.9);
-    expect(widened.objectStoreBytes).toBeLessThan(febBytes * 1.2 + 64 * 1024);
-    expect(widened.cacheBytes).toBeGreaterThan(0); // January came from the cache
+    expect(widened.read.objectStoreBytes).toBeGreaterThanOrEqual(febBytes * 0.9);
+    expect(widened.read.objectStoreBytes).toBeLessThan(febBytes * 1.2 + 64 * 1024);
+    expect(cachedBytes(widened.read)).toBeGreaterThan(0); // January came from the cache
 
     // Add a column: only that column's chunks are fetched.
     report = (await session.runCell("c1", windowCell(JAN_FEB, `"id", "usd", "country", "merchant"`)))!.report!;
     const merchant = await planScan(catalog, { table: "transactions", columns: ["merchant"], filter: JAN_FEB });
     const added = byName(report).scan!;
-    expect(added.objectStoreBytes).toBeGreaterThan(0);
-    expect(added.objectStoreBytes).toBeLessThan(merchant.stats.bytesToRead * 1.2 + 64 * 1024);
+    expect(added.read.objectStoreBytes).toBeGreaterThan(0);
+    expect(added.read.objectStoreBytes).toBeLessThan(merchant.stats.bytesToRead * 1.2 + 64 * 1024);
 
     // Run again with no change: nothing runs.
     report = await session.run(["by_country"]);

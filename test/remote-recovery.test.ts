@@ -4,6 +4,7 @@
 // time the session notices, says so, gets a worker again, re-plans and re-runs what was
 // lost — the scans from the disk cache, not the lake — and the run the user started
 // still ends with an answer.
+import { cachedBytes } from "../engine/run/node-state.js";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Session, type RunReport } from "../engine/session.js";
@@ -69,8 +70,8 @@ describe("recovering from a lost worker (the worker's host is described in the t
     // What the dead worker held runs again on the new one; its scan from the disk cache.
     const again = await session.run(["jan"]);
     expect(again.nodes.map((n) => [n.action, n.reason])).toEqual([["ran", "evicted"], ["ran", "evicted"]]);
-    expect(scanOf(again)).toMatchObject({ objectStoreBytes: 0 });
-    expect(scanOf(again).cacheBytes).toBeGreaterThan(0);
+    expect(scanOf(again)).toMatchObject({ read: { objectStoreBytes: 0 } });
+    expect(cachedBytes(scanOf(again).read)).toBeGreaterThan(0);
   }, 120_000);
 
   it("a network cut mid-run: both sides notice, the worker cancels the orphaned run, the session reconnects when the link is back", async (ctx) => {
@@ -125,6 +126,6 @@ describe("recovering from a lost worker (the worker's host is described in the t
     expect(notices.join("\n")).toMatch(/started a new local worker and re-planned/);
     const again = await session.run(["jan"]);
     expect(again.nodes.map((n) => n.action)).toEqual(["ran", "ran"]);
-    expect(scanOf(again)).toMatchObject({ objectStoreBytes: 0 });
+    expect(scanOf(again)).toMatchObject({ read: { objectStoreBytes: 0 } });
   }, 120_000);
 });

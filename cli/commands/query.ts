@@ -3,8 +3,8 @@
 import { Table } from "apache-arrow";
 import { parseCommandArgs, parsePositiveInt } from "../args.js";
 import { UsageError, type Command } from "../command.js";
-import { formatCell, jsonOfCell } from "../format-value.js";
-import { formatTable } from "../render-run.js";
+import { formatCell, jsonOfCell } from "../../engine/present/format-value.js";
+import { formatTable } from "../../engine/present/format-table.js";
 
 // The engine (and the TypeScript compiler it carries) loads only when the command runs.
 const loadEngine = () => import("../../engine/session.js");

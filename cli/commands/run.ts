@@ -5,7 +5,9 @@ import * as path from "node:path";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
 import { ensureSampleOnDefaultLake } from "../sample-on-first-use.js";
-import { formatEvent, formatTable, summarize } from "../render-run.js";
+import { followRun } from "../../engine/present/follow-run.js";
+import { formatTable } from "../../engine/present/format-table.js";
+import { summarizeRun } from "../../engine/present/run-summary.js";
 
 // The engine (and the TypeScript compiler it carries) loads only when the command runs.
 const loadEngine = async () => ({ ...(await import("../../engine/session.js")), ...(await import("../../engine/project/load-project.js")) });
@@ -50,12 +52,7 @@ run, else every model.
         ctx.stdout.write((await session.explain(targets)) + "\n");
         return 0;
       }
-      const report = await session.run(targets, (e) => {
-        if (!values.json) {
-          const line = formatEvent(e);
-          if (line) ctx.stderr.write(line + "\n");
-        }
-      });
+      const report = await session.run(targets, values.json ? undefined : followRun((line) => ctx.stderr.write(line + "\n")));
       if (values.json) {
         const nodes = values.profile ? report.nodes : report.nodes.map(({ profile: _, ...n }) => n);
         ctx.stdout.write(JSON.stringify({ nodes, summary: report.summary, ...(values.profile ? { timing: report.timing } : {}) }, null, 2) + "\n");
@@ -63,7 +60,7 @@ run, else every model.
         for (const preview of report.previews) {
           ctx.stdout.write(`\n${preview.name} (${preview.rows.toLocaleString("en-US")} rows)\n${formatTable(preview.table)}\n`);
         }
-        ctx.stdout.write(`\n${summarize(report)}\n`);
+        ctx.stdout.write(`\n${summarizeRun(report)}\n`);
         if (values.profile) {
           const { describeProfile } = await import("../../engine/commands/describe-profile.js");
           ctx.stdout.write(`\n${describeProfile(report)}\n`);

@@ -3,7 +3,7 @@
 import { Catalog } from "../../lake/iceberg/catalog.js";
 import { LakeView } from "../../lake/iceberg/branches/lake-view.js";
 import { countLiveRows } from "../../cache/count-live-rows.js";
-import { formatBytes } from "../../lake/ingest/describe.js";
+import { formatBytes } from "../../lake/format-bytes.js";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 

@@ -2,7 +2,7 @@
 // memory and on disk), where scans found their fragments (hits by tier, fetched), the
 // rows they read and kept, and where their time went.
 import type { ScanStats } from "../../cache/column-cache.js";
-import { formatBytesShort } from "../../cache/diff.js";
+import { formatBytes } from "../../lake/format-bytes.js";
 import type { DiskCacheUsage } from "./disk-cache-usage.js";
 
 /** What the worker's status says of its cache. */
@@ -21,7 +21,7 @@ export function formatCacheStatus(cache: CacheStatus, disk: { dir: string; usage
   const t = cache.totals;
   const row = (label: string, fragments: number | string, bytes: number | string, note = "") =>
     `  ${label.padEnd(16)}${String(fragments).padStart(10)}${String(bytes).padStart(12)}${note ? `  ${note}` : ""}`;
-  const size = (n: number) => formatBytesShort(Math.round(n));
+  const size = (n: number) => formatBytes(Math.round(n));
   const diskRow = disk
     ? row("held on disk", count(disk.usage?.fragments ?? 0), size(disk.usage?.bytes ?? 0), disk.dir)
     : row("held on disk", "-", "-", "on the remote worker, not measured from here");

@@ -19,7 +19,7 @@ import { pinnedInputName, pinOfTableRef, rewriteTableRefs, type SqlPin } from ".
 import { isPrimitive, typeText, type Schema } from "../../lake/schema.js";
 import type { Snapshot } from "../../lake/iceberg/types.js";
 import { materializeProblem } from "./check-materialize.js";
-import { Graph, type GraphNode, type ScanNode } from "./graph.js";
+import { Graph, modelKey, modelNameOf, type GraphNode, type ScanNode } from "./graph.js";
 
 export interface BuildContext {
   /** The lake's tables as the session's branch has them (or a Catalog: main as stored). */
@@ -80,7 +80,7 @@ function markReadersOfBroken(made: Map<string, GraphNode[]>, broken: Map<string,
     for (const [name, list] of made) {
       const node = list.at(-1)!;
       if (broken.has(name) || node.kind === "scan") continue;
-      const input = Object.values(node.inputs).map((k) => k.replace(/^model:/, "")).find((k) => broken.has(k));
+      const input = Object.values(node.inputs).map(modelNameOf).find((k) => k !== undefined && broken.has(k));
       if (input === undefined) continue;
       const cause = broken.get(input)!;
       const where = cause.at ? ` (${cause.at.cell}:${cause.at.line})` : "";
@@ -175,7 +175,7 @@ class NodeMaker {
           if (ref.columns || ref.filter) {
             throw new DefinitionError("FILTER_ON_MODEL", `input "${param}" of "${d.name}" reads model "${ref.name}": columns and filter apply to lake tables; select inside the model`, d.at);
           }
-          inputs[param] = `model:${ref.name}`;
+          inputs[param] = modelKey(ref.name);
           continue;
         }
         const table = await this.#table(ref.name, d.name, d.at);
@@ -185,7 +185,7 @@ class NodeMaker {
         scans.push(scan);
         inputs[param] = scan.key;
       }
-      return [...scans, { kind: "ts", key: `model:${d.name}`, name: d.name, definition: d, inputs }];
+      return [...scans, { kind: "ts", key: modelKey(d.name), name: d.name, definition: d, inputs }];
     }
     const parsed = await parseSql(this.ctx.duck, d.sql, d.at);
     const renames = new Map<Record<string, unknown>, string>();
@@ -193,7 +193,7 @@ class NodeMaker {
       const pin = ref.atClause ? pinOfTableRef(ref.nodes[0]!, d.at) : undefined;
       if (this.models.has(ref.name)) {
         if (pin) throw new DefinitionError("SQL_TIME_TRAVEL", `model "${d.name}" reads model "${ref.name}" AT (...): time travel applies to lake tables`, d.at);
-        inputs[ref.name] = `model:${ref.name}`;
+        inputs[ref.name] = modelKey(ref.name);
         continue;
       }
       const table = await this.#table(ref.name, d.name, d.at);
@@ -218,7 +218,7 @@ class NodeMaker {
       inputs[input] = scan.key;
     }
     const query = renames.size ? rewriteTableRefs(d.sql, renames) : undefined;
-    return [...scans, { kind: "sql", key: `model:${d.name}`, name: d.name, definition: d, inputs, normalized: parsed.normalized, ...(query ? { query } : {}) }];
+    return [...scans, { kind: "sql", key: modelKey(d.name), name: d.name, definition: d, inputs, normalized: parsed.normalized, ...(query ? { query } : {}) }];
   }
 }
 

@@ -5,7 +5,7 @@
 import { parseTableName, qualifiedName, shortTableName } from "../../lake/iceberg/names.js";
 import { DefinitionError, type ModelDefinition } from "../model/definition.js";
 import { materializeTarget } from "../plan/to-worker-plan.js";
-import type { Graph } from "./graph.js";
+import { modelKey, type Graph } from "./graph.js";
 
 /** The error of a model (in the graph) that would materialize onto a table it reads; undefined when it would not. */
 export function materializeProblem(graph: Graph, d: ModelDefinition): DefinitionError | undefined {
@@ -13,7 +13,7 @@ export function materializeProblem(graph: Graph, d: ModelDefinition): Definition
   if (!target || d.options.overwriteInput) return undefined;
   const table = qualifiedName(parseTableName(target));
   // The model itself or the upstream model whose scan reads the target table.
-  const reader = graph.topological([`model:${d.name}`]).map((k) => graph.get(k))
+  const reader = graph.topological([modelKey(d.name)]).map((k) => graph.get(k))
     .find((n) => n.kind !== "scan" && Object.values(n.inputs).some((i) => { const input = graph.get(i); return input.kind === "scan" && input.table === table; }));
   if (!reader) return undefined;
   const how = reader.name === d.name ? "which it reads" : `which it reads through model "${reader.name}"`;

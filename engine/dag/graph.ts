@@ -4,6 +4,18 @@
 import type { SqlModelDefinition, TsModelDefinition } from "../model/definition.js";
 import type { Filter } from "../../lake/filter/filter.js";
 
+const MODEL_PREFIX = "model:";
+
+/** The graph key of a model: model names are unique, and scans are keyed apart ("scan:..."). */
+export function modelKey(name: string): string {
+  return MODEL_PREFIX + name;
+}
+
+/** The model a key names, or undefined when the key is a scan's. */
+export function modelNameOf(key: string): string | undefined {
+  return key.startsWith(MODEL_PREFIX) ? key.slice(MODEL_PREFIX.length) : undefined;
+}
+
 export interface ScanNode {
   kind: "scan";
   key: string;
@@ -60,7 +72,7 @@ export class Graph {
 
   /** Models (not scans) by name. */
   model(name: string): TsNode | SqlNode | undefined {
-    const node = this.nodes.get(`model:${name}`);
+    const node = this.nodes.get(modelKey(name));
     return node && node.kind !== "scan" ? node : undefined;
   }
 

@@ -4,6 +4,7 @@ import type { Table } from "../iceberg/table.js";
 import { typeText } from "../schema.js";
 import { shortTableName } from "../iceberg/names.js";
 import { findSourceField, formatPartitionValue } from "../iceberg/partition.js";
+import { formatBytes } from "../format-bytes.js";
 
 export interface TableDescription {
   name: string;
@@ -67,17 +68,6 @@ export async function describeTable(table: Table, live?: { rows: number; counted
     bytes: files.reduce((s, f) => s + f.fileSizeBytes, 0),
     partitions: [...partitions].map(([partition, v]) => ({ partition, ...v })).sort((a, b) => (a.partition < b.partition ? -1 : 1)),
   };
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 export function formatTableDescription(d: TableDescription): string {

@@ -6,12 +6,12 @@ import { Box, Static, Text, useApp, useStdout } from "ink";
 import { useRef, useState, type ReactElement } from "react";
 import type { Table } from "apache-arrow";
 import type { Session } from "../../engine/session.js";
-import { summarize } from "../../cli/render-run.js";
+import { summarizeRun } from "../../engine/present/run-summary.js";
+import { applyNodeEvent, type NodeState } from "../../engine/run/node-state.js";
 import { completeCell } from "../../engine/complete/complete-cell.js";
 import { lakeNamesOf } from "../../engine/complete/session-names.js";
 import type { CellLanguage } from "../../engine/complete/ts-language.js";
 import { evaluateCell, type Outcome } from "../evaluate.js";
-import { applyEvent, type NodeRow } from "../run-state.js";
 import { DagPanel, fitNodes } from "./dag-panel.js";
 import { Editor } from "./editor.js";
 import { ErrorView } from "./error-view.js";
@@ -33,7 +33,7 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
   const { stdout, write } = useStdout();
   const size = useTerminalSize();
   const [log, setLog] = useState<{ id: number; element: ReactElement }[]>(banner ? [{ id: 0, element: <Text color="gray">{banner}</Text> }] : []);
-  const [running, setRunning] = useState<NodeRow[] | undefined>();
+  const [running, setRunning] = useState<NodeState[] | undefined>();
   const cells = useRef(0);
   const ids = useRef(1);
   const shown = useRef<Shown | undefined>(undefined);
@@ -45,16 +45,16 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
     print(<PreviewTable name={s.name} table={s.table} totalRows={s.totalRows} offset={s.offset} width={width()} />);
   };
 
-  const show = (outcome: Outcome, source: string, rows: NodeRow[], cellId?: string) => {
+  const show = (outcome: Outcome, source: string, cellId?: string) => {
     switch (outcome.kind) {
       case "run": {
         const report = outcome.report;
-        print(<DagPanel rows={rows.length ? rows : report.nodes.map((n) => ({ id: n.name, name: n.name, state: n.action === "ran" ? "done" : n.action === "reused" ? "reused" : n.action === "failed" ? "failed" : "skipped", rows: n.rows, ms: n.ms, fetchedBytes: n.objectStoreBytes, cachedBytes: n.cacheBytes, error: n.error, installs: [] }))} />);
+        print(<DagPanel rows={report.nodes} />);
         for (const p of report.previews) preview({ name: p.name, table: p.table, totalRows: p.rows, offset: 0 });
         const failed = report.nodes.filter((n) => n.action === "failed");
         if (report.cancelled) print(<Text color="yellow">run cancelled (Ctrl-C)</Text>);
         else for (const f of failed) print(<ErrorView message={`${f.name}: ${f.error ?? "failed"}`} source={source} line={lineOf(f.error, cellId)} />);
-        print(<Text color={failed.length ? "red" : "green"}>{summarize(report)}</Text>);
+        print(<Text color={failed.length ? "red" : "green"}>{summarizeRun(report)}</Text>);
         return;
       }
       case "table": return preview({ name: outcome.name, table: outcome.table, totalRows: outcome.table.numRows, offset: 0 });
@@ -73,13 +73,13 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
     print(<Text color="blue">{echoOf(text)}</Text>);
     if (text.trim() === ".more") return more();
     const cellId = `cell[${++cells.current}]`;
-    let rows: NodeRow[] = [];
+    let rows: NodeState[] = [];
     setRunning([]);
-    return evaluateCell(session, cellId, text, (e) => { rows = applyEvent(rows, e); setRunning(rows); })
+    return evaluateCell(session, cellId, text, (e) => { rows = applyNodeEvent(rows, e); setRunning(rows); })
       .then((outcome) => {
         if (outcome.kind !== "error" && outcome.kind !== "exit" && !text.trim().startsWith(".") && !text.trim().startsWith("%%")) language.remember(text);
         setRunning(undefined);
-        show(outcome, text, rows, cellId);
+        show(outcome, text, cellId);
       });
   };
 
@@ -110,7 +110,7 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
         onCancel={() => { void session.cancel(); }}
         onInterrupted={(text) => print(<Text color="gray">{`${echoOf(text)} ^C`}</Text>)}
         onExit={exit}
-        onClearScreen={() => show({ kind: "clear" }, "", [])}
+        onClearScreen={() => show({ kind: "clear" }, "")}
         complete={(text, cursor) => completeCell(text, cursor, lakeNamesOf(session), language)}
       />
     </Box>

@@ -13,7 +13,8 @@ import { DagPanel } from "./dag-panel.js";
 import { Editor } from "./editor.js";
 import { ErrorView } from "./error-view.js";
 import { PreviewTable } from "./preview-table.js";
-import { applyEvent, type NodeRow } from "../run-state.js";
+import { applyNodeEvent as applyEvent, type NodeState } from "../../engine/index.js";
+import { emptyReadStats } from "../../engine/run/node-state.js";
 
 // Two turns of the event loop: the key is read, React renders, Ink writes the frame.
 const tick = () => new Promise((r) => setImmediate(r)).then(() => new Promise((r) => setImmediate(r)));
@@ -222,7 +223,7 @@ describe("Editor", () => {
 
 describe("DagPanel", () => {
   it("shows each node's state, rows, time and bytes fetched vs from cache", () => {
-    let rows: NodeRow[] = [];
+    let rows: NodeState[] = [];
     rows = applyEvent(rows, { type: "node-started", node: "a", name: "transactions[id]", at: 0 });
     rows = applyEvent(rows, { type: "node-reused", node: "b", name: "euro", rows: 1200 });
     rows = applyEvent(rows, { type: "node-started", node: "c", name: "by_country", at: 0 });
@@ -230,13 +231,13 @@ describe("DagPanel", () => {
     expect(running).toMatch(/… transactions\[id\]\s+running/);
     rows = applyEvent(rows, { type: "node-progress", node: "a", name: "transactions[id]", done: 6, total: 24, unit: "fragments" });
     running = render(<DagPanel rows={rows} />).lastFrame()!;
-    expect(running).toMatch(/… transactions\[id\]\s+\[█████░{15}\] 6\/24 fragments/);
-    expect(running).toMatch(/= euro\s+reused, 1,200 rows/);
+    expect(running).toMatch(/… transactions\[id\]\s+\[█████░{15}\] 25% \(6 of 24 fragments\)/);
+    expect(running).toMatch(/= euro\s+reused \(1,200 rows\)/);
     rows = applyEvent(rows, { type: "node-finished", node: "a", name: "transactions[id]", rows: 5000, ms: 42, read: { memoryBytes: 600_000, diskBytes: 0, objectStoreBytes: 184_000, memoryFragments: 3, diskFragments: 0, fetchedFragments: 3 } });
     rows = applyEvent(rows, { type: "node-failed", node: "c", name: "by_country", ms: 3, error: { code: "SQL", message: "no column usdd" } });
     const done = render(<DagPanel rows={rows} />).lastFrame()!;
     expect(done).toMatch(/✓ transactions\[id\]\s+5,000 rows in 42 ms, 184 KB fetched, 600 KB from cache/);
-    expect(done).toMatch(/✗ by_country\s+failed: no column usdd/);
+    expect(done).toMatch(/✗ by_country\s+no column usdd/);
   });
 });
 
@@ -283,7 +284,7 @@ function fakeSession(runs: Record<string, (onEvent: (e: NodeEvent) => void) => P
       return new Promise<{ value: unknown; report: RunReport }>((resolve) => {
         cancel = () => {
           onEvent({ type: "node-failed", node: name, name, ms: 1, error: { code: "MODEL_CANCELLED", message: `model "${name}" was cancelled` } });
-          resolve({ value: undefined, report: reportOf([{ name, action: "failed", error: `model "${name}" was cancelled` }], [], true) });
+          resolve({ value: undefined, report: reportOf([{ name, action: "cancelled", error: `model "${name}" was cancelled` }], [], true) });
         };
       });
     },
@@ -293,7 +294,7 @@ function fakeSession(runs: Record<string, (onEvent: (e: NodeEvent) => void) => P
 
 function reportOf(nodes: Partial<RunReport["nodes"][number]>[], previews: RunReport["previews"], cancelled = false): RunReport {
   return {
-    nodes: nodes.map((n) => ({ rows: 0, ms: 1, objectStoreBytes: 0, cacheBytes: 0, ...n })),
+    nodes: nodes.map((n) => ({ id: n.name, rows: 0, ms: 1, read: emptyReadStats(), installs: [], ...n })),
     previews,
     cancelled,
     summary: { ms: 1, read: { objectStoreBytes: 0, memoryBytes: 0, diskBytes: 0 } },
@@ -313,7 +314,7 @@ describe("App", () => {
     ui.stdin.write("\x03");
     await tick();
     expect(session.cancelled).toBe(1);
-    expect(ui.lastFrame()).toMatch(/✗ spin\s+failed: model "spin" was cancelled/);
+    expect(ui.lastFrame()).toMatch(/■ spin\s+cancelled/);
     expect(ui.lastFrame()).toMatch(/run cancelled/);
     ui.stdin.write("1 + 1\r");
     await tick();

@@ -1,28 +1,31 @@
 // The run as it happens: one line per node with its state, rows, time and where its
-// bytes came from (object store vs cache), plus packages installed for it. Given a row
+// bytes came from (object store vs cache), plus packages installed for it, in the
+// engine's words (engine/present/node-lines.ts) and this panel's colours. Given a row
 // budget (while live, so the screen is not redrawn whole) it shows the latest nodes and
 // counts the earlier ones.
 import { Box, Text } from "ink";
-import { formatBytesShort } from "../../cache/diff.js";
-import { countOf } from "../../cli/format-count.js";
-import type { NodeRow } from "../run-state.js";
+import type { NodeAction, NodeState } from "../../engine/index.js";
+import { countOf } from "../../engine/present/format-count.js";
+import { installLine, NODE_MARKS, nodeDetail } from "../../engine/present/node-lines.js";
 
-const MARK: Record<NodeRow["state"], { mark: string; color: string }> = {
-  running: { mark: "…", color: "yellow" },
-  done: { mark: "✓", color: "green" },
-  reused: { mark: "=", color: "cyan" },
-  failed: { mark: "✗", color: "red" },
-  skipped: { mark: "-", color: "gray" },
+const COLORS: Record<NodeAction, string> = {
+  planned: "gray", running: "yellow", ran: "green", reused: "cyan", failed: "red", cancelled: "yellow", skipped: "gray",
 };
 
+/** The words after a node's name; a running scan's progress gets a bar first. */
+function describe(r: NodeState): string {
+  const detail = nodeDetail(r).join(", ");
+  return r.action === "running" && r.progress ? `  ${bar(r.progress.done / Math.max(1, r.progress.total))} ${detail}` : `  ${detail}`;
+}
+
 /** Terminal rows one node takes at `width` columns. */
-function heightOf(r: NodeRow, width: number): number {
+function heightOf(r: NodeState, width: number): number {
   const rowsOf = (s: string) => Math.max(1, Math.ceil(s.length / Math.max(1, width)));
-  return rowsOf(`${MARK[r.state].mark} ${r.name}${describe(r)}`) + r.installs.reduce((n, i) => n + rowsOf(`    + ${i}`), 0);
+  return rowsOf(`${NODE_MARKS[r.action]} ${r.name}${describe(r)}`) + r.installs.reduce((n, i) => n + rowsOf(`    ${installLine(i)}`), 0);
 }
 
 /** The nodes that fit `maxRows` (the latest ones, a row kept to count the others), and the rows they take. */
-export function fitNodes(rows: NodeRow[], maxRows: number, width: number): { shown: NodeRow[]; hidden: number; height: number } {
+export function fitNodes(rows: NodeState[], maxRows: number, width: number): { shown: NodeState[]; hidden: number; height: number } {
   const heights = rows.map((r) => heightOf(r, width));
   const total = heights.reduce((a, b) => a + b, 0);
   if (total <= maxRows) return { shown: rows, hidden: 0, height: total };
@@ -32,7 +35,7 @@ export function fitNodes(rows: NodeRow[], maxRows: number, width: number): { sho
   return { shown: rows.slice(from), hidden: from, height: used };
 }
 
-export function DagPanel({ rows, maxRows, width = 100 }: { rows: NodeRow[]; maxRows?: number; width?: number }) {
+export function DagPanel({ rows, maxRows, width = 100 }: { rows: NodeState[]; maxRows?: number; width?: number }) {
   const { shown, hidden } = maxRows === undefined ? { shown: rows, hidden: 0 } : fitNodes(rows, maxRows, width);
   return (
     <Box flexDirection="column">
@@ -40,24 +43,15 @@ export function DagPanel({ rows, maxRows, width = 100 }: { rows: NodeRow[]; maxR
       {shown.map((r) => (
         <Box key={r.id} flexDirection="column">
           <Text>
-            <Text color={MARK[r.state].color}>{MARK[r.state].mark} </Text>
+            <Text color={COLORS[r.action]}>{NODE_MARKS[r.action]} </Text>
             <Text bold>{r.name}</Text>
             <Text color="gray">{describe(r)}</Text>
           </Text>
-          {r.installs.map((i) => <Text key={i} color="gray">{`    + ${i}`}</Text>)}
+          {r.installs.map((i) => <Text key={`${i.package}@${i.version}`} color="gray">{`    ${installLine(i)}`}</Text>)}
         </Box>
       ))}
     </Box>
   );
-}
-
-function describe(r: NodeRow): string {
-  if (r.state === "running") return r.progress ? `  ${bar(r.progress.done / r.progress.total)} ${r.progress.done}/${r.progress.total} ${r.progress.unit}` : "  running";
-  if (r.state === "reused") return `  reused, ${countOf(r.rows ?? 0, "row")}`;
-  if (r.state === "failed") return `  failed: ${r.error ?? ""}`;
-  if (r.state === "skipped") return `  skipped (${r.error ?? ""})`;
-  const io = r.fetchedBytes || r.cachedBytes ? `, ${formatBytesShort(r.fetchedBytes)} fetched, ${formatBytesShort(r.cachedBytes)} from cache` : "";
-  return `  ${countOf(r.rows ?? 0, "row")} in ${(r.ms ?? 0).toFixed(0)} ms${io}`;
 }
 
 /** A 20-cell progress bar. */

@@ -4,7 +4,7 @@
 // window around the cursor, so the screen is never redrawn whole.
 import { Box, Text } from "ink";
 import { useRef, useState } from "react";
-import { countOf } from "../../cli/format-count.js";
+import { countOf } from "../../engine/present/format-count.js";
 import { applyCompletion, applyKey, initialEditorState, releaseHeld, type Effect, type EditorState } from "../editor-state.js";
 import { rowsOfLine, windowOf } from "../editor-window.js";
 import type { Key } from "../keys.js";

@@ -3,8 +3,8 @@
 // (with the `.more` hint on every page but the last).
 import { Box, Text } from "ink";
 import type { Table } from "apache-arrow";
-import { formatCell } from "../../cli/format-value.js";
-import { countOf } from "../../cli/format-count.js";
+import { formatCell } from "../../engine/present/format-value.js";
+import { countOf } from "../../engine/present/format-count.js";
 
 export const PAGE_ROWS = 10;
 

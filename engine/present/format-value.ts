@@ -3,8 +3,8 @@
 // in ISO 8601 (a "Z" only on instants), longs and decimals with every digit, doubles
 // rounded for people ("display") and exact for files ("exact").
 import { DataType, TimeUnit, type Data, type Vector } from "apache-arrow";
-import { unscaledDecimalAt } from "../lake/arrow-decimal.js";
-import { formatDecimal, formatIsoDate, formatIsoTimestamp } from "../lake/value-text.js";
+import { unscaledDecimalAt } from "../../lake/arrow-decimal.js";
+import { formatDecimal, formatIsoDate, formatIsoTimestamp } from "../../lake/value-text.js";
 
 export type ValueStyle = "display" | "exact";
 

@@ -1,11 +1,11 @@
 // One text per value for every CLI output: ISO dates and timestamps, exact longs and
 // decimals, JSON numbers that keep every digit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { arrowFromDuckDB } from "../columnar/arrow-from-duckdb.js";
-import { Duck } from "../columnar/duckdb.js";
+import { arrowFromDuckDB } from "../../columnar/arrow-from-duckdb.js";
+import { Duck } from "../../columnar/duckdb.js";
 import { makeData, makeVector, Decimal, TimestampMicrosecond, TimestampNanosecond } from "apache-arrow";
 import { formatCell, jsonOfCell } from "./format-value.js";
-import { formatTable } from "./render-run.js";
+import { formatTable } from "./format-table.js";
 
 let duck: Duck;
 beforeAll(async () => { duck = await Duck.open(); });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cellCompleteness } from "./is-complete.js";
+import { cellCompleteness } from "./cell-completeness.js";
 
 describe("cellCompleteness", () => {
   it("says complete, incomplete or invalid like a careful editor", () => {
