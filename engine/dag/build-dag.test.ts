@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Table } from "../../lake/iceberg/table.js";
 import type { DefinitionError } from "../model/definition.js";
-import { buildDag, type BuiltDag } from "./build-dag.js";
+import type { BuiltDag } from "./build-dag.js";
 import type { ScanNode } from "./graph.js";
-import { appendRows, definitionsOfCells, openTestLake, type TestLake } from "./lake-for-tests.js";
+import { appendRows, dagOf, openTestLake, type TestLake } from "./lake-for-tests.js";
 
 const EVENT_FIELDS = [
   { name: "id", type: "long" as const, required: true },
@@ -42,9 +42,7 @@ beforeAll(async () => {
 });
 afterAll(() => lake?.close());
 
-async function build(cells: Record<string, string>): Promise<BuiltDag> {
-  return buildDag(await definitionsOfCells(cells), { catalog: lake.catalog, duck: lake.duck });
-}
+const build = (cells: Record<string, string>) => dagOf(lake, cells);
 
 /** The scan node a model reads as its input `input`. */
 function scanOf(built: BuiltDag, model: string, input: string): ScanNode {

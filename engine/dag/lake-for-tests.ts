@@ -14,6 +14,7 @@ import { FileStore } from "../../lake/store/file-store.js";
 import { isSqlCell, parseSqlCell } from "../cells/sql-cell.js";
 import { TsCellContext } from "../cells/ts-cell.js";
 import type { ModelDefinition } from "../model/definition.js";
+import { buildDag, type BuiltDag } from "./build-dag.js";
 
 export interface TestLake {
   dir: string;
@@ -59,4 +60,9 @@ export async function definitionsOfCells(cells: Record<string, string>): Promise
   const all: ModelDefinition[] = [];
   for (const [cell, source] of Object.entries(cells)) all.push(...(await definitionsOf(cell, source, context)));
   return all;
+}
+
+/** The DAG of the cells' definitions over the lake (cell id -> source). */
+export async function dagOf(lake: TestLake, cells: Record<string, string>): Promise<BuiltDag> {
+  return buildDag(await definitionsOfCells(cells), { catalog: lake.catalog, duck: lake.duck });
 }
