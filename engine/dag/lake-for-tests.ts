@@ -48,9 +48,12 @@ export async function appendRows(lake: TestLake, name: string, fields: Array<Omi
   return table.commit({ operation: "append", files });
 }
 
-/** The definitions a cell makes, as a session makes them: `%%sql name` cells parsed, the others evaluated as TypeScript. */
-export async function definitionsOf(cell: string, source: string, context = new TsCellContext()): Promise<ModelDefinition[]> {
-  if (isSqlCell(source)) return [parseSqlCell(cell, source)];
+/**
+ * The definitions a cell makes, as a session makes them: `%%sql name` cells parsed, the
+ * others evaluated as TypeScript. `sqlBodyLine`: as parseSqlCell's, for a header the caller added.
+ */
+export async function definitionsOf(cell: string, source: string, context = new TsCellContext(), sqlBodyLine?: number): Promise<ModelDefinition[]> {
+  if (isSqlCell(source)) return [parseSqlCell(cell, source, sqlBodyLine)];
   return (await context.evaluate(cell, source)).definitions;
 }
 
