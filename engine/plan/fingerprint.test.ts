@@ -42,6 +42,18 @@ const PIPELINE = {
 };
 
 describe("fingerprints", () => {
+  it("differ for two models of one code over the same inputs: each is its own node of a plan", async () => {
+    const fp = await fingerprints({
+      a: `model("copy_a", { e: Model("events") }, ({ e }) => e)`,
+      b: `model("copy_b", { e: Model("events") }, ({ e }) => e)`,
+      c: "%%sql sum_a\nSELECT sum(usd) AS s FROM events",
+      d: "%%sql sum_b\nSELECT sum(usd) AS s FROM events",
+    });
+    expect(fp.get("model:copy_a")).not.toBe(fp.get("model:copy_b"));
+    expect(fp.get("model:sum_a")).not.toBe(fp.get("model:sum_b"));
+    expect(new Set(fp.values()).size).toBe(fp.size);
+  });
+
   it("are equal for equal definitions, whichever cells and lines hold them", async () => {
     const a = await fingerprints(PIPELINE);
     const moved = await fingerprints({

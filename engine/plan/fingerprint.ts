@@ -1,5 +1,5 @@
 // Fingerprints: a node's identity as a hash of everything its output depends on —
-// its normalized code, options and runtime, its parents' fingerprints and, for scans,
+// its name, normalized code, options and runtime, its parents' fingerprints and, for scans,
 // the table, snapshot and normalized request. Equal fingerprints, equal outputs.
 import { createHash } from "node:crypto";
 import ts from "typescript";
@@ -51,5 +51,7 @@ function partsOf(node: GraphNode, done: Map<string, NodeParts>): NodeParts {
     options = "";
   }
   // `materialize` is an effect, not part of the output: it stays out of the fingerprint.
-  return { fingerprint: hashOf({ kind: node.kind, code, options, inputs }), code, options, inputs };
+  // The name is in: two models of one code over the same inputs are two nodes of a plan
+  // (each with its own materialization and report), not one id twice.
+  return { fingerprint: hashOf({ kind: node.kind, name: node.name, code, options, inputs }), code, options, inputs };
 }
