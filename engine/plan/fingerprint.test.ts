@@ -97,10 +97,15 @@ describe("fingerprints", () => {
       base: `model("base", {\n  e: Model("events", { columns: ["id", "usd"] }), // the input\n},\n  /* the function */ ({ e }) =>\n    e\n)`,
     });
     expect(changed(a, laidOut)).toEqual([]);
-    // Spacing, indentation, comments and optional semicolons. (Joining a block's lines into one
-    // still counts: the printer keeps a block written on one line on one line.)
+    // Spacing, indentation, line breaks, comments and optional semicolons.
     expect(normalizeCode("(a)   =>   {\n        /* x */ return a+1   // one more\n}")).toBe(normalizeCode("(a) => {\n  return a + 1;\n}"));
+    expect(normalizeCode("() => { return [{ x: 1 }]; }")).toBe(normalizeCode("() => {\n  return [{\n    x: 1,\n  }];\n}"));
     expect(normalizeCode("(a) => a + 1")).not.toBe(normalizeCode("(a) => a + 2"));
+    // What a string, a template or a regular expression holds is code, spaces and all.
+    expect(normalizeCode("() => `a  ${1 + 1}  b`")).not.toBe(normalizeCode("() => `a ${1 + 1} b`"));
+    expect(normalizeCode("() => `a  ${ {x: 1}.x }  b`")).toBe(normalizeCode("() => `a  ${{ x: 1 }.x}  b`"));
+    expect(normalizeCode("(s) => s.split(/a  b/)")).not.toBe(normalizeCode("(s) => s.split(/a b/)"));
+    expect(normalizeCode("(a, b) => a / b / 2")).toBe(normalizeCode("(a,b)=>a/b/2"));
   });
 
   it("of a scan follow its table's identity, snapshot, columns and canonical filter", async () => {

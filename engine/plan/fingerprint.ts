@@ -11,10 +11,39 @@ export function hashOf(value: unknown): string {
   return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
 }
 
-/** A function's code printed canonically: whitespace, comments and formatting never matter. */
+/**
+ * A function's code printed canonically: whitespace, line breaks, comments and optional
+ * semicolons and trailing commas never matter. TypeScript's printer settles semicolons and spacing but keeps
+ * a block's or an object's line breaks as written, so its output is then read back as
+ * tokens joined by one space (a template's or a regular expression's text kept whole).
+ */
 export function normalizeCode(source: string): string {
   const file = ts.createSourceFile("model.js", `(${source})`, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
-  return ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed }).printFile(file);
+  const printed = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed }).printFile(file);
+  return tokensOf(printed).join(" ");
+}
+
+function tokensOf(code: string): string[] {
+  const scanner = ts.createScanner(ts.ScriptTarget.ES2022, true, ts.LanguageVariant.Standard, code);
+  const tokens: string[] = [];
+  // Open template substitutions and other braces, to tell a `}` that resumes a template.
+  const braces: ("template" | "brace")[] = [];
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+    if (token === ts.SyntaxKind.TemplateHead) braces.push("template");
+    else if (token === ts.SyntaxKind.OpenBraceToken) braces.push("brace");
+    else if (token === ts.SyntaxKind.CloseBraceToken && braces.pop() === "template") {
+      if (scanner.reScanTemplateToken(false) === ts.SyntaxKind.TemplateMiddle) braces.push("template");
+    } else if (token === ts.SyntaxKind.SlashToken || token === ts.SyntaxKind.SlashEqualsToken) {
+      const previous = tokens.at(-1);
+      // After a value a slash divides; elsewhere it opens a regular expression.
+      if (previous === undefined || !/^[\w$)\]]/.test(previous) || /^(return|typeof|case|do|else|in|of|new|delete|void|throw|yield|await)$/.test(previous)) scanner.reScanSlashToken();
+    }
+    const text = scanner.getTokenText();
+    // A trailing comma changes nothing (an array's hole, ", ," or "[,", excepted).
+    if ((text === "}" || text === "]" || text === ")") && tokens.at(-1) === "," && tokens.at(-2) !== "," && tokens.at(-2) !== "[") tokens.pop();
+    tokens.push(text);
+  }
+  return tokens;
 }
 
 /** The parts of a node's identity, kept to explain why a node must run again. */
