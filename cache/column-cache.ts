@@ -7,7 +7,7 @@
 // projected.
 import * as path from "node:path";
 import { Field, makeData, RecordBatch, Schema, Struct, Table, type Data } from "apache-arrow";
-import { arrowSchemaOf } from "../columnar/arrow-type.js";
+import { arrowSchemaOf } from "../lake/arrow-type.js";
 import { emptyTable } from "../columnar/empty-table.js";
 import { Duck } from "../columnar/duckdb.js";
 import { filterTable } from "../lake/filter/filter-table.js";
@@ -31,6 +31,7 @@ import { decodedBytes, type Fragment } from "./fragment.js";
 import { unifyStringColumns } from "./unify-strings.js";
 import { loadHasher } from "./hash.js";
 import { MemoryTier } from "./memory-tier.js";
+import { measureDiskUsage } from "./disk-usage.js";
 
 export interface ColumnCacheOptions {
   store: ObjectStore;
@@ -59,6 +60,16 @@ export interface ScanStats {
   rowsDeleted: number;
   rowsReturned: number;
   ms: { total: number; read: number; decode: number; filter: number };
+}
+
+/** What the cache holds in each tier and did since it started. */
+export interface ColumnCacheStatus {
+  memoryBytes: number;
+  memoryFragments: number;
+  memoryBound: number;
+  /** The disk tier's folder and what it holds; null when the tiers are off. */
+  disk: { dir: string; fragments: number; bytes: number } | null;
+  totals: ScanStats;
 }
 
 export interface ScanResult {
@@ -282,8 +293,14 @@ export class ColumnCache {
     }
   }
 
-  stats(): { memoryBytes: number; memoryFragments: number; memoryBound: number; totals: ScanStats } {
-    return { memoryBytes: this.memory.bytes, memoryFragments: this.memory.size, memoryBound: this.memory.maxBytes, totals: this.totals };
+  /** What the cache holds in each tier and did since it started (the worker's status). */
+  async status(): Promise<ColumnCacheStatus> {
+    const usage = !this.#enabled ? undefined : await measureDiskUsage(this.disk.dir);
+    return {
+      memoryBytes: this.memory.bytes, memoryFragments: this.memory.size, memoryBound: this.memory.maxBytes,
+      disk: !this.#enabled ? null : { dir: this.disk.dir, fragments: usage?.fragments ?? 0, bytes: usage?.bytes ?? 0 },
+      totals: this.totals,
+    };
   }
 
   async clear(): Promise<void> {

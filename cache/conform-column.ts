@@ -7,7 +7,7 @@
 import {
   DataType, Decimal, FixedSizeBinary, Int64, makeData, makeVector, Type, Utf8, util, type Data,
 } from "apache-arrow";
-import { arrowTypeOf } from "../columnar/arrow-type.js";
+import { arrowTypeOf } from "../lake/arrow-type.js";
 import { allocate } from "../columnar/buffers.js";
 import type { IcebergType } from "../lake/schema.js";
 import { uuidFromBytes } from "../lake/uuid-text.js";

@@ -3,7 +3,6 @@
 // the models downstream of them that already ran in the session, so what the user has
 // seen stays consistent with the code. Shared by the CLI, the kernel and the REPL.
 import { Duck } from "../columnar/duckdb.js";
-import { defaultCacheDir } from "../cache/column-cache.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { LakeView } from "../lake/iceberg/branches/lake-view.js";
 import { MAIN } from "../lake/iceberg/branches/ref-names.js";
@@ -99,8 +98,6 @@ export class Session {
     cellGlobals: Record<string, unknown> = {},
     readonly redefine: "replace" | "error" = "error",
     readonly onNotice: (message: string) => void = () => {},
-    /** The disk cache's folder of the session's own (local) worker; none for a remote one. */
-    readonly localCacheDir?: string,
   ) {
     // `result(name)`: a model's output in a cell (brought up to date first), e.g. for a chart.
     this.#context = new TsCellContext({ result: (name: string) => this.result(name), ...cellGlobals });
@@ -123,7 +120,7 @@ export class Session {
     const duck = await Duck.open({ threads: 1 });
     const remote = await remoteWorkerFrom({ endpoint: options.worker, workerKey: options.workerKey, clientKey: options.clientKey }, env);
     const link = await WorkerLink.open(remote, store.root, env);
-    const session = new Session(store.root, store, catalog, duck, link, options.cellGlobals, options.redefine, options.onNotice, remote ? undefined : defaultCacheDir(env));
+    const session = new Session(store.root, store, catalog, duck, link, options.cellGlobals, options.redefine, options.onNotice);
     if (options.branch) await session.useBranch(options.branch).catch(async (err) => { await session.close(); throw err; });
     return session;
   }

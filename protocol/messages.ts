@@ -18,6 +18,26 @@ export interface ReadStats {
   fetchedFragments: number;
 }
 
+/** What a worker's column cache did since it started, and holds now (the status reply's `cache`). */
+export interface CacheStatus {
+  memoryBytes: number;
+  memoryFragments: number;
+  memoryBound: number;
+  /** The disk tier's folder and what it holds; null when the tier is off. */
+  disk: { dir: string; fragments: number; bytes: number } | null;
+  totals: {
+    fragments: { memory: number; disk: number; fetched: number };
+    /** memory: decoded bytes reused; disk: bytes read from cache files; objectStore: bytes transferred. */
+    bytes: { memory: number; disk: number; objectStore: number };
+    requests: number;
+    corruptions: number;
+    rowsScanned: number;
+    rowsDeleted: number;
+    rowsReturned: number;
+    ms: { total: number; read: number; decode: number; filter: number };
+  };
+}
+
 export interface ErrorInfo {
   code: string;
   message: string;
@@ -78,7 +98,7 @@ export type Reply =
   | { type: "fetch-finished"; id: string; node: string; rows: number; batches: number }
   | { type: "has"; id: string; resident: string[] }
   | { type: "diff"; id: string; diffs: { node: string; summary: string; memoryBytes: number; diskBytes: number; fetchBytes: number }[] }
-  | { type: "status"; id: string; resident: { node: string; name: string; rows: number; bytes: number }[]; memoryBytes: number; memoryBudget: number; cache: unknown; engine: { sql: "native" | "js"; reason: string } | null; process?: { rssBytes: number; maxRssBytes: number }; runs: number; clients: number }
+  | { type: "status"; id: string; resident: { node: string; name: string; rows: number; bytes: number }[]; memoryBytes: number; memoryBudget: number; cache: CacheStatus | null; engine: { sql: "native" | "js"; reason: string } | null; process?: { rssBytes: number; maxRssBytes: number }; runs: number; clients: number }
   | { type: "pong"; id: string }
   | { type: "ok"; id: string }
   | { type: "error"; id: string; error: ErrorInfo };

@@ -6,7 +6,7 @@ import { describeProfile } from "../engine/commands/describe-profile.js";
 import { dagAsText, layoutDag } from "../engine/plan/layout-dag.js";
 import type { Session } from "../engine/session.js";
 import { BRANCH_SUMMARY, BRANCH_USAGE, branchCommand } from "../engine/commands/branch-command.js";
-import type { Outcome } from "./evaluate.js";
+import type { Outcome } from "./outcome.js";
 
 export const HELP = `Cells: TypeScript (model(...), Model(...), await result("m")) or '%%sql name [--materialize]'
 (SQL cells run on an empty line, once they have a query). Enter runs a complete cell from

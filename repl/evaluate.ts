@@ -3,20 +3,11 @@
 // command's text, or an error with where it happened in the cell.
 import { inspect } from "node:util";
 import { Table } from "apache-arrow";
-import type { RunReport, Session } from "../engine/session.js";
-import type { NodeEvent } from "../protocol/messages.js";
+import type { Session } from "../engine/session.js";
+import type { NodeEvent } from "../engine/index.js";
+import type { Outcome } from "./outcome.js";
 import { runCommand } from "./commands.js";
 import { cellErrorOf } from "../engine/cells/cell-error.js";
-
-export type Outcome =
-  | { kind: "run"; report: RunReport }
-  | { kind: "value"; text: string }
-  /** A table the cell evaluated to (`await result("m")`): named after the model when it is one. */
-  | { kind: "table"; name: string; table: Table }
-  | { kind: "text"; text: string }
-  | { kind: "error"; message: string; source: string; line?: number }
-  | { kind: "exit" }
-  | { kind: "clear" };
 
 export async function evaluateCell(session: Session, cellId: string, source: string, onEvent: (e: NodeEvent) => void): Promise<Outcome> {
   const trimmed = source.trim();

@@ -71,7 +71,7 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
         const diff = await cache.diff(plan);
         return { node: s.node, summary: describeDiff(diff), memoryBytes: diff.bytes.memory, diskBytes: diff.bytes.disk, fetchBytes: diff.bytes.fetch };
       })),
-      cacheStats: () => cache.stats(),
+      cacheStatus: () => cache.status(),
       engine: () => ({ sql: sql.path, reason: sql.reason }),
       dropDamaged: (buffers) => { cache.memory.deleteSharing(buffers); },
       close: async () => {

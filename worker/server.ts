@@ -14,7 +14,7 @@ import { Router } from "zeromq";
 import { tableToIPC, type Table } from "apache-arrow";
 import { executePlan, type ExecuteOptions, type RunNode } from "./execute-plan.js";
 import { isLoopbackEndpoint } from "../secrets/loopback.js";
-import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "../protocol/messages.js";
+import { PROTOCOL_VERSION, type CacheStatus, type ErrorInfo, type Reply, type Request } from "../protocol/messages.js";
 import { redact, secretsOf } from "../secrets/redact.js";
 import { createRefusalLog, hostOf } from "./refusal-log.js";
 import { ResidentStore } from "./resident.js";
@@ -29,7 +29,7 @@ export interface WorkerServices {
   materializeReused?: ExecuteOptions["materializeReused"];
   /** Cache diff of scans, answered from the worker's cache (the worker view of a plan). */
   diff?(scans: Extract<Request, { type: "diff" }>["scans"]): Promise<Extract<Reply, { type: "diff" }>["diffs"]>;
-  cacheStats?(): unknown;
+  cacheStatus?(): Promise<CacheStatus>;
   /** Which path SQL nodes take into DuckDB (native bridge or JavaScript), and why. */
   engine?(): { sql: "native" | "js"; reason: string };
   /** A model wrote to these buffers: drop every cached fragment held in them. */
@@ -185,7 +185,7 @@ export class WorkerServer {
         return reply({
           type: "status", id: request.id,
           resident: this.resident.list().map((o) => ({ node: o.node, name: o.name, rows: o.table.numRows, bytes: o.bytes })),
-          memoryBytes: this.resident.bytes, memoryBudget: this.resident.budgetBytes, cache: this.options.services.cacheStats?.() ?? null,
+          memoryBytes: this.resident.bytes, memoryBudget: this.resident.budgetBytes, cache: (await this.options.services.cacheStatus?.()) ?? null,
           engine: this.options.services.engine?.() ?? null,
           process: { rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024 },
           runs: this.#runs.size, clients: this.#lastSeen.size,

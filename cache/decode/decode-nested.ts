@@ -7,7 +7,7 @@
 // field still reads), else by name; an inner field the file lacks is null.
 import { makeData, type Data } from "apache-arrow";
 import { arrowFromDuckDB } from "../../columnar/arrow-from-duckdb.js";
-import { arrowTypeOf } from "../../columnar/arrow-type.js";
+import { arrowTypeOf } from "../../lake/arrow-type.js";
 import { allocate } from "../../columnar/buffers.js";
 import { quoteLiteral, type Duck } from "../../columnar/duckdb.js";
 import { fixedLengthOf, isPrimitive, type IcebergType, type ListType, type MapType, type StructType } from "../../lake/schema.js";

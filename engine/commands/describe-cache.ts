@@ -1,30 +1,19 @@
 // The worker's column cache for people: what each tier holds (fragments and bytes in
 // memory and on disk), where scans found their fragments (hits by tier, fetched), the
 // rows they read and kept, and where their time went.
-import type { ScanStats } from "../../cache/column-cache.js";
+import type { CacheStatus } from "../../protocol/messages.js";
 import { formatBytes } from "../../lake/format-bytes.js";
-import type { DiskCacheUsage } from "./disk-cache-usage.js";
-
-/** What the worker's status says of its cache. */
-export interface CacheStatus {
-  memoryBytes: number;
-  memoryFragments: number;
-  memoryBound: number;
-  totals: ScanStats;
-}
 
 const count = (n: number) => n.toLocaleString("en-US");
 const ms = (n: number) => `${count(Math.round(n))} ms`;
 
-/** `disk`: the disk tier's folder and what it holds; undefined when the worker is elsewhere. */
-export function formatCacheStatus(cache: CacheStatus, disk: { dir: string; usage: DiskCacheUsage | undefined } | undefined): string {
+export function formatCacheStatus(cache: CacheStatus): string {
   const t = cache.totals;
   const row = (label: string, fragments: number | string, bytes: number | string, note = "") =>
     `  ${label.padEnd(16)}${String(fragments).padStart(10)}${String(bytes).padStart(12)}${note ? `  ${note}` : ""}`;
   const size = (n: number) => formatBytes(Math.round(n));
-  const diskRow = disk
-    ? row("held on disk", count(disk.usage?.fragments ?? 0), size(disk.usage?.bytes ?? 0), disk.dir)
-    : row("held on disk", "-", "-", "on the remote worker, not measured from here");
+  const disk = cache.disk;
+  const diskRow = disk ? row("held on disk", count(disk.fragments), size(disk.bytes), disk.dir) : row("held on disk", "-", "-", "the cache's tiers are off");
   return [
     "the worker's column cache",
     row("", "fragments", "bytes"),

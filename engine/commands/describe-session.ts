@@ -4,8 +4,7 @@
 import type { Reply } from "../../protocol/messages.js";
 import type { Session } from "../session.js";
 import { shortTableName } from "../../lake/iceberg/names.js";
-import { formatCacheStatus, type CacheStatus } from "./describe-cache.js";
-import { measureDiskCache } from "./disk-cache-usage.js";
+import { formatCacheStatus } from "./describe-cache.js";
 
 type WorkerStatus = Extract<Reply, { type: "status" }>;
 
@@ -32,8 +31,7 @@ export async function describeWorker(session: Session): Promise<string> {
 export async function describeCache(session: Session): Promise<string> {
   const status = await session.worker.request<WorkerStatus>({ type: "status" });
   if (!status.cache) return "the worker reports no cache";
-  const dir = session.localCacheDir;
-  return formatCacheStatus(status.cache as CacheStatus, dir ? { dir, usage: await measureDiskCache(dir) } : undefined);
+  return formatCacheStatus(status.cache);
 }
 
 /** `.drop name...` / `%drop name...`: the models removed, or why none was. */

@@ -3,14 +3,13 @@
 // for format-v2 tables in that layout inside the lake; every other table is read-only,
 // and says why.
 import type { ObjectStore } from "../store/object-store.js";
-import type { Catalog } from "./catalog.js";
 import { IcebergError } from "./errors.js";
 import type { FoundTable, MetadataFile } from "./find-metadata.js";
 import { parseTableMetadata } from "./read-metadata.js";
 import { metadataOfPointer } from "./registered.js";
-import { Table } from "./table.js";
+import { Table, type TableCatalog } from "./table.js";
 
-export async function openFoundTable(catalog: Catalog, found: FoundTable): Promise<Table> {
+export async function openFoundTable(catalog: TableCatalog, found: FoundTable): Promise<Table> {
   const store = catalog.store;
   let file: MetadataFile;
   let readOnly: string | undefined;

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Schema } from "../schema.js";
 import { MAIN } from "./branches/ref-names.js";
 import { settlePending, type PendingPolicy } from "./branches/pending.js";
-import type { Catalog } from "./catalog.js";
+import type { ObjectStore } from "../store/object-store.js";
 import { CommitConflictError, CorruptMetadataError, IcebergError, SnapshotNotFoundError } from "./errors.js";
 import { assertExactIds } from "./exact-ids.js";
 import { TableLocations } from "./locations.js";
@@ -34,9 +34,18 @@ export interface CommitOptions {
   pending?: PendingPolicy;
 }
 
+/** What a table needs of the catalog that opened it (catalog.ts has it all). */
+export interface TableCatalog {
+  readonly store: ObjectStore;
+  /** An immutable object (a manifest), read once per catalog and parsed once. */
+  readImmutable<T>(key: string, parse: (bytes: Uint8Array) => Promise<T>): Promise<T>;
+  loadTable(name: string): Promise<Table>;
+  tableExists(name: string): Promise<boolean>;
+}
+
 export class Table {
   constructor(
-    readonly catalog: Catalog,
+    readonly catalog: TableCatalog,
     readonly name: string,
     readonly metadataKey: string,
     readonly version: number,

@@ -7,7 +7,7 @@
 // ref aborts it (the commit wins), a merge yields to it (it loses) unless it is stale.
 import { shortTableName } from "../names.js";
 import { IcebergError } from "../errors.js";
-import type { Table } from "../table.js";
+import type { ObjectStore } from "../../store/object-store.js";
 import type { TableMetadata } from "../types.js";
 import { LakeLog, type Decision } from "./lake-log.js";
 import { MAIN } from "./ref-names.js";
@@ -74,11 +74,19 @@ export function applyDecision(meta: TableMetadata, ref: string, pending: Pending
   };
 }
 
+/** What settling needs of a table (table.ts's Table): its name, metadata and store, and a copy with other metadata. */
+export interface PendingTable<T> {
+  readonly name: string;
+  readonly metadata: TableMetadata;
+  readonly catalog: { readonly store: ObjectStore };
+  withMetadata(metadata: TableMetadata): T;
+}
+
 /**
  * For a reader whose view of the lake ends at record `upTo`: the merges decided by
  * then applied or dropped; later and undecided ones stay pending (not applied).
  */
-export async function applyDecided(table: Table, upTo: number): Promise<Table> {
+export async function applyDecided<T extends PendingTable<T>>(table: T, upTo: number): Promise<T> {
   const pendings = pendingsOf(table.metadata);
   if (pendings.length === 0) return table;
   const log = LakeLog.of(table.catalog.store);
@@ -95,7 +103,7 @@ export async function applyDecided(table: Table, upTo: number): Promise<Table> {
  * decided merge applied or dropped, and an undecided one on `ref` aborted ("abort")
  * or yielded to ("yield": throws MergeBusyError unless it is stale).
  */
-export async function settlePending(table: Table, ref: string, policy: PendingPolicy): Promise<Table> {
+export async function settlePending<T extends PendingTable<T>>(table: T, ref: string, policy: PendingPolicy): Promise<T> {
   const pendings = pendingsOf(table.metadata);
   if (pendings.length === 0) return table;
   const log = LakeLog.of(table.catalog.store);

@@ -8,8 +8,8 @@ import {
   Binary, Bool, DateDay, Decimal, Field as ArrowField, FixedSizeBinary, Float32, Float64, Int32, Int64, List, Map_,
   Schema as ArrowSchema, Struct, TimeMicrosecond, TimestampMicrosecond, TimestampNanosecond, Utf8, type DataType,
 } from "apache-arrow";
-import { fixedLengthOf, isPrimitive, type Field, type IcebergType, type Schema } from "../lake/schema.js";
-import { decimalTypeOf } from "../lake/value-text.js";
+import { fixedLengthOf, isPrimitive, type Field, type IcebergType, type Schema } from "./schema.js";
+import { decimalTypeOf } from "./value-text.js";
 
 export function arrowTypeOf(type: IcebergType): DataType {
   if (!isPrimitive(type)) {

@@ -1,16 +1,16 @@
-// What the disk tier of a cache folder holds: its chunk files (<dir>/<2 hex>/<key>.chunk)
-// and their bytes. The worker reports its memory tier; the disk tier of a worker on this
-// machine is measured here, from its folder.
+// What the disk tier's folder holds: its chunk files (<dir>/<2 hex>/<key>.chunk) and
+// their bytes, measured from the folder (the tier writes off the critical path and keeps
+// no count), for the worker's status.
 import { readdir, stat } from "node:fs/promises";
 import * as path from "node:path";
 
-export interface DiskCacheUsage {
+export interface DiskUsage {
   fragments: number;
   bytes: number;
 }
 
 /** Undefined when the folder does not exist yet (nothing was ever cached). */
-export async function measureDiskCache(dir: string): Promise<DiskCacheUsage | undefined> {
+export async function measureDiskUsage(dir: string): Promise<DiskUsage | undefined> {
   let shards: string[];
   try {
     shards = await readdir(dir);
