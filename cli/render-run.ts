@@ -5,6 +5,7 @@ import type { NodeEvent } from "../worker/protocol.js";
 import type { RunReport } from "../engine/session.js";
 import { formatBytesShort } from "../cache/diff.js";
 import { countOf } from "./format-count.js";
+import { summarizeExpectations } from "../engine/expect/expectation-results.js";
 import { formatCell, formatValue } from "./format-value.js";
 
 export function formatEvent(e: NodeEvent): string | undefined {
@@ -18,6 +19,8 @@ export function formatEvent(e: NodeEvent): string | undefined {
     }
     case "node-failed": return `  ✗ ${e.name}: ${e.error.message}${e.error.stack ? "\n" + e.error.stack.split("\n").slice(0, 6).map((l) => "      " + l.trim()).join("\n") : ""}`;
     case "node-skipped": return `  - ${e.name}: skipped (${e.because})`;
+    case "node-materialized": return `  ✓ ${e.name}: wrote ${e.materialized.table} snapshot ${e.materialized.snapshotId} (its expectations passed)`;
+    case "materialize-skipped": return `  ✗ ${e.name}: not written to ${e.table}: ${e.because}`;
     case "install": return e.cached
       ? `  + ${e.package}@${e.version}: from the package store`
       : `  + ${e.package}@${e.version}: fetched ${formatBytesShort(e.bytes)} in ${e.ms.toFixed(0)} ms`;
@@ -40,6 +43,7 @@ export function summarize(report: RunReport): string {
   const ran = report.nodes.filter((n) => n.action === "ran").length;
   const reused = report.nodes.filter((n) => n.action === "reused").length;
   const failed = report.nodes.filter((n) => n.action === "failed").length;
+  const checks = summarizeExpectations(report);
   return `${reused} reused, ${ran} ran${failed ? `, ${failed} failed` : ""}, ${formatBytesShort(report.summary.read.objectStoreBytes)} fetched, ` +
-    `${formatBytesShort(report.summary.read.memoryBytes + report.summary.read.diskBytes)} from cache, ${report.summary.ms.toFixed(0)} ms`;
+    `${formatBytesShort(report.summary.read.memoryBytes + report.summary.read.diskBytes)} from cache, ${report.summary.ms.toFixed(0)} ms${checks ? `; ${checks}` : ""}`;
 }

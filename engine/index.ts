@@ -1,4 +1,9 @@
 // The public API of the `lakeloop` package.
 export { model, Model } from "./model/api.js";
 export type { InputRef, ModelOptions } from "./model/definition.js";
-export { Session, type SessionOptions, type RunReport, type NodeReport } from "./session.js";
+export type { ModelContext } from "./model/api.js";
+export { Parameter, type ParameterHandle } from "./params/declare.js";
+export type { ParamType } from "./params/param-value.js";
+export { expect, type ExpectOptions, type CheckOptions } from "./expect/declare.js";
+export { blockingFailures, type ExpectationResult } from "./expect/expectation-results.js";
+export { Session, type SessionOptions, type RunReport, type NodeReport, type RunControls } from "./session.js";

@@ -7,7 +7,7 @@ import { Catalog } from "../lake/iceberg/catalog.js";
 import { openStore } from "../lake/store/open-store.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
 import type { NodeEvent, NodeProfile, Reply } from "../worker/protocol.js";
-import { isSqlCell, parseSqlCell } from "./cells/sql-cell.js";
+import { parseMagicCell } from "./cells/cell-magic.js";
 import { TsCellContext } from "./cells/ts-cell.js";
 import { buildDag } from "./dag/build-dag.js";
 import type { Graph } from "./dag/graph.js";
@@ -21,6 +21,9 @@ import type { WorkerClient, RunOutcome } from "./worker/worker-client.js";
 import { WorkerLink } from "./worker/worker-link.js";
 import { remoteWorkerFrom } from "./worker/remote-worker.js";
 import { retryAfterWorkerLoss } from "./worker/retry-after-loss.js";
+import { ParameterSet } from "./params/parameter-set.js";
+import { withChecks } from "./expect/check-targets.js";
+import { reportExpectations, type ExpectationResult } from "./expect/expectation-results.js";
 
 export interface SessionOptions {
   /** Lake URI (default $LAKELOOP_LAKE or file://./.lakeloop/lake). */
@@ -61,6 +64,20 @@ export interface NodeReport {
   error?: string;
   /** Where the node's time went on the worker (ms by phase). */
   profile?: NodeProfile;
+  /** The table and snapshot the run wrote. */
+  materialized?: { table: string; snapshotId: number };
+  /** Why a materialization asked for was not written (a blocking expectation failed). */
+  notMaterialized?: string;
+}
+
+/** How a run goes: `lakeloop run`'s controls. */
+export interface RunControls {
+  /** Every expectation blocks and counts as a failure, warnings included. */
+  strict?: boolean;
+  /** Reuse nothing resident and read every scan from the object store. */
+  cacheOff?: boolean;
+  /** Which rows of each result the worker previews (default the first). */
+  previewFrom?: "head" | "tail";
 }
 
 export interface RunReport extends RunOutcome {
@@ -68,6 +85,8 @@ export interface RunReport extends RunOutcome {
   planned: PlannedRun;
   /** Milliseconds planning here (DAG, fingerprints, asking the worker) and running there. */
   timing: { plan: number; run: number };
+  /** The expectations of the models the run involved (see blockingFailures). */
+  expectations: ExpectationResult[];
 }
 
 /** The cell line of the first frame of a model's stack ("model:3:11" in the worker). */
@@ -90,6 +109,8 @@ export class Session {
   readonly #seen = new Set<string>();
   /** The report of the session's last run that computed something (what `%profile` / `.profile` show). */
   lastRun: RunReport | undefined;
+  /** Parameters the cells declared, and the values given since. */
+  readonly params = new ParameterSet();
 
   private constructor(
     readonly lake: string,
@@ -149,8 +170,9 @@ export class Session {
    * `sqlBodyLine`: for a %%sql header the caller added, the user's line of the SQL's start.
    */
   async applyCell(cell: string, source: string, options: { sqlBodyLine?: number } = {}): Promise<{ models: string[]; value: unknown; moved: string[] }> {
-    const definitions = isSqlCell(source) ? [parseSqlCell(cell, source, options.sqlBodyLine)] : undefined;
-    const result = definitions ? { definitions, value: undefined } : await this.#context.evaluate(cell, source);
+    const definitions = parseMagicCell(cell, source, options.sqlBodyLine);
+    const result = definitions ? { definitions, parameters: [], value: undefined } : await this.#context.evaluate(cell, source);
+    this.params.setCell(cell, result.parameters, this.redefine);
     const moved: string[] = [];
     if (this.redefine === "replace") {
       const names = new Set(result.definitions.map((d) => d.name));
@@ -169,23 +191,30 @@ export class Session {
 
   removeCell(cell: string): void {
     this.#cells.delete(cell);
+    this.params.removeCell(cell);
+  }
+
+  /** The models whose outputs the user has seen in this session (a parameter change brings them up to date). */
+  seenModels(): string[] {
+    return [...this.#seen].filter((name) => this.definitions().some((d) => d.name === name && !d.expect));
   }
 
   /** Plans the targets (default: every model) against what the worker holds; `graph`: the DAG if just built. */
-  async plan(targets?: string[], graph?: Graph): Promise<PlannedRun> {
-    graph ??= await buildDag(this.definitions(), { catalog: this.catalog, duck: this.duck });
+  async plan(targets?: string[], graph?: Graph, controls: RunControls = {}): Promise<PlannedRun> {
+    graph ??= await buildDag(this.definitions(), { catalog: this.catalog, duck: this.duck, params: this.params.resolve() });
     const names = targets ?? [...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name);
     for (const name of names) {
       if (!graph.model(name)) throw new DefinitionError("UNKNOWN_TARGET", `no model named "${name}"; models: ${[...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name).join(", ") || "none yet"}`);
     }
     const parts = fingerprintAll(graph);
-    const keys = names.map((n) => `model:${n}`);
+    // A model's expectations run with it.
+    const keys = withChecks(graph, names.map((n) => `model:${n}`));
     const { notice } = await this.link.ready();
     if (notice) this.onNotice(notice);
     const all = graph.topological(keys);
     const reply = await this.worker.request<Extract<Reply, { type: "has" }>>({ type: "has", nodes: all.map((k) => parts.get(k)!.fingerprint) });
     const resident = new Set(reply.resident);
-    return { graph, parts, plan: planRun(graph, parts, keys, (fp) => resident.has(fp), this.#previous) };
+    return { graph, parts, plan: planRun(graph, parts, keys, (fp) => resident.has(fp), this.#previous, { cacheOff: controls.cacheOff }) };
   }
 
   /** The plan's three views, with the worker's cache diff of each scan. */
@@ -204,21 +233,21 @@ export class Session {
   }
 
   /** Runs the targets (default: every model), reusing what the worker holds. */
-  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void; graph?: Graph } = {}): Promise<RunReport> {
+  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void; graph?: Graph } & RunControls = {}): Promise<RunReport> {
     let graph = options.graph;
     // A worker lost mid-run is replaced, and the run planned and run again on the new one.
     const timing = { plan: 0, run: 0 };
     const { planned, events, outcome } = await retryAfterWorkerLoss(async () => {
       const t0 = performance.now();
       // The DAG the caller just built serves the first plan; a retry builds it again.
-      const planned = await this.plan(targets, graph);
+      const planned = await this.plan(targets, graph, options);
       graph = undefined;
       timing.plan = performance.now() - t0;
-      const workerPlan = toWorkerPlan(planned.plan, planned.parts);
+      const workerPlan = toWorkerPlan(planned.plan, planned.parts, { strict: options.strict, cacheOff: options.cacheOff });
       const events: NodeEvent[] = [];
       let runId: string | undefined;
       const started = (id: string) => { runId = id; this.#running.add(id); options.onStart?.(id); };
-      const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, { previewRows: options.previewRows, onStart: started })
+      const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, { previewRows: options.previewRows, previewFrom: options.previewFrom, onStart: started })
         .finally(() => { if (runId) this.#running.delete(runId); });
       timing.run = performance.now() - t0 - timing.plan;
       return { planned, events, outcome };
@@ -245,7 +274,8 @@ export class Session {
       }
     }
     for (const p of planned.plan.nodes) if (p.node.kind !== "scan" && planned.plan.targets.includes(p.key)) this.#seen.add(p.node.name);
-    const done: RunReport = { ...outcome, nodes, planned, timing };
+    const checks = reportExpectations(planned.plan, nodes, events, outcome.previews, { strict: options.strict });
+    const done: RunReport = { ...outcome, previews: checks.previews, nodes, planned, timing, expectations: checks.expectations };
     if (nodes.some((n) => n.action === "ran" || n.action === "failed")) this.lastRun = done;
     return done;
   }
@@ -257,7 +287,7 @@ export class Session {
   async runCell(cell: string, source: string, onEvent?: (event: NodeEvent) => void): Promise<{ value: unknown; report?: RunReport }> {
     const { models, value } = await this.applyCell(cell, source);
     if (models.length === 0) return { value };
-    const graph = await buildDag(this.definitions(), { catalog: this.catalog, duck: this.duck });
+    const graph = await buildDag(this.definitions(), { catalog: this.catalog, duck: this.duck, params: this.params.resolve() });
     const targets = new Set(models);
     for (const name of models) {
       for (const key of graph.descendants(`model:${name}`)) {

@@ -66,6 +66,14 @@ export class RunProgress {
           this.#lines.set(e.node, line("✗", [e.error.message.split("\n")[0]!]));
         }
         return true;
+      case "node-materialized":
+      case "materialize-skipped": {
+        // A materialization that waited for the model's expectations: said on the model's line.
+        const done = this.#lines.get(e.node) ?? line("✓", []);
+        const what = e.type === "node-materialized" ? `wrote ${e.materialized.table} snapshot ${e.materialized.snapshotId}` : `not written to ${e.table}: ${e.because}`;
+        this.#lines.set(e.node, { ...done, detail: [...done.detail, what] });
+        return true;
+      }
       case "node-skipped":
         this.#lines.set(e.node, line("-", [`skipped (${e.because})`]));
         return true;

@@ -7,6 +7,7 @@ import { formatEvent, formatTable, summarize } from "../cli/render-run.js";
 import { countOf } from "../cli/format-count.js";
 import { splitScript } from "./cell-input.js";
 import { evaluateCell } from "./evaluate.js";
+import { blockingFailures, describeExpectations } from "../engine/expect/expectation-results.js";
 
 export async function runScript(session: Session, script: string, out: (text: string) => void): Promise<number> {
   let failed = 0;
@@ -17,8 +18,9 @@ export async function runScript(session: Session, script: string, out: (text: st
     switch (outcome.kind) {
       case "run":
         for (const p of outcome.report.previews) out(tableText(p.name, p.rows, p.table));
+        for (const line of describeExpectations(outcome.report)) out(line + "\n");
         out(summarize(outcome.report) + "\n");
-        if (outcome.report.nodes.some((n) => n.action === "failed")) failed++;
+        if (outcome.report.nodes.some((n) => n.action === "failed") || blockingFailures(outcome.report).length) failed++;
         break;
       case "value": case "text": if (outcome.text) out(outcome.text + "\n"); break;
       case "table": out(tableText(outcome.name, outcome.table.numRows, outcome.table)); break;

@@ -9,12 +9,17 @@
 //
 // A node is "needed" when a target depends on it through nodes that must run: a node
 // whose output is resident is reused and its own inputs are not needed at all. A node
-// the planner marked "reuse" whose output was evicted since planning simply runs.
+// the planner marked "reuse" whose output was evicted since planning simply runs. A plan
+// with the cache off reuses nothing.
+//
+// A materialization that must wait for the model's blocking expectations is written
+// here, once they pass (materialize-gates.ts), instead of by the node's runner.
 import { redact, secretsOf } from "./redact.js";
 import type { Table } from "apache-arrow";
 import type { ErrorInfo, NodeEvent, NodeProfile, ReadStats, RunSummary } from "./protocol.js";
 import type { PlanNode, WorkerPlan } from "./plan.js";
 import { tableBuffers, type ResidentStore } from "./resident.js";
+import { MaterializeGates, unwrittenKey } from "./materialize-gates.js";
 
 export interface NodeResult {
   table: Table;
@@ -43,6 +48,13 @@ export interface ExecuteOptions {
   describeError?: (err: unknown, node: PlanNode) => ErrorInfo;
   /** A model wrote to these buffers: drop everything held in them; returns the resident nodes dropped. */
   onDamaged?: (buffers: Set<ArrayBufferLike>) => string[];
+  /**
+   * Writes a model's output to its `materialize` table. Given, a materialization waits for
+   * the model's blocking expectations; without it, the node runner writes as before.
+   */
+  materialize?: (node: PlanNode, table: Table) => Promise<{ table: string; snapshotId: number }>;
+  /** Materializations held back by a failed expectation, across runs (`unwrittenKey`). */
+  unwritten?: Set<string>;
 }
 
 export const emptyReadStats = (): ReadStats => ({
@@ -93,7 +105,7 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const started = performance.now();
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
-  const { run, reuse } = selectNodes(plan, (id) => resident.has(id));
+  const { run, reuse } = selectNodes(plan, (id) => plan.cache !== "off" && resident.has(id));
   const summary: RunSummary = { ran: 0, reused: 0, failed: 0, skipped: 0, ms: 0, read: emptyReadStats() };
   const pinned = [...run, ...reuse];
   pinned.forEach((id) => resident.pin(id));
@@ -108,6 +120,8 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
 
     const done = new Set<string>(reuse);
     const failed = new Map<string, string>(); // node id -> name of the failed node that blocks it
+    const gates = options.materialize ? new MaterializeGates(plan, new Set([...run, ...reuse])) : undefined;
+    const unwritten = options.unwritten ?? new Set<string>();
     const pending = new Set(run);
     const running = new Map<string, Promise<void>>();
     // The memory each running node reads, and whether it is a TypeScript model.
@@ -136,7 +150,37 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
       const because = discarded.has(blocked) ? `input ${input} was discarded: model ${discarded.get(blocked)} wrote to it` : `input ${input} failed`;
       emit({ type: "node-skipped", node: id, name: node.name, because });
       summary.skipped++;
+      openGates();
     };
+
+    const outcome = (id: string) => failed.has(id) ? { state: "failed" as const }
+      : done.has(id) ? { state: reuse.has(id) ? "reused" as const : "ran" as const, rows: resident.get(id)?.table.numRows ?? 0 } : undefined;
+    // Materializations whose model and expectations have all settled: written, or held back.
+    const openGates = (): void => {
+      if (!gates || options.signal?.aborted) return;
+      for (const { node, write, failed: stoppedBy } of gates.decide(outcome, unwritten)) {
+        const table = node.materialize!.table;
+        if (!write) {
+          unwritten.add(unwrittenKey(node));
+          emit({ type: "materialize-skipped", node: node.id, name: node.name, table, because: `expectation ${stoppedBy.join(", ")} failed`, expectations: stoppedBy });
+          continue;
+        }
+        const t0 = performance.now();
+        const task = options.materialize!(node, resident.get(node.id)!.table)
+          .then((materialized) => {
+            unwritten.delete(unwrittenKey(node));
+            emit({ type: "node-materialized", node: node.id, name: node.name, materialized, ms: performance.now() - t0 });
+          })
+          .catch((err: unknown) => {
+            summary[reuse.has(node.id) ? "reused" : "ran"]--;
+            summary.failed++;
+            emit({ type: "node-failed", node: node.id, name: node.name, ms: performance.now() - t0, error: describeError(err, node) });
+          })
+          .finally(() => running.delete(`materialize:${node.id}`));
+        running.set(`materialize:${node.id}`, task);
+      }
+    };
+    openGates();
 
     const start = (node: PlanNode): void => {
       pending.delete(node.id);
@@ -146,7 +190,8 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
       for (const [param, input] of Object.entries(node.inputs)) inputs[param] = resident.get(input)!.table;
       reading.set(node.id, { ts: node.kind === "ts", buffers: buffersOf(node) });
       const signal = options.signal ?? new AbortController().signal;
-      const task = runNode(node, inputs, { signal, emit })
+      // A gated model's runner leaves the write to openGates.
+      const task = runNode(gates?.waits(node.id) ? { ...node, materialize: undefined } : node, inputs, { signal, emit })
         .then((result) => {
           resident.put(node.id, node.name, result.table);
           const read = result.read ?? emptyReadStats();
@@ -177,6 +222,7 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
         .finally(() => {
           running.delete(node.id);
           reading.delete(node.id);
+          openGates();
         });
       running.set(node.id, task);
     };

@@ -10,6 +10,7 @@ import { openSqlOverArrow } from "../columnar/sql-over-arrow.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { openStore } from "../lake/store/open-store.js";
 import { createNodeRunner } from "./run-node.js";
+import { materialize } from "./materialize.js";
 import { modelThreads } from "./run-ts-model.js";
 import { WorkerServer } from "./server.js";
 import { describeDiff } from "../cache/diff.js";
@@ -43,6 +44,8 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
   const sql = await openSqlOverArrow();
   // The catalog's store also reaches tables outside the lake (registered, REST, copied).
   const cache = new ColumnCache({ store: catalog.store, diskDir: options.cacheDir ?? defaultCacheDir(options.env), sql });
+  // Scans of a run with the cache off (`lakeloop run --cache off`) read everything from the store.
+  const uncached = new ColumnCache({ store: catalog.store, diskDir: options.cacheDir ?? defaultCacheDir(options.env), sql, enabled: false });
   // Model threads start now, so the first edit finds one warm.
   const threads = modelThreads();
   options.log?.(`SQL nodes: ${sql.path} path (${sql.reason})`);
@@ -58,7 +61,8 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
     password: options.password,
     clientTimeoutMs: options.clientTimeoutMs,
     services: {
-      runNode: createNodeRunner({ catalog, cache, duck, sql, environments: new Environments(options.packagesDir ?? defaultPackagesDir(options.env)) }),
+      runNode: createNodeRunner({ catalog, cache, uncached, duck, sql, environments: new Environments(options.packagesDir ?? defaultPackagesDir(options.env)) }),
+      materialize: (node, table) => materialize(catalog, duck, node.materialize!.table, table, node.name),
       diff: async (scans) => Promise.all(scans.map(async (s) => {
         const plan = await planScan(catalog, { table: s.table, columns: s.columns, filter: s.filter, ...(s.snapshotId !== null ? { snapshotId: s.snapshotId } : {}) });
         const diff = await cache.diff(plan);
@@ -69,6 +73,7 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
       dropDamaged: (buffers) => { cache.memory.deleteSharing(buffers); },
       close: async () => {
         await cache.close();
+        await uncached.close();
         duck.close();
         await sql.close();
         threads.close();

@@ -9,6 +9,8 @@ export interface ScanSpec {
   snapshotId: number | null;
   columns: string[];
   filter?: string;
+  /** "off": read every fragment from the object store, bypassing the cache (`lakeloop run --cache off`). */
+  cache?: "off";
 }
 
 export interface SqlSpec {
@@ -34,6 +36,8 @@ export type RunReason =
   | "new-snapshot"
   | "options-changed"
   | "evicted"
+  | "param-changed"
+  | "cache-off"
   | "resident";
 
 export interface PlanNode {
@@ -53,6 +57,12 @@ export interface PlanNode {
   ts?: TsSpec;
   /** Write the output to this lake table as a new snapshot. */
   materialize?: { table: string };
+  /**
+   * Set on an expectation: the node it checks, and whether it blocks. Its output is the
+   * offending rows. The checked node's materialization waits for its blocking
+   * expectations and is skipped when one returns rows or fails.
+   */
+  expectation?: { model: string; blocking: boolean };
 }
 
 export interface WorkerPlan {
@@ -61,4 +71,6 @@ export interface WorkerPlan {
   nodes: PlanNode[];
   /** Node ids whose outputs the caller wants (previewed after the run). */
   targets: string[];
+  /** "off": reuse no resident output; scans read everything from the object store. */
+  cache?: "off";
 }

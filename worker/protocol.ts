@@ -43,6 +43,10 @@ export type NodeEvent =
   | { type: "node-finished"; node: string; name: string; rows: number; ms: number; read: ReadStats; materialized?: { table: string; snapshotId: number }; profile?: NodeProfile }
   | { type: "node-failed"; node: string; name: string; ms: number; error: ErrorInfo }
   | { type: "node-skipped"; node: string; name: string; because: string }
+  /** A materialization that waited for the node's blocking expectations, written once they passed. */
+  | { type: "node-materialized"; node: string; name: string; materialized: { table: string; snapshotId: number }; ms: number }
+  /** A materialization not written: a blocking expectation of the node failed (named in `expectations`). */
+  | { type: "materialize-skipped"; node: string; name: string; table: string; because: string; expectations: string[] }
   | { type: "install"; node: string; package: string; version: string; bytes: number; ms: number; cached: boolean };
 
 export interface RunSummary {
@@ -57,7 +61,7 @@ export interface RunSummary {
 /** Client -> worker. */
 export type Request =
   | { v: 1; type: "hello"; id: string; session: string }
-  | { v: 1; type: "run"; id: string; plan: WorkerPlan; previewRows?: number }
+  | { v: 1; type: "run"; id: string; plan: WorkerPlan; previewRows?: number; previewFrom?: "head" | "tail" }
   | { v: 1; type: "cancel"; id: string; run: string }
   | { v: 1; type: "fetch"; id: string; node: string; batchRows?: number }
   | { v: 1; type: "has"; id: string; nodes: string[] }

@@ -12,11 +12,12 @@ const isPlan: Check = (v) => {
   const plan = v as { nodes?: unknown; targets?: unknown } | null;
   return typeof plan === "object" && plan !== null && Array.isArray(plan.nodes) && plan.nodes.every((n) => typeof n === "object" && n !== null && typeof (n as { id?: unknown }).id === "string") && isStrings(plan.targets);
 };
+const isPreviewFrom: Check = (v) => v === undefined || v === "head" || v === "tail";
 const isScans: Check = (v) => Array.isArray(v) && v.every((s) => typeof s === "object" && s !== null && typeof (s as { table?: unknown }).table === "string");
 
 const FIELDS: Record<Request["type"], Record<string, Check>> = {
   hello: { session: isString },
-  run: { plan: isPlan, previewRows: isOptionalCount },
+  run: { plan: isPlan, previewRows: isOptionalCount, previewFrom: isPreviewFrom },
   cancel: { run: isString },
   fetch: { node: isString, batchRows: isOptionalCount },
   has: { nodes: isStrings },

@@ -12,6 +12,7 @@
 // the client timeout has vanished — its runs are cancelled and it is forgotten.
 import { Router } from "zeromq";
 import { tableToIPC, type Table } from "apache-arrow";
+import type { PlanNode } from "./plan.js";
 import { executePlan, type RunNode } from "./execute-plan.js";
 import { isLoopbackEndpoint } from "./loopback.js";
 import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "./protocol.js";
@@ -32,6 +33,8 @@ export interface WorkerServices {
   engine?(): { sql: "native" | "js"; reason: string };
   /** A model wrote to these buffers: drop every cached fragment held in them. */
   dropDamaged?(buffers: Set<ArrayBufferLike>): void;
+  /** Writes a model's output to its table (a materialization that waited for its expectations). */
+  materialize?(node: PlanNode, table: Table): Promise<{ table: string; snapshotId: number }>;
   close?(): Promise<void>;
 }
 
@@ -67,6 +70,8 @@ export class WorkerServer {
   #router: Router | undefined;
   #runNode: RunNode;
   #runs = new Map<string, { abort: AbortController; client: string }>();
+  /** Materializations a failed expectation held back, written when a later run's expectations pass. */
+  #unwritten = new Set<string>();
   /** When each client (by routing id) was last heard from. */
   #lastSeen = new Map<string, number>();
   #sweep: NodeJS.Timeout | undefined;
@@ -259,14 +264,17 @@ export class WorkerServer {
           this.options.services.dropDamaged?.(buffers);
           return this.resident.deleteSharing(buffers);
         },
+        ...(this.options.services.materialize ? { materialize: (node: PlanNode, table: Table) => this.options.services.materialize!(node, table) } : {}),
+        unwritten: this.#unwritten,
       });
       const rows = request.previewRows ?? this.options.previewRows ?? 20;
       for (const target of request.plan.targets) {
         const output = this.resident.get(target);
         if (!output) continue;
+        const from = request.previewFrom === "tail" ? Math.max(0, output.table.numRows - rows) : 0;
         reply(
           { v: 1, type: "preview", id: request.id, node: target, name: output.name, rows: output.table.numRows, schema: schemaOf(output.table) },
-          [tableToIPC(sliceRows(output.table, 0, rows), "stream")],
+          [tableToIPC(sliceRows(output.table, from, from + rows), "stream")],
         );
       }
       const { cancelled, ...rest } = summary;

@@ -12,16 +12,22 @@ import { parseFilter } from "../../lake/filter/parse-filter.js";
 import { decimalTypeOf } from "../../lake/value-text.js";
 import { DefinitionError, type ModelDefinition, type SourceLocation } from "../model/definition.js";
 import { columnsUsed, parseSql, pushdownFilter, tableReferences } from "../sql/analyze-sql.js";
+import { bindFunction, bindText } from "../params/bind-params.js";
+import type { ResolvedParameters } from "../params/parameter-set.js";
+import { checkOf, refuseReadingExpectation } from "../expect/check-of.js";
 import { checkMaterializeTargets } from "./check-materialize.js";
 import { Graph, type ScanNode } from "./graph.js";
 
 export interface BuildContext {
   catalog: Catalog;
   duck: Duck;
+  /** The session's parameters with their values in effect (none declared when absent). */
+  params?: ResolvedParameters;
 }
 
 export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext): Promise<Graph> {
   const graph = new Graph();
+  const params: ResolvedParameters = ctx.params ?? new Map();
   const byName = new Map<string, ModelDefinition>();
   for (const d of definitions) {
     const previous = byName.get(d.name);
@@ -55,8 +61,10 @@ export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext
     }
     let filter = null;
     if (filterText?.trim()) {
+      // Parameters become literals first: the scan (and its key) is that of the values.
+      const bound = bindText(filterText, "filter", params, `the filter of model "${model}"`, at).text;
       try {
-        filter = parseFilter(filterText, schema);
+        filter = parseFilter(bound, schema);
       } catch (err) {
         if (err instanceof FilterError) throw new DefinitionError(err.code, `bad filter in model "${model}": ${err.message}`, at);
         throw err;
@@ -78,6 +86,7 @@ export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext
     if (d.kind === "ts") {
       const inputs: Record<string, string> = {};
       for (const [param, ref] of Object.entries(d.inputs)) {
+        refuseReadingExpectation(byName.get(ref.name), d);
         if (byName.has(ref.name)) {
           if (ref.columns || ref.filter) {
             throw new DefinitionError("FILTER_ON_MODEL", `input "${param}" of "${d.name}" reads model "${ref.name}": columns and filter apply to lake tables; select inside the model`, d.at);
@@ -90,11 +99,19 @@ export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext
         const columns = ref.columns ?? table!.schema().fields.map((f) => f.name);
         inputs[param] = scanNode(table!, columns, ref.filter, d.at, d.name).key;
       }
-      graph.add({ kind: "ts", key: `model:${d.name}`, name: d.name, definition: d, inputs });
+      const used = bindFunction(d.source, params, `model "${d.name}"`, d.at);
+      const check = checkOf(d, inputs);
+      graph.add({ kind: "ts", key: `model:${d.name}`, name: d.name, definition: d, inputs, ...(Object.keys(used).length ? { params: used } : {}), ...(check ? { check } : {}) });
     } else {
-      const parsed = await parseSql(ctx.duck, d.sql, d.at);
+      // The code is the query as written ($name a placeholder: DuckDB parses it as one);
+      // what runs, and what the scans are planned from, is the query with values bound.
+      const written = await parseSql(ctx.duck, d.sql, d.at);
+      const bound = bindText(d.sql, "sql", params, `model "${d.name}"`, d.at);
+      const used = Object.keys(bound.used).length ? bound.used : undefined;
+      const parsed = used ? await parseSql(ctx.duck, bound.text, d.at) : written;
       const inputs: Record<string, string> = {};
       for (const ref of tableReferences(parsed.ast)) {
+        refuseReadingExpectation(byName.get(ref.name), d);
         if (byName.has(ref.name)) {
           inputs[ref.name] = `model:${ref.name}`;
           continue;
@@ -114,7 +131,8 @@ export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext
         }
         inputs[ref.name] = scanNode(table!, columns, pushed, d.at, d.name).key;
       }
-      graph.add({ kind: "sql", key: `model:${d.name}`, name: d.name, definition: d, inputs, normalized: parsed.normalized });
+      const check = checkOf(d, inputs);
+      graph.add({ kind: "sql", key: `model:${d.name}`, name: d.name, definition: d, inputs, normalized: written.normalized, sql: bound.text, ...(used ? { params: used } : {}), ...(check ? { check } : {}) });
     }
   }
   const cycle = graph.findCycle();

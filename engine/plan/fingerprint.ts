@@ -1,6 +1,7 @@
 // Fingerprints: a node's identity as a hash of everything its output depends on —
-// its normalized code, options and runtime, its parents' fingerprints and, for scans,
-// the table, snapshot and normalized request. Equal fingerprints, equal outputs.
+// its normalized code, options and runtime, the values of the parameters it uses, its
+// parents' fingerprints and, for scans, the table, snapshot and normalized request
+// (whose filter holds its parameters' values). Equal fingerprints, equal outputs.
 import { createHash } from "node:crypto";
 import ts from "typescript";
 import { formatFilter } from "../../lake/filter/format-filter.js";
@@ -24,6 +25,8 @@ export interface NodeParts {
   options: string;
   inputs: Record<string, string>;
   snapshotId?: number | null;
+  /** The values of the parameters the node's code uses (SQL `$name`, a model's `params.name`). */
+  params?: Record<string, string | number>;
 }
 
 export function fingerprintAll(graph: Graph): Map<string, NodeParts> {
@@ -44,12 +47,15 @@ function partsOf(node: GraphNode, done: Map<string, NodeParts>): NodeParts {
   }
   if (node.kind === "ts") {
     const { timeoutMs, memoryMb, runtime } = node.definition.options;
-    code = hashOf(normalizeCode(node.definition.source));
+    // An expectation's module wraps the function (engine/plan/model-source.ts): it is other code.
+    code = hashOf(node.check ? { expectation: normalizeCode(node.definition.source) } : normalizeCode(node.definition.source));
     options = hashOf({ timeoutMs: timeoutMs ?? null, memoryMb: memoryMb ?? null, runtime: runtime ?? null });
   } else {
     code = hashOf(node.normalized);
     options = "";
   }
-  // `materialize` is an effect, not part of the output: it stays out of the fingerprint.
-  return { fingerprint: hashOf({ kind: node.kind, code, options, inputs }), code, options, inputs };
+  // `materialize` and an expectation's severity are effects, not part of the output: they stay out of the fingerprint.
+  if (!node.params) return { fingerprint: hashOf({ kind: node.kind, code, options, inputs }), code, options, inputs };
+  const params = Object.fromEntries(Object.entries(node.params).map(([name, p]) => [name, p.value]));
+  return { fingerprint: hashOf({ kind: node.kind, code, options, inputs, params: node.params }), code, options, inputs, params };
 }

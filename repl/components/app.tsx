@@ -7,6 +7,7 @@ import { useRef, useState, type ReactElement } from "react";
 import type { Table } from "apache-arrow";
 import type { Session } from "../../engine/session.js";
 import { summarize } from "../../cli/render-run.js";
+import { blockingFailures, describeExpectations } from "../../engine/expect/expectation-results.js";
 import { completeCell } from "../../engine/complete/complete-cell.js";
 import { lakeNamesOf } from "../../engine/complete/session-names.js";
 import type { CellLanguage } from "../../engine/complete/ts-language.js";
@@ -51,10 +52,13 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
         const report = outcome.report;
         print(<DagPanel rows={rows.length ? rows : report.nodes.map((n) => ({ id: n.name, name: n.name, state: n.action === "ran" ? "done" : n.action === "reused" ? "reused" : n.action === "failed" ? "failed" : "skipped", rows: n.rows, ms: n.ms, fetchedBytes: n.objectStoreBytes, cachedBytes: n.cacheBytes, error: n.error, installs: [] }))} />);
         for (const p of report.previews) preview({ name: p.name, table: p.table, totalRows: p.rows, offset: 0 });
+        for (const e of report.expectations) if (e.status === "failed" && e.sample) preview({ name: `${e.name}: offending rows of ${e.model}`, table: e.sample, totalRows: e.rows ?? e.sample.numRows, offset: 0 });
+        // Expectations that did not pass: a failure in red (✗), a warning in yellow (!).
+        for (const line of describeExpectations(report)) print(<Text color={line.startsWith("✗") ? "red" : "yellow"}>{line}</Text>);
         const failed = report.nodes.filter((n) => n.action === "failed");
         if (report.cancelled) print(<Text color="yellow">run cancelled (Ctrl-C)</Text>);
         else for (const f of failed) print(<ErrorView message={`${f.name}: ${f.error ?? "failed"}`} source={source} line={lineOf(f.error)} />);
-        print(<Text color={failed.length ? "red" : "green"}>{summarize(report)}</Text>);
+        print(<Text color={failed.length || blockingFailures(report).length ? "red" : "green"}>{summarize(report)}</Text>);
         return;
       }
       case "table": return preview({ name: outcome.name, table: outcome.table, totalRows: outcome.table.numRows, offset: 0 });
