@@ -120,8 +120,8 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
 
     const done = new Set<string>(reuse);
     const failed = new Map<string, string>(); // node id -> name of the failed node that blocks it
-    const gates = options.materialize ? new MaterializeGates(plan, new Set([...run, ...reuse])) : undefined;
     const unwritten = options.unwritten ?? new Set<string>();
+    const gates = options.materialize ? new MaterializeGates(plan, new Set([...run, ...reuse]), unwritten) : undefined;
     const pending = new Set(run);
     const running = new Map<string, Promise<void>>();
     // The memory each running node reads, and whether it is a TypeScript model.

@@ -20,12 +20,12 @@ export interface GateDecision {
 export const unwrittenKey = (node: PlanNode): string => `${node.id}>${node.materialize?.table ?? ""}`;
 
 export class MaterializeGates {
-  /** Model id -> ids of its expectations in this run (it has a gate when one of them blocks). */
+  /** Model id -> ids of its expectations in this run (it has a gate when one of them blocks, or its write was held back before). */
   readonly #gates = new Map<string, string[]>();
   readonly #byId: Map<string, PlanNode>;
 
   /** `selected`: the nodes this run runs or reuses (an expectation not among them gates nothing). */
-  constructor(plan: WorkerPlan, selected: Set<string>) {
+  constructor(plan: WorkerPlan, selected: Set<string>, unwritten: Set<string>) {
     this.#byId = new Map(plan.nodes.map((n) => [n.id, n]));
     const checks = new Map<string, PlanNode[]>();
     for (const n of plan.nodes) {
@@ -34,6 +34,9 @@ export class MaterializeGates {
       checks.set(model.id, [...(checks.get(model.id) ?? []), n]);
     }
     for (const [model, list] of checks) if (list.some((n) => n.expectation!.blocking)) this.#gates.set(model, list.map((n) => n.id));
+    for (const n of plan.nodes) {
+      if (n.materialize && selected.has(n.id) && !this.#gates.has(n.id) && unwritten.has(unwrittenKey(n))) this.#gates.set(n.id, (checks.get(n.id) ?? []).map((c) => c.id));
+    }
   }
 
   /** Whether this node's materialization waits for expectations (its runner must not write). */
