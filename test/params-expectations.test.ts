@@ -14,6 +14,7 @@ import { FileStore } from "../lake/store/file-store.js";
 import { Session, type RunReport } from "../engine/session.js";
 import { blockingFailures, expectationWarnings } from "../engine/expect/expectation-results.js";
 import { runParamCommand } from "../engine/commands/param-command.js";
+import { runScript } from "../repl/run-script.js";
 
 let dir: string;
 let session: Session;
@@ -90,6 +91,16 @@ describe("parameters", () => {
     await expect(runParamCommand(session, "end 2023-02-31")).rejects.toThrow('parameter end is a date: "2023-02-31" is not a date (YYYY-MM-DD)');
     await expect(runParamCommand(session, "ned 2023-02-01")).rejects.toThrow("no parameter named ned (did you mean end?)");
     expect((await runParamCommand(session, "label --default")).text).toBe("label = eu");
+  });
+
+  it("binds SQL parameters as typed literals before DuckDB reads the query, so its scan is pushed down", async () => {
+    await session.applyCell("q", `%%sql jan_count\nSELECT count(*) AS n, '$start' AS not_a_parameter -- $nothing either\nFROM transactions WHERE eventTime >= $start AND eventTime < $end AND country <> $label`);
+    const report = await session.run(["jan_count"]);
+    const scan = report.nodes.find((n) => n.name.startsWith("transactions"))!;
+    expect(scan.name).toBe(`transactions[country, eventTime] where "eventTime" >= DATE '2023-01-01' AND "eventTime" < DATE '2023-03-01' AND "country" <> 'eu'`);
+    const table = await session.result("jan_count");
+    expect(table.getChild("not_a_parameter")!.get(0)).toBe("$start");
+    session.removeCell("q");
   });
 
   it("refuses a model that uses an undeclared parameter, at its cell and line", async () => {
@@ -214,5 +225,21 @@ expect.freshness("known", "t", { maxAge: "2 days", asOf: "$asOf" });`);
     expect(status(report)).toMatchObject({ known_x_range: "passed:0", known_t_freshness: "failed:1" });
     session.removeCell("std");
     session.removeCell("k");
+  });
+
+  it("in a piped REPL script: .param, a %%expect cell, and a failed check fails the script", async () => {
+    let out = "";
+    const code = await runScript(session, [
+      `%%expect tiny_window --model window\nSELECT count(*) AS n FROM "window" HAVING count(*) < 1000000`,
+      ".param end",
+      ".param end 2023-01-15",
+    ].join("\n\n"), (text) => { out += text; });
+    expect(code).toBe(1);
+    expect(out).toMatch(/\n✗ expectation tiny_window on window: 1 offending row\n/);
+    expect(out).toMatch(/\nend +date +2023-03-01 +\(default 2023-02-01\) +p:2\n/);
+    // The new value re-ran what the session had shown that reads it, and its check.
+    expect(out).toMatch(/✓ window: [\d,]+ rows in/);
+    expect(out.slice(out.indexOf(".param end 2023-01-15"))).toMatch(/\n\d+ reused, \d+ ran, .*; 1 expectation: 0 passed, 1 failed\n/);
+    session.removeCell("cell[1]");
   });
 });

@@ -296,6 +296,7 @@ function reportOf(nodes: Partial<RunReport["nodes"][number]>[], previews: RunRep
     nodes: nodes.map((n) => ({ rows: 0, ms: 1, objectStoreBytes: 0, cacheBytes: 0, ...n })),
     previews,
     cancelled,
+    expectations: [],
     summary: { ms: 1, read: { objectStoreBytes: 0, memoryBytes: 0, diskBytes: 0 } },
   } as unknown as RunReport;
 }
