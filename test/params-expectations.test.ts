@@ -223,6 +223,17 @@ expect.freshness("known", "t", { maxAge: "2 days", asOf: "$asOf" });`);
     report = await session.run(["known"]);
     expect(ran(report)).toEqual(["known_t_freshness", "known_x_range"]);
     expect(status(report)).toMatchObject({ known_x_range: "passed:0", known_t_freshness: "failed:1" });
+
+    // A check that throws or answers with something else is an error, and blocks.
+    await session.applyCell("odd", `expect("boom", { model: "known" }, () => { throw new Error("no way"); });\nexpect("vague", { model: "known", severity: "warn" }, () => 42);`);
+    report = await session.run(["known"]);
+    expect(check(report, "boom")).toMatchObject({ status: "error", blocking: true });
+    expect(check(report, "boom").message).toMatch(/^model "boom" threw: no way\n    at odd:1$/);
+    expect(check(report, "vague")).toMatchObject({ status: "error", blocking: false });
+    expect(check(report, "vague").message).toMatch(/an expectation returns true or false, a message, or the offending rows .*; it returned number/);
+    expect(blockingFailures(report).map((e) => e.name)).toContain("boom");
+    expect(blockingFailures(report).map((e) => e.name)).not.toContain("vague");
+    session.removeCell("odd");
     session.removeCell("std");
     session.removeCell("k");
   });
