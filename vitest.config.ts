@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 // threads are isolated between files.
 export default defineConfig({
   test: {
-    include: ["{lake,cache,columnar,engine,worker,sandbox,kernel,repl,cli,test}/**/*.test.{ts,tsx}"],
+    include: ["{lake,cache,columnar,protocol,secrets,engine,worker,sandbox,kernel,repl,cli,test}/**/*.test.{ts,tsx}"],
     exclude: ["**/node_modules/**", "dist/**"],
     pool: "forks",
     // s3rver, the S3 server the tests start, pages list results with DES-encrypted

@@ -11,7 +11,7 @@ import { Session } from "../engine/session.js";
 import { Environments, type InstallEvent } from "../sandbox/environments.js";
 import { placeModel } from "../sandbox/model-module.js";
 import { runTsModel } from "../worker/run-ts-model.js";
-import type { NodeEvent } from "../worker/protocol.js";
+import type { NodeEvent } from "../protocol/messages.js";
 import { bytes, median, ms, printTable, progress, timeIt } from "./util.js";
 
 const FIRST = { "simple-statistics": "7.8.3" };

@@ -12,7 +12,7 @@ import { Session } from "../engine/session.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { FileStore } from "../lake/store/file-store.js";
-import type { Reply } from "../worker/protocol.js";
+import type { Reply } from "../protocol/messages.js";
 import { bytes, count, median, ms, printTable, progress, ratio, timeIt } from "./util.js";
 
 const YEAR = "eventTime BETWEEN '2023-01-01' AND '2024-01-01'";

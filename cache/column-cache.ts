@@ -2,19 +2,25 @@
 // each comes from memory, else from disk, else is fetched — only the missing chunks,
 // by coalesced ranged reads, each fragment once even when concurrent scans want it —
 // and decoded by DuckDB. The result is a table assembled as a view over the fragments
-// (one record batch per row group, no copy), then filtered and projected.
+// (one record batch per row group, no copy; a column the file lacks is null, a promoted
+// one converted), less the rows the snapshot's delete files delete, then filtered and
+// projected.
 import * as path from "node:path";
 import { Field, makeData, RecordBatch, Schema, Struct, Table, type Data } from "apache-arrow";
 import { arrowSchemaOf } from "../columnar/arrow-type.js";
 import { emptyTable } from "../columnar/empty-table.js";
 import { Duck } from "../columnar/duckdb.js";
 import { filterTable } from "../lake/filter/filter-table.js";
-import type { Filter, FilterExpr } from "../lake/filter/filter.js";
+import type { FilterExpr } from "../lake/filter/filter.js";
+import { fixedLengthOf, isPrimitive, type IcebergType } from "../lake/schema.js";
 import { formatFilter } from "../lake/filter/format-filter.js";
 import type { SqlOverArrow } from "../columnar/sql-over-arrow.js";
 import type { FileScan, ScanPlan } from "../lake/scan/scan-plan.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
+import { conformData, nullData } from "./conform-column.js";
 import { decodeChunks } from "./decode/decode-chunks.js";
+import { applyDeletes, loadDeletes } from "./deletes/apply-deletes.js";
+import { DeleteReader } from "./deletes/read-deletes.js";
 import { prepareDecompression } from "./decode/decompress.js";
 import { fragmentRefs, summarizeDiff, type CacheDiff, type FragmentRef, type Tier } from "./diff.js";
 import { DiskTier } from "./disk-tier.js";
@@ -49,6 +55,8 @@ export interface ScanStats {
   requests: number;
   corruptions: number;
   rowsScanned: number;
+  /** Rows dropped by delete files (position, equality, deletion vectors). */
+  rowsDeleted: number;
   rowsReturned: number;
   ms: { total: number; read: number; decode: number; filter: number };
 }
@@ -60,7 +68,7 @@ export interface ScanResult {
 
 export const emptyScanStats = (): ScanStats => ({
   fragments: { memory: 0, disk: 0, fetched: 0 }, bytes: { memory: 0, disk: 0, objectStore: 0 }, requests: 0, corruptions: 0,
-  rowsScanned: 0, rowsReturned: 0, ms: { total: 0, read: 0, decode: 0, filter: 0 },
+  rowsScanned: 0, rowsDeleted: 0, rowsReturned: 0, ms: { total: 0, read: 0, decode: 0, filter: 0 },
 });
 
 export function addScanStats(into: ScanStats, more: ScanStats): void {
@@ -70,6 +78,7 @@ export function addScanStats(into: ScanStats, more: ScanStats): void {
   into.requests += more.requests;
   into.corruptions += more.corruptions;
   into.rowsScanned += more.rowsScanned;
+  into.rowsDeleted += more.rowsDeleted ?? 0;
   into.rowsReturned += more.rowsReturned;
 }
 
@@ -92,6 +101,7 @@ export class ColumnCache {
   readonly #inflight = new Map<FragmentKey, Promise<Fragment>>();
   #duck: Promise<Duck> | undefined;
   readonly #enabled: boolean;
+  readonly #deletes: DeleteReader;
   readonly #sql: SqlOverArrow | undefined;
 
   constructor(options: ColumnCacheOptions) {
@@ -100,6 +110,7 @@ export class ColumnCache {
     this.memory = new MemoryTier(options.memoryBytes ?? defaultMemoryBytes());
     this.disk = new DiskTier(options.diskDir ?? defaultCacheDir());
     this.#concurrency = options.fetchConcurrency ?? 8;
+    this.#deletes = new DeleteReader(this.#store, () => (this.#duck ??= Duck.open({ threads: 2 })), this.#enabled ? this.disk : undefined);
     this.#sql = options.sql;
   }
 
@@ -130,6 +141,9 @@ export class ColumnCache {
     const stats = emptyScanStats();
     const refs = fragmentRefs(plan);
     const found = new ProgressMap(new Set(refs.map((r) => r.key)).size, onProgress);
+    // Delete files load alongside the fragments.
+    const deletesLoading = loadDeletes(plan, this.#deletes);
+    deletesLoading.catch(() => {});
     const waiting: [FragmentKey, Promise<Fragment>][] = [];
     const missing: FragmentRef[] = [];
     const claimed = new Set<FragmentKey>();
@@ -208,12 +222,15 @@ export class ColumnCache {
     stats.ms.read = performance.now() - readStarted - stats.ms.decode;
 
     const filterStarted = performance.now();
-    const table = assemble(plan, refs, found);
-    stats.rowsScanned = table.numRows;
-    const whole = wholeBatches(plan);
-    const result = plan.filter && this.#sql?.filterBatches && whole.some((w) => !w) && filtersInSql(plan.filter)
-      ? await filterInSql(this.#sql, table, plan, whole)
-      : project(filterTable(table, plan.filter, { shared: true, whole }), plan);
+    const assembled = assemble(plan, refs, found);
+    stats.rowsScanned = assembled.numRows;
+    const deleteBytes = this.#deletes.fetchedBytes;
+    const live = applyDeletes(assembled, plan, await deletesLoading, wholeBatches(plan));
+    stats.rowsDeleted = live.deleted;
+    stats.bytes.objectStore += this.#deletes.fetchedBytes - deleteBytes;
+    const result = plan.filter && this.#sql?.filterBatches && live.whole.some((w) => !w) && filtersInSql(plan)
+      ? await filterInSql(this.#sql, live.table, plan, live.whole)
+      : project(filterTable(live.table, plan.filter, { shared: true, whole: live.whole }), plan);
     stats.rowsReturned = result.numRows;
     stats.ms.filter = performance.now() - filterStarted;
     stats.ms.total = performance.now() - started;
@@ -253,8 +270,7 @@ export class ColumnCache {
     if (items.length === 0) return [];
     await prepareDecompression();
     const t0 = performance.now();
-    const typeOf = new Map(plan.read.map((f) => [f.name, f.type as string]));
-    const toDecode = items.map(({ ref, bytes }) => ({ file: ref.file, rowGroup: ref.rowGroup, chunk: ref.chunk, fieldType: typeOf.get(ref.chunk.column)!, bytes }));
+    const toDecode = items.map(({ ref, bytes }) => ({ file: ref.file, rowGroup: ref.rowGroup, chunk: ref.chunk, fieldType: ref.chunk.fileType, bytes }));
     const duck = () => (this.#duck ??= Duck.open({ threads: 2 }));
     const where = (file: FileScan) => this.#store.uriOf(file.key);
     try {
@@ -277,21 +293,26 @@ export class ColumnCache {
 }
 
 /**
- * One record batch per row group, each column the fragment's own data (no copy). A
- * string column whose fragments differ (dictionary-encoded in most row groups, plain in
- * a few) is made plain throughout: a table has one type per column.
+ * One record batch per row group, each column the fragment's own data (no copy unless a
+ * promotion converts it), by field id; a field the data file does not have is a null
+ * column. A string column whose fragments differ (dictionary-encoded in most row
+ * groups, plain in a few) is made plain throughout: a table has one type per column.
  */
 function assemble(plan: ScanPlan, refs: FragmentRef[], found: Map<FragmentKey, Fragment>): Table {
-  const byGroup = new Map<string, Map<string, Data>>();
+  const byGroup = new Map<string, Map<number, Data>>();
   for (const ref of refs) {
     const id = `${ref.file.key}#${ref.rowGroup.index}`;
-    const columns = byGroup.get(id) ?? new Map<string, Data>();
-    columns.set(ref.chunk.column, found.get(ref.key)!.data);
+    const columns = byGroup.get(id) ?? new Map<number, Data>();
+    columns.set(ref.chunk.fieldId, conformData(found.get(ref.key)!.data, ref.chunk.type, ref.chunk.column));
     byGroup.set(id, columns);
   }
-  const groups = plan.files.flatMap((file) => file.rowGroups.map((group) => ({ group, columns: byGroup.get(`${file.key}#${group.index}`)! })));
+  const groups = plan.files.flatMap((file) => file.rowGroups.map((group) => ({ group, columns: byGroup.get(`${file.key}#${group.index}`) ?? new Map<number, Data>() })));
   if (groups.length === 0) return emptyTable(arrowSchemaOf(plan.read));
-  const columns = unifyStringColumns(plan.read.map((f) => groups.map((g) => g.columns.get(f.name)!)));
+  const nullType = (f: (typeof plan.read)[number]) => {
+    const present = groups.map((g) => g.columns.get(f.id)).find(Boolean);
+    return present ? present.type : arrowSchemaOf([f]).fields[0]!.type;
+  };
+  const columns = unifyStringColumns(plan.read.map((f) => groups.map((g) => g.columns.get(f.id) ?? nullData(nullType(f), g.group.rowCount))));
   const schema = new Schema(plan.read.map((f, i) => new Field(f.name, columns[i]![0]!.type, !f.required)));
   const batches = groups.map(({ group }, g) =>
     new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: group.rowCount, nullCount: 0, children: columns.map((c) => c[g]!) })));
@@ -322,17 +343,24 @@ async function filterInSql(sql: SqlOverArrow, table: Table, plan: ScanPlan, whol
   return new Table(schema, kept.map((k, b) => new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: k.length, nullCount: 0, children: columns.map((col) => col[b]!) }))));
 }
 
-/** Filters DuckDB evaluates exactly as lakeloop's own evaluation does (binary literals aside). */
-function filtersInSql(filter: Filter): boolean {
+/** Types whose filter literals DuckDB reads as lakeloop compares them (format-filter.ts). */
+const SQL_FILTER_TYPES = new Set(["boolean", "int", "long", "float", "double", "date", "timestamp", "timestamptz", "string"]);
+const filterableInSql = (type: IcebergType) => typeof type === "string" && (SQL_FILTER_TYPES.has(type) || type.startsWith("decimal("));
+
+/**
+ * Filters DuckDB evaluates exactly as lakeloop's own evaluation does (binary, uuid,
+ * time, nanosecond and fixed literals aside), over columns SQL takes (no nested ones).
+ */
+function filtersInSql(plan: ScanPlan): boolean {
   const visit = (e: FilterExpr): boolean => {
     switch (e.kind) {
       case "and": case "or": return e.args.every(visit);
       case "not": return visit(e.arg);
       case "literal": return true;
-      default: return e.field.type !== "binary";
+      default: return filterableInSql(e.field.type);
     }
   };
-  return visit(filter.expr);
+  return visit(plan.filter!.expr) && plan.read.every((f) => isPrimitive(f.type) && fixedLengthOf(f.type) === undefined);
 }
 
 /** Per record batch of the assembled table: is its row group kept whole by the filter? */

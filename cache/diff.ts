@@ -30,7 +30,10 @@ export function fragmentRefs(plan: ScanPlan): FragmentRef[] {
   for (const file of plan.files) {
     for (const rowGroup of file.rowGroups) {
       for (const chunk of rowGroup.chunks) {
-        refs.push({ key: fragmentKey({ objectKey: file.key, etag: file.etag, rowGroup: rowGroup.index, column: chunk.column }), file, rowGroup, chunk });
+        // The file's own column name identifies the bytes (a rename keeps the fragment); a
+        // nested column is assembled into the table's nested type, so that type is part of it.
+        const column = chunk.fileTree ? `${chunk.path}|${JSON.stringify(chunk.type)}` : chunk.path;
+        refs.push({ key: fragmentKey({ objectKey: file.key, etag: file.etag, rowGroup: rowGroup.index, column }), file, rowGroup, chunk });
       }
     }
   }

@@ -1,9 +1,10 @@
 // Where the lake is: `--lake URI`, else LAKELOOP_LAKE, else the embedded default
 // under ./.lakeloop/lake. Pulls a leading or trailing --lake flag out of argv so every
 // subcommand accepts it without declaring it.
+import { DEFAULT_LAKE } from "../engine/default-lake.js";
 import { pullFlag } from "./pull-flag.js";
 
-export const DEFAULT_LAKE = "file://./.lakeloop/lake";
+export { DEFAULT_LAKE };
 
 export interface LakeLocation {
   uri: string;

@@ -1,7 +1,7 @@
 // Plain-text rendering of a run for the terminal and for scripts: node events as they
 // happen, previews as small tables, a one-line summary.
 import type { Table } from "apache-arrow";
-import type { NodeEvent } from "../worker/protocol.js";
+import type { NodeEvent } from "../protocol/messages.js";
 import type { RunReport } from "../engine/session.js";
 import { formatBytesShort } from "../cache/diff.js";
 import { countOf } from "./format-count.js";
@@ -11,7 +11,7 @@ import { formatCell, formatValue } from "./format-value.js";
 export function formatEvent(e: NodeEvent): string | undefined {
   switch (e.type) {
     case "node-started": return `  … ${e.name}`;
-    case "node-reused": return `  = ${e.name}: reused (${countOf(e.rows, "row")})`;
+    case "node-reused": return `  = ${e.name}: reused (${countOf(e.rows, "row")})${e.materialized ? `, wrote ${e.materialized.table} snapshot ${e.materialized.snapshotId}` : ""}`;
     case "node-finished": {
       const cached = e.read.memoryBytes + e.read.diskBytes;
       const io = e.read.objectStoreBytes || cached ? `, ${formatBytesShort(e.read.objectStoreBytes)} fetched, ${formatBytesShort(cached)} from cache` : "";

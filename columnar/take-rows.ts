@@ -1,6 +1,7 @@
 // Gathering selected rows of Arrow columns into new compact columns: typed-array
 // gathers for fixed-width values, offset + byte gathers for strings and binary, bit
-// gathers for booleans and validity; dictionary columns keep their dictionary.
+// gathers for booleans and validity; dictionary columns keep their dictionary; structs
+// gather their fields, lists and maps the runs of child values of the rows taken.
 import { DataType, makeData, RecordBatch, Struct, type Data } from "apache-arrow";
 import { allocate, setBit } from "./buffers.js";
 
@@ -41,6 +42,25 @@ export function takeData(data: Data, indices: Int32Array, shared = false): Data 
       outOffsets[j + 1] = at;
     }
     return makeData({ type: type as never, length: n, nullCount, nullBitmap, valueOffsets: outOffsets, data: outBytes }) as Data;
+  }
+  if (DataType.isStruct(type)) {
+    const children = data.children.map((child) => takeData(child, indices, shared));
+    return makeData({ type: type as never, length: n, nullCount, nullBitmap, children } as never) as Data;
+  }
+  if (DataType.isList(type) || DataType.isMap(type)) {
+    // Each row's run of child values, gathered into a compact child.
+    const offsets = data.valueOffsets as Int32Array;
+    let total = 0;
+    for (let j = 0; j < n; j++) total += offsets[indices[j]! + 1]! - offsets[indices[j]!]!;
+    const childIndices = new Int32Array(total);
+    const outOffsets = new Int32Array(allocate((n + 1) * 4, shared).buffer, 0, n + 1);
+    let at = 0;
+    for (let j = 0; j < n; j++) {
+      for (let k = offsets[indices[j]!]!; k < offsets[indices[j]! + 1]!; k++) childIndices[at++] = k;
+      outOffsets[j + 1] = at;
+    }
+    const child = takeData(data.children[0]!, childIndices, shared);
+    return makeData({ type: type as never, length: n, nullCount, nullBitmap, valueOffsets: outOffsets, child } as never) as Data;
   }
   if (DataType.isBool(type)) {
     const bits = data.values as Uint8Array;

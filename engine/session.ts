@@ -3,27 +3,31 @@
 // the models downstream of them that already ran in the session, so what the user has
 // seen stays consistent with the code. Shared by the CLI, the kernel and the REPL.
 import { Duck } from "../columnar/duckdb.js";
+import { defaultCacheDir } from "../cache/column-cache.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
+import { LakeView } from "../lake/iceberg/branches/lake-view.js";
+import { MAIN } from "../lake/iceberg/branches/ref-names.js";
 import { openStore } from "../lake/store/open-store.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
-import type { NodeEvent, NodeProfile, Reply } from "../worker/protocol.js";
+import type { NodeEvent, NodeProfile, Reply } from "../protocol/messages.js";
 import { parseMagicCell } from "./cells/cell-magic.js";
+import { ParameterSet } from "./params/parameter-set.js";
+import { withChecks } from "./expect/check-targets.js";
+import { reportExpectations, type ExpectationResult } from "./expect/expectation-results.js";
 import { TsCellContext } from "./cells/ts-cell.js";
-import { buildDag } from "./dag/build-dag.js";
+import { buildDag, type BuiltDag } from "./dag/build-dag.js";
 import type { Graph } from "./dag/graph.js";
 import { DefinitionError, type ModelDefinition } from "./model/definition.js";
 import { fingerprintAll, type NodeParts } from "./plan/fingerprint.js";
 import { formatLogicalPlan, formatPhysicalPlan, formatWorkerPlan } from "./plan/format-plan.js";
 import { planRun, type Plan } from "./plan/plan-run.js";
 import { toWorkerPlan } from "./plan/to-worker-plan.js";
-import type { LocalWorker } from "./worker/local-worker.js";
-import type { WorkerClient, RunOutcome } from "./worker/worker-client.js";
-import { WorkerLink } from "./worker/worker-link.js";
-import { remoteWorkerFrom } from "./worker/remote-worker.js";
-import { retryAfterWorkerLoss } from "./worker/retry-after-loss.js";
-import { ParameterSet } from "./params/parameter-set.js";
-import { withChecks } from "./expect/check-targets.js";
-import { reportExpectations, type ExpectationResult } from "./expect/expectation-results.js";
+import type { LocalWorker } from "./link/local-worker.js";
+import type { WorkerClient, RunOutcome } from "./link/worker-client.js";
+import { WorkerLink } from "./link/worker-link.js";
+import { remoteWorkerFrom } from "./link/remote-worker.js";
+import { retryAfterWorkerLoss } from "./link/retry-after-loss.js";
+import { DEFAULT_LAKE } from "./default-lake.js";
 
 export interface SessionOptions {
   /** Lake URI (default $LAKELOOP_LAKE or file://./.lakeloop/lake). */
@@ -44,12 +48,16 @@ export interface SessionOptions {
   redefine?: "replace" | "error";
   /** Things a user should know that are not errors (the worker was lost and replaced). */
   onNotice?: (message: string) => void;
+  /** The lake branch (or tag, read-only) to read and materialize to (default main). */
+  branch?: string;
 }
 
 export interface PlannedRun {
   graph: Graph;
   parts: Map<string, NodeParts>;
   plan: Plan;
+  /** Models left out because their definitions fail now (a table they read was dropped): when no targets were named. */
+  excluded: { name: string; error: DefinitionError }[];
 }
 
 export interface NodeReport {
@@ -109,6 +117,7 @@ export class Session {
   readonly #seen = new Set<string>();
   /** The report of the session's last run that computed something (what `%profile` / `.profile` show). */
   lastRun: RunReport | undefined;
+  #branch = MAIN;
   /** Parameters the cells declared, and the values given since. */
   readonly params = new ParameterSet();
 
@@ -121,6 +130,8 @@ export class Session {
     cellGlobals: Record<string, unknown> = {},
     readonly redefine: "replace" | "error" = "error",
     readonly onNotice: (message: string) => void = () => {},
+    /** The disk cache's folder of the session's own (local) worker; none for a remote one. */
+    readonly localCacheDir?: string,
   ) {
     // `result(name)`: a model's output in a cell (brought up to date first), e.g. for a chart.
     this.#context = new TsCellContext({ result: (name: string) => this.result(name), ...cellGlobals });
@@ -137,13 +148,31 @@ export class Session {
 
   static async open(options: SessionOptions = {}): Promise<Session> {
     const env = options.env ?? process.env;
-    const lake = options.lake ?? env.LAKELOOP_LAKE ?? "file://./.lakeloop/lake";
+    const lake = options.lake ?? env.LAKELOOP_LAKE ?? DEFAULT_LAKE;
     const store = await openStore(lake, env);
     const catalog = await Catalog.open(store, env);
     const duck = await Duck.open({ threads: 1 });
     const remote = await remoteWorkerFrom({ endpoint: options.worker, workerKey: options.workerKey, clientKey: options.clientKey }, env);
     const link = await WorkerLink.open(remote, store.root, env);
-    return new Session(store.root, store, catalog, duck, link, options.cellGlobals, options.redefine, options.onNotice);
+    const session = new Session(store.root, store, catalog, duck, link, options.cellGlobals, options.redefine, options.onNotice, remote ? undefined : defaultCacheDir(env));
+    if (options.branch) await session.useBranch(options.branch).catch(async (err) => { await session.close(); throw err; });
+    return session;
+  }
+
+  /** The branch (or tag) the session reads, and materializes to. */
+  get branch(): string {
+    return this.#branch;
+  }
+
+  /** Switches the session to another branch or tag of the lake (which must exist). */
+  async useBranch(name: string): Promise<void> {
+    await LakeView.open(this.catalog, name);
+    this.#branch = name;
+  }
+
+  /** The lake's tables as the session's branch has them now. */
+  tables(): Promise<LakeView> {
+    return LakeView.open(this.catalog, this.#branch);
   }
 
   /** The current worker connection (a new one after the worker was lost). */
@@ -168,6 +197,8 @@ export class Session {
   /**
    * Replaces the definitions a cell made before; returns the cell's value and models.
    * `sqlBodyLine`: for a %%sql header the caller added, the user's line of the SQL's start.
+   * Nothing is checked against the lake (a project's files may name models defined in
+   * files loaded later): `defineCell` is the checked step for notebooks and the REPL.
    */
   async applyCell(cell: string, source: string, options: { sqlBodyLine?: number } = {}): Promise<{ models: string[]; value: unknown; moved: string[] }> {
     const definitions = parseMagicCell(cell, source, options.sqlBodyLine);
@@ -199,13 +230,96 @@ export class Session {
     return [...this.#seen].filter((name) => this.definitions().some((d) => d.name === name && !d.expect));
   }
 
-  /** Plans the targets (default: every model) against what the worker holds; `graph`: the DAG if just built. */
-  async plan(targets?: string[], graph?: Graph, controls: RunControls = {}): Promise<PlannedRun> {
-    graph ??= await buildDag(this.definitions(), { catalog: this.catalog, duck: this.duck, params: this.params.resolve() });
+  /** The DAG of the definitions (default: the session's), with the models that cannot be planned set apart. */
+  async #build(definitions = this.definitions()): Promise<BuiltDag> {
+    return buildDag(definitions, { catalog: await this.tables(), duck: this.duck, params: this.params.resolve() });
+  }
+
+  #restore(cells: Map<string, ModelDefinition[]>): void {
+    this.#cells.clear();
+    for (const [cell, list] of cells) this.#cells.set(cell, list);
+  }
+
+  /**
+   * Models that could be planned with the definitions `before` and cannot now, apart
+   * from `own` (what the change itself defined). Only built again when some model
+   * cannot be planned now, which is rare, so a good cell costs one build.
+   */
+  async #newlyBroken(built: BuiltDag, before: Map<string, ModelDefinition[]>, own: string[]): Promise<string[]> {
+    const others = [...built.broken.keys()].filter((name) => !own.includes(name));
+    if (others.length === 0) return [];
+    const earlier = await this.#build([...before.values()].flat());
+    return others.filter((name) => !earlier.broken.has(name));
+  }
+
+  /**
+   * Applies a cell as one step: when a model it defines cannot be planned (a bad filter,
+   * an unknown table or column, a cycle) or it breaks a model that could be planned
+   * before, the session's definitions are left as they were and that error is thrown,
+   * so it shows once, at this cell, and never at the cells after it.
+   */
+  async defineCell(cell: string, source: string): Promise<{ models: string[]; value: unknown; moved: string[]; built?: BuiltDag }> {
+    const before = new Map(this.#cells);
+    const paramsBefore = this.params.snapshot();
+    const applied = await this.applyCell(cell, source);
+    if (applied.models.length === 0 && applied.moved.length === 0 && !before.has(cell)) return applied;
+    try {
+      const built = await this.#build();
+      const own = applied.models.find((name) => built.broken.has(name));
+      if (own) throw built.broken.get(own)!;
+      const [broken] = await this.#newlyBroken(built, before, applied.models);
+      if (broken) {
+        const at = this.definitions().find((d) => applied.models.includes(d.name))?.at ?? { cell, line: 1 };
+        throw new DefinitionError("BREAKS_MODEL", `this cell would break model "${broken}": ${built.broken.get(broken)!.message}`, at);
+      }
+      return { ...applied, built };
+    } catch (err) {
+      this.#restore(before);
+      this.params.restore(paramsBefore);
+      throw err;
+    }
+  }
+
+  /**
+   * Removes models from the session. Refused, with nothing removed, when a model that
+   * stays reads one of them (unless a lake table of that name takes its place).
+   */
+  async dropModels(names: string[]): Promise<ModelDefinition[]> {
+    const defined = this.definitions();
+    for (const name of names) {
+      if (!defined.some((d) => d.name === name)) throw new DefinitionError("UNKNOWN_MODEL", `no model named "${name}"; models: ${defined.map((d) => d.name).join(", ") || "none yet"}`);
+    }
+    const before = new Map(this.#cells);
+    for (const [cell, list] of this.#cells) this.#cells.set(cell, list.filter((d) => !names.includes(d.name)));
+    const broken = await this.#newlyBroken(await this.#build(), before, []);
+    if (broken.length) {
+      this.#restore(before);
+      const readers = broken.map((name) => `"${name}"`).join(", ");
+      throw new DefinitionError("MODEL_IN_USE", `cannot drop ${names.map((n) => `"${n}"`).join(", ")}: ${broken.length > 1 ? "models" : "model"} ${readers} ${broken.length > 1 ? "read" : "reads"} it; drop ${broken.length > 1 ? "them" : "it"} too, in the same command`);
+    }
+    for (const name of names) {
+      this.#seen.delete(name);
+      this.#previous.delete(`model:${name}`);
+    }
+    return defined.filter((d) => names.includes(d.name));
+  }
+
+  /** Throws the first definition that cannot be planned (a project's files must all hold). */
+  async check(): Promise<void> {
+    const [first] = (await this.#build()).broken.values();
+    if (first) throw first;
+  }
+
+  /** Plans the targets (default: every model that can be planned) against what the worker holds; `built`: the DAG if just built. */
+  async plan(targets?: string[], built?: BuiltDag, controls: RunControls = {}): Promise<PlannedRun> {
+    const { graph, broken } = built ?? await this.#build();
     const names = targets ?? [...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name);
     for (const name of names) {
-      if (!graph.model(name)) throw new DefinitionError("UNKNOWN_TARGET", `no model named "${name}"; models: ${[...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name).join(", ") || "none yet"}`);
+      const error = broken.get(name);
+      if (error) throw error;
+      if (!graph.model(name)) throw new DefinitionError("UNKNOWN_TARGET", `no model named "${name}"; models: ${this.definitions().map((d) => d.name).join(", ") || "none yet"}`);
     }
+    const excluded = targets ? [] : [...broken].map(([name, error]) => ({ name, error }));
     const parts = fingerprintAll(graph);
     // A model's expectations run with it.
     const keys = withChecks(graph, names.map((n) => `model:${n}`));
@@ -214,7 +328,7 @@ export class Session {
     const all = graph.topological(keys);
     const reply = await this.worker.request<Extract<Reply, { type: "has" }>>({ type: "has", nodes: all.map((k) => parts.get(k)!.fingerprint) });
     const resident = new Set(reply.resident);
-    return { graph, parts, plan: planRun(graph, parts, keys, (fp) => resident.has(fp), this.#previous, { cacheOff: controls.cacheOff }) };
+    return { graph, parts, plan: planRun(graph, parts, keys, (fp) => resident.has(fp), this.#previous, { cacheOff: controls.cacheOff }), excluded };
   }
 
   /** The plan's three views, with the worker's cache diff of each scan. */
@@ -229,21 +343,22 @@ export class Session {
       }),
     }) : { diffs: [] };
     const diffs = new Map(reply.diffs.map((d) => [d.node, d.summary]));
-    return [formatLogicalPlan(planned.graph, planned.plan), formatPhysicalPlan(planned.plan), formatWorkerPlan(planned.plan, diffs)].join("\n\n");
+    const excluded = planned.excluded.map((e) => `not planned: ${e.name}, its definition fails: ${e.error.message}`);
+    return [formatLogicalPlan(planned.graph, planned.plan), formatPhysicalPlan(planned.plan), formatWorkerPlan(planned.plan, diffs), ...excluded].join("\n\n");
   }
 
   /** Runs the targets (default: every model), reusing what the worker holds. */
-  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void; graph?: Graph } & RunControls = {}): Promise<RunReport> {
-    let graph = options.graph;
+  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void; built?: BuiltDag } & RunControls = {}): Promise<RunReport> {
+    let built = options.built;
     // A worker lost mid-run is replaced, and the run planned and run again on the new one.
     const timing = { plan: 0, run: 0 };
     const { planned, events, outcome } = await retryAfterWorkerLoss(async () => {
       const t0 = performance.now();
       // The DAG the caller just built serves the first plan; a retry builds it again.
-      const planned = await this.plan(targets, graph, options);
-      graph = undefined;
+      const planned = await this.plan(targets, built, options);
+      built = undefined;
       timing.plan = performance.now() - t0;
-      const workerPlan = toWorkerPlan(planned.plan, planned.parts, { strict: options.strict, cacheOff: options.cacheOff });
+      const workerPlan = toWorkerPlan(planned.plan, planned.parts, this.#branch, { strict: options.strict, cacheOff: options.cacheOff });
       const events: NodeEvent[] = [];
       let runId: string | undefined;
       const started = (id: string) => { runId = id; this.#running.add(id); options.onStart?.(id); };
@@ -274,6 +389,10 @@ export class Session {
       }
     }
     for (const p of planned.plan.nodes) if (p.node.kind !== "scan" && planned.plan.targets.includes(p.key)) this.#seen.add(p.node.name);
+    // Models left out of a run of everything fail there with their own error.
+    for (const { name, error } of planned.excluded) {
+      nodes.push({ name, kind: this.definitions().find((d) => d.name === name)?.kind ?? "ts", action: "failed", reason: "definition", objectStoreBytes: 0, cacheBytes: 0, error: error.message });
+    }
     const checks = reportExpectations(planned.plan, nodes, events, outcome.previews, { strict: options.strict });
     const done: RunReport = { ...outcome, previews: checks.previews, nodes, planned, timing, expectations: checks.expectations };
     if (nodes.some((n) => n.action === "ran" || n.action === "failed")) this.lastRun = done;
@@ -285,17 +404,19 @@ export class Session {
    * already ran in this session.
    */
   async runCell(cell: string, source: string, onEvent?: (event: NodeEvent) => void): Promise<{ value: unknown; report?: RunReport }> {
-    const { models, value } = await this.applyCell(cell, source);
-    if (models.length === 0) return { value };
-    const graph = await buildDag(this.definitions(), { catalog: this.catalog, duck: this.duck, params: this.params.resolve() });
+    const { models, value, built } = await this.defineCell(cell, source);
+    // A cell that only declares parameters re-plans what the user has seen: a new default is an edit.
+    const declares = this.params.declarations().some((p) => p.at.cell === cell);
+    if (models.length === 0 && declares && this.seenModels().length) return { value, report: await this.run(this.seenModels(), onEvent) };
+    if (models.length === 0 || !built) return { value };
     const targets = new Set(models);
     for (const name of models) {
-      for (const key of graph.descendants(`model:${name}`)) {
-        const node = graph.get(key);
+      for (const key of built.graph.descendants(`model:${name}`)) {
+        const node = built.graph.get(key);
         if (this.#seen.has(node.name)) targets.add(node.name);
       }
     }
-    return { value, report: await this.run([...targets], onEvent, { graph }) };
+    return { value, report: await this.run([...targets], onEvent, { built }) };
   }
 
   /** Cancels the runs in flight (a front end's interrupt); true when there was one. */

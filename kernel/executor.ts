@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { inspect as inspectValue } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { NodeEvent } from "../worker/protocol.js";
+import type { NodeEvent } from "../protocol/messages.js";
 
 import { Session, type RunReport } from "../engine/session.js";
 import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
@@ -23,8 +23,10 @@ import { typeWarningText } from "./type-warnings.js";
 import { layoutDag } from "../engine/plan/layout-dag.js";
 import { dagBundle } from "./render-dag.js";
 import { describeProfile } from "../engine/commands/describe-profile.js";
-import { describeCache, describeModels, describeTables, describeWorker } from "../engine/commands/describe-session.js";
+import { describeCache, describeModels, describeTables, describeWorker, dropModels } from "../engine/commands/describe-session.js";
 import { CellLanguage } from "../engine/complete/ts-language.js";
+import { BRANCH_SUMMARY, BRANCH_USAGE, branchCommand } from "../engine/commands/branch-command.js";
+import { writeSampleOnFirstUse } from "../engine/sample-data.js";
 import { completeCell } from "../engine/complete/complete-cell.js";
 import { lakeNamesOf } from "../engine/complete/session-names.js";
 import type { Header, Message } from "./wire.js";
@@ -45,8 +47,10 @@ const HELP = `lakeloop magics:
   %profile           where the last run that computed something spent its time, by node and phase
   %dag [models]      the DAG as a drawing: what reads what, run or reuse and why
   %models            models and the cells that define them
-  %tables            the lake's tables
+  %drop <models>     remove models from the session
+  %tables            the lake and its tables
   %describe <table>  a table's schema, partitioning, snapshots, files
+  %${BRANCH_USAGE.padEnd(17)} ${BRANCH_SUMMARY}
   %worker            outputs resident on the worker
   %cache             the worker's cache statistics
   %memory            the kernel process's memory, after a full garbage collection
@@ -96,6 +100,8 @@ const TICK_MS = 1000;
 
 export class Executor {
   #parent: Message | undefined;
+  /** Whether the first cell still has to write the default lake's sample data. */
+  #sampleOnFirstUse = false;
   readonly #language = new CellLanguage(KERNEL_GLOBALS);
   /** The outputs of the cell so far, published one after another. */
   #outputs: Promise<void> = Promise.resolve();
@@ -108,7 +114,7 @@ export class Executor {
     return this.#parent;
   }
 
-  static async create(options: { lake?: string; env?: NodeJS.ProcessEnv; publish: Publish; input: (prompt: string, password: boolean, parent: Message) => Promise<string> }): Promise<Executor> {
+  static async create(options: { lake?: string; env?: NodeJS.ProcessEnv; sampleOnFirstUse?: boolean; publish: Publish; input: (prompt: string, password: boolean, parent: Message) => Promise<string> }): Promise<Executor> {
     let executor: Executor | undefined;
     const stream = (name: "stdout" | "stderr") => (...args: unknown[]) => executor?.stream(name, args.map((a) => (typeof a === "string" ? a : inspectValue(a, { colors: false }))).join(" ") + "\n");
     const console = { log: stream("stdout"), info: stream("stdout"), debug: stream("stdout"), error: stream("stderr"), warn: stream("stderr") };
@@ -131,6 +137,7 @@ export class Executor {
     const session = await Session.open({ lake: options.lake, env: options.env, cellGlobals: { console, display, input }, redefine: "replace",
       onNotice: (message) => executor?.stream("stderr", `lakeloop: ${message}\n`) });
     executor = new Executor(session, options.publish);
+    executor.#sampleOnFirstUse = options.sampleOnFirstUse ?? false;
     // The TypeScript libraries load once, off the first cell's path (about a second).
     const warm = executor;
     setTimeout(() => warm.#language.diagnostics("0"), 200).unref();
@@ -190,6 +197,7 @@ export class Executor {
     this.#parent = parent;
     this.#outputs = Promise.resolve();
     try {
+      await this.#writeSampleOnFirstUse();
       const trimmed = code.trim();
       // `?name` or `name?` pages what inspect knows of a name (IPython's convention).
       const asked = /^\?\s*([\w$.]+)$/.exec(trimmed) ?? /^([\w$.]+)\?$/.exec(trimmed);
@@ -241,6 +249,33 @@ export class Executor {
     }
   }
 
+  /**
+   * The embedded default lake's sample data, written in the first cell run (whatever
+   * the cell): the notice naming the lake, then its progress updated in place, then
+   * what was written. A failure shows as the cell's error; the next cell tries again.
+   */
+  async #writeSampleOnFirstUse(): Promise<void> {
+    if (!this.#sampleOnFirstUse) return;
+    const id = randomUUID();
+    const lines: string[] = [];
+    let shown = false;
+    let last = 0;
+    const show = () => {
+      this.display({ "text/plain": lines.join("\n") }, id, shown);
+      shown = true;
+      last = Date.now();
+    };
+    const wrote = await writeSampleOnFirstUse(this.session.catalog, (line) => {
+      // The notice stays first; each progress line replaces the one under it, a few times a second at most.
+      lines[lines.length ? 1 : 0] = line;
+      if (!shown || Date.now() - last > 250) show();
+    });
+    this.#sampleOnFirstUse = false;
+    if (!wrote) return;
+    lines[1] = wrote;
+    show();
+  }
+
   async #showRun(report: RunReport, executionCount: number, progress: RunProgress): Promise<ExecuteOutcome> {
     const parent = this.#parent!;
     for (const preview of report.previews) this.display(tableBundle(preview.table, preview.name, preview.rows));
@@ -285,11 +320,13 @@ export class Executor {
         return;
       }
       case "models": return out(describeModels(this.session));
+      case "drop": return out(await dropModels(this.session, args));
       case "tables": return out(await describeTables(this.session));
       case "describe": {
         if (!args[0]) throw new Error("%describe needs a table name");
-        return out(formatTableDescription(await describeTable(await this.session.catalog.loadTable(args[0]))));
+        return out(formatTableDescription(await describeTable(await (await this.session.tables()).loadTable(args[0]))));
       }
+      case "branch": return out(await branchCommand(this.session, args));
       case "worker": return out(await describeWorker(this.session));
       case "memory": {
         const m = measureMemory();
@@ -321,8 +358,8 @@ export class Executor {
         (model.kind === "ts" ? `\ninputs: ${Object.entries(model.inputs).map(([p, r]) => `${p} <- ${r.name}${r.columns ? `[${r.columns.join(", ")}]` : ""}${r.filter ? ` where ${r.filter}` : ""}`).join("; ")}` : `\n${model.sql}`);
       return { found: true, data: { "text/plain": text } };
     }
-    if (await this.session.catalog.tableExists(name).catch(() => false)) {
-      return { found: true, data: { "text/plain": formatTableDescription(await describeTable(await this.session.catalog.loadTable(name))) } };
+    if (await (await this.session.tables()).tableExists(name).catch(() => false)) {
+      return { found: true, data: { "text/plain": formatTableDescription(await describeTable(await (await this.session.tables()).loadTable(name))) } };
     }
     const info = this.#language.quickInfo(code, index);
     if (this.session.contextNames().includes(name)) {

@@ -11,6 +11,8 @@ export interface InstallOptions {
   prefix?: string;
   /** Kernel name (default "lakeloop"). */
   name?: string;
+  /** What Jupyter shows in its kernel list (default "NAME (TypeScript)"). */
+  displayName?: string;
   /** Lake URI the kernel opens (default: the kernel's own environment decides). */
   lake?: string;
 }
@@ -62,7 +64,7 @@ export async function installKernelSpec(options: InstallOptions = {}): Promise<s
   await mkdir(dir, { recursive: true });
   const spec = {
     argv: [process.execPath, binPath(), "kernel", "--connection-file", "{connection_file}"],
-    display_name: name === "lakeloop" ? "lakeloop (TypeScript)" : `lakeloop (${name})`,
+    display_name: options.displayName ?? `${name} (TypeScript)`,
     language: "typescript",
     interrupt_mode: "message",
     ...(options.lake ? { env: { LAKELOOP_LAKE: options.lake } } : {}),

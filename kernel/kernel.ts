@@ -31,6 +31,8 @@ export interface KernelOptions {
   connection: ConnectionInfo;
   lake?: string;
   env?: NodeJS.ProcessEnv;
+  /** The lake is the embedded default: its sample data is written in the first cell run. */
+  sampleOnFirstUse?: boolean;
   log?: (line: string) => void;
 }
 
@@ -69,7 +71,7 @@ export class Kernel {
       this.#iopub.bind(url(c.iopub_port)), this.#hb.bind(url(c.hb_port)),
     ]);
     this.#executor = await Executor.create({
-      lake: this.options.lake, env: this.options.env,
+      lake: this.options.lake, env: this.options.env, sampleOnFirstUse: this.options.sampleOnFirstUse,
       publish: (type, content, parent, metadata) => this.#publish(type, content, parent, metadata),
       input: (prompt, password, parent) => this.#input(prompt, password, parent),
     });
@@ -150,7 +152,7 @@ export class Kernel {
           await this.#reply(socket, request, "kernel_info_reply", {
             status: "ok", protocol_version: PROTOCOL_VERSION, implementation: "lakeloop", implementation_version: "0.1.0",
             language_info: { name: "typescript", version: ts.version, mimetype: "text/typescript", file_extension: ".ts", codemirror_mode: CODEMIRROR_MODE, pygments_lexer: "typescript" },
-            banner: "lakeloop — TypeScript and %%sql models over an Iceberg lake. %help for magics.",
+            banner: `lakeloop — TypeScript and %%sql models over the Iceberg lake at ${this.#executor.session.lake}. %help for magics.`,
             help_links: [], debugger: false,
           });
           break;

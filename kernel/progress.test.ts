@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { NodeEvent } from "../worker/protocol.js";
+import type { NodeEvent } from "../protocol/messages.js";
 import { formatElapsed, RunProgress } from "./progress.js";
 
 const read = { memoryBytes: 0, diskBytes: 0, objectStoreBytes: 2_500_000, memoryFragments: 0, diskFragments: 0, fetchedFragments: 3 };

@@ -2,7 +2,7 @@
 // or scan progress, reused, finished with rows and bytes, failed with its message,
 // cancelled, skipped), as an HTML table whose figures never wrap inside a number, and as
 // plain text. Stacks never show here: where a model failed is the error's business.
-import type { NodeEvent } from "../worker/protocol.js";
+import type { NodeEvent } from "../protocol/messages.js";
 import { formatBytesShort } from "../cache/diff.js";
 import { escapeHtml, type MimeBundle } from "./render.js";
 import { countOf } from "./table-cells.js";

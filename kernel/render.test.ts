@@ -7,7 +7,7 @@ const sample = () => new Table({
   id: vectorFromArray([1n, 2n, 11281096n, 4n], new Int64()),
   usd: vectorFromArray([569, 2.7, 374.89, 11281096.61], new Float64()),
   country: vectorFromArray(["DE", "FR", null, "IT"], new Dictionary(new Utf8(), new Int32())),
-  // 2023-01-01T00:00:12.148082Z and the next ones, in microseconds as Parquet holds them.
+  // 2023-01-01T00:00:12.148082 and the next ones, in microseconds as Parquet holds them.
   eventTime: makeVector({ type: new TimestampMicrosecond(), data: new BigInt64Array([1672531212148082n, 1672531213000000n, 1672531214500000n, 1672531215000001n]) }),
   settled_on: makeVector({ type: new DateDay(), data: new Int32Array([19360, 19361, 19362, 19363]) }),
 });
@@ -22,8 +22,11 @@ describe("a table in a notebook", () => {
     // One number of decimals for the whole column, so the points line up.
     expect(columns[1]!.cells).toEqual(["569.00", "2.70", "374.89", "11,281,096.61"]);
     expect(columns[2]!.cells).toEqual(["DE", "FR", null, "IT"]);
-    expect(columns[3]!.cells).toEqual(["2023-01-01T00:00:12.148082Z", "2023-01-01T00:00:13.000000Z", "2023-01-01T00:00:14.500000Z", "2023-01-01T00:00:15.000001Z"]);
+    // A timestamp without a zone is a local date-time: no "Z" (an instant has one, below).
+    expect(columns[3]!.cells).toEqual(["2023-01-01T00:00:12.148082", "2023-01-01T00:00:13.000000", "2023-01-01T00:00:14.500000", "2023-01-01T00:00:15.000001"]);
     expect(columns[4]!.cells).toEqual(["2023-01-03", "2023-01-04", "2023-01-05", "2023-01-06"]);
+    const instants = new Table({ at: makeVector({ type: new TimestampMicrosecond("UTC"), data: new BigInt64Array([1672531212148082n]) }) });
+    expect(formatColumns(instants, 20)[0]).toMatchObject({ type: "timestamptz", cells: ["2023-01-01T00:00:12.148082Z"] });
   });
 
   it("shows numbers right and text left, NULLs, the shape and what part is shown", () => {
@@ -37,12 +40,12 @@ describe("a table in a notebook", () => {
     expect(html).not.toMatch(/Dictionary|Timestamp<|Float64|Int64/);
     expect(plain.split("\n")).toEqual([
       "spend (60,000 rows × 5 columns)",
-      "        id     usd  country  eventTime                    settled_on",
-      "      long  double  string   timestamp                    date",
-      "──────────  ──────  ───────  ───────────────────────────  ──────────",
-      "         1  569.00  DE       2023-01-01T00:00:12.148082Z  2023-01-03",
-      "         2    2.70  FR       2023-01-01T00:00:13.000000Z  2023-01-04",
-      "11,281,096  374.89  NULL     2023-01-01T00:00:14.500000Z  2023-01-05",
+      "        id     usd  country  eventTime                   settled_on",
+      "      long  double  string   timestamp                   date",
+      "──────────  ──────  ───────  ──────────────────────────  ──────────",
+      "         1  569.00  DE       2023-01-01T00:00:12.148082  2023-01-03",
+      "         2    2.70  FR       2023-01-01T00:00:13.000000  2023-01-04",
+      "11,281,096  374.89  NULL     2023-01-01T00:00:14.500000  2023-01-05",
       "first 3 of 60,000 rows",
     ]);
   });

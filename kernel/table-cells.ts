@@ -67,14 +67,17 @@ function microsOf(value: unknown, unit: number): number {
   return Math.round(Number(value) * 1000);
 }
 
-/** ISO 8601 in UTC, with as many fractional digits (0, 3 or 6) as the column needs. */
-function formatTimestamps(values: unknown[], unit: number): string[] {
+/**
+ * ISO 8601 in UTC, with as many fractional digits (0, 3 or 6) as the column needs, and a
+ * "Z" only on instants (timestamptz): a timestamp without a zone is a local date-time.
+ */
+function formatTimestamps(values: unknown[], unit: number, instant: boolean): string[] {
   const micros = values.map((v) => microsOf(v, unit));
   const digits = micros.some((m) => m % 1000 !== 0) ? 6 : micros.some((m) => m % 1_000_000 !== 0) ? 3 : 0;
   return micros.map((m) => {
     const seconds = Math.floor(m / 1_000_000);
     const fraction = String(m - seconds * 1_000_000).padStart(6, "0").slice(0, digits);
-    return `${new Date(seconds * 1000).toISOString().slice(0, 19)}${digits ? `.${fraction}` : ""}Z`;
+    return `${new Date(seconds * 1000).toISOString().slice(0, 19)}${digits ? `.${fraction}` : ""}${instant ? "Z" : ""}`;
   });
 }
 
@@ -91,7 +94,7 @@ function formatColumn(field: Field, values: unknown[]): Array<string | null> {
   const type = DataType.isDictionary(field.type) ? field.type.dictionary : field.type;
   const texts = DataType.isInt(type) || DataType.isFloat(type) ? formatNumbers(present)
     : DataType.isDecimal(type) ? formatDecimals(present, type.scale)
-        : DataType.isTimestamp(type) ? formatTimestamps(present, type.unit)
+        : DataType.isTimestamp(type) ? formatTimestamps(present, type.unit, Boolean(type.timezone))
         : DataType.isDate(type) ? formatDates(present)
           : formatOther(present);
   let next = 0;

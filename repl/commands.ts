@@ -1,11 +1,12 @@
 // The REPL's `.commands` (the kernel's `%` magics under the names a terminal user
 // expects): each returns text for the output log, or asks the app to clear or exit.
 import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
-import { describeCache, describeModels, describeTables, describeWorker } from "../engine/commands/describe-session.js";
+import { describeCache, describeModels, describeTables, describeWorker, dropModels } from "../engine/commands/describe-session.js";
 import { describeProfile } from "../engine/commands/describe-profile.js";
 import { dagAsText, layoutDag } from "../engine/plan/layout-dag.js";
 import type { Session } from "../engine/session.js";
-import type { NodeEvent } from "../worker/protocol.js";
+import type { NodeEvent } from "../protocol/messages.js";
+import { BRANCH_SUMMARY, BRANCH_USAGE, branchCommand } from "../engine/commands/branch-command.js";
 import type { Outcome } from "./evaluate.js";
 import { PARAM_HELP, runParamCommand } from "../engine/commands/param-command.js";
 
@@ -22,8 +23,10 @@ Alt-B/F/D. Ctrl-C cancels a run or clears the line (twice on an empty line: exit
   .profile            where the last run that computed something spent its time, by node and phase
   .dag [models]       the DAG: what reads what, run or reuse and why
   .models             models and the cells that define them
-  .tables             the lake's tables
+  .drop <models>      remove models from the session
+  .tables             the lake and its tables
   .describe <table>   a table's schema, partitioning, snapshots, files
+  .${BRANCH_USAGE.padEnd(18)} ${BRANCH_SUMMARY}
   .cache              the worker's cache statistics
   .worker             outputs resident on the worker
   .more               the next rows of the last result
@@ -46,10 +49,12 @@ export async function runCommand(session: Session, line: string, onEvent?: (e: N
       return report ? { kind: "run", report } : { kind: "text", text };
     }
     case "models": return { kind: "text", text: describeModels(session) };
+    case "drop": return { kind: "text", text: await dropModels(session, args) };
     case "tables": return { kind: "text", text: await describeTables(session) };
     case "describe":
       if (!args[0]) return { kind: "error", message: ".describe needs a table name", source: line };
-      return { kind: "text", text: formatTableDescription(await describeTable(await session.catalog.loadTable(args[0]))) };
+      return { kind: "text", text: formatTableDescription(await describeTable(await (await session.tables()).loadTable(args[0]))) };
+    case "branch": return { kind: "text", text: await branchCommand(session, args) };
     case "cache": return { kind: "text", text: await describeCache(session) };
     case "profile": return { kind: "text", text: session.lastRun ? describeProfile(session.lastRun) : "nothing has run yet in this session" };
     case "worker": return { kind: "text", text: await describeWorker(session) };

@@ -4,7 +4,7 @@
 import { inspect } from "node:util";
 import { Table } from "apache-arrow";
 import type { RunReport, Session } from "../engine/session.js";
-import type { NodeEvent } from "../worker/protocol.js";
+import type { NodeEvent } from "../protocol/messages.js";
 import { runCommand } from "./commands.js";
 import { cellErrorOf } from "../engine/cells/cell-error.js";
 

@@ -14,23 +14,28 @@ export async function runScript(session: Session, script: string, out: (text: st
   const cells = splitScript(script);
   for (const [i, source] of cells.entries()) {
     out(`lakeloop> ${source.split("\n").join("\n        | ")}\n`);
-    const outcome = await evaluateCell(session, `cell[${i + 1}]`, source, (e) => { const line = formatEvent(e); if (line) out(line + "\n"); });
+    const cell = `cell[${i + 1}]`;
+    const outcome = await evaluateCell(session, cell, source, (e) => { const line = formatEvent(e); if (line) out(line + "\n"); });
     switch (outcome.kind) {
-      case "run":
+      case "run": {
         for (const p of outcome.report.previews) out(tableText(p.name, p.rows, p.table));
+        const broken = outcome.report.nodes.filter((n) => n.action === "failed");
+        // A model of this cell that failed as it ran: the cell's lines around the one it failed at.
+        for (const n of broken) {
+          const at = new RegExp(`\\bat ${cell.replace(/[[\]]/g, "\\$&")}:(\\d+)$`).exec(n.error ?? "");
+          if (at) out(`${n.name} failed at line ${at[1]}:\n${excerpt(source, Number(at[1]))}`);
+        }
         for (const line of describeExpectations(outcome.report)) out(line + "\n");
         out(summarize(outcome.report) + "\n");
-        if (outcome.report.nodes.some((n) => n.action === "failed") || blockingFailures(outcome.report).length) failed++;
+        if (broken.length || blockingFailures(outcome.report).length) failed++;
         break;
+      }
       case "value": case "text": if (outcome.text) out(outcome.text + "\n"); break;
       case "table": out(tableText(outcome.name, outcome.table.numRows, outcome.table)); break;
       case "error": {
         failed++;
         out(`${outcome.message}\n`);
-        if (outcome.line) {
-          const lines = source.split("\n");
-          for (let n = Math.max(1, outcome.line - 2); n <= Math.min(lines.length, outcome.line + 2); n++) out(`${n === outcome.line ? ">" : " "} ${n} | ${lines[n - 1]}\n`);
-        }
+        if (outcome.line) out(excerpt(source, outcome.line));
         break;
       }
       case "exit": return failed ? 1 : 0;
@@ -38,6 +43,14 @@ export async function runScript(session: Session, script: string, out: (text: st
     }
   }
   return failed ? 1 : 0;
+}
+
+/** The cell's lines around `line`, that line marked with ">". */
+function excerpt(source: string, line: number): string {
+  const lines = source.split("\n");
+  let text = "";
+  for (let n = Math.max(1, line - 2); n <= Math.min(lines.length, line + 2); n++) text += `${n === line ? ">" : " "} ${n} | ${lines[n - 1]}\n`;
+  return text;
 }
 
 /** A result as plain text: its name and row count, then its first rows. */

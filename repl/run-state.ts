@@ -1,6 +1,6 @@
 // A run as the REPL shows it: one row per node, updated from the session's node events
 // (a pure reducer, so the DAG panel only renders).
-import type { NodeEvent } from "../worker/protocol.js";
+import type { NodeEvent } from "../protocol/messages.js";
 
 export interface NodeRow {
   id: string;

@@ -31,7 +31,7 @@ describe("the Jupyter kernel", () => {
     const output = `${result.stdout}\n${result.stderr}`;
     expect(output, output).toMatch(/Ran \d+ tests/);
     expect(output, output).not.toMatch(/FAILED|ERROR:/);
-    for (const name of ["kernel_info", "execute_stdout", "execute_stderr", "completion", "is_complete", "error", "execute_result", "display_data", "history", "inspect", "clear_output", "pager"]) {
+    for (const name of ["kernel_info", "execute_stdout", "execute_stderr", "completion", "is_complete", "error", "execute_result", "display_data", "history", "inspect", "clear_output", "pager", "banner_names_the_lake"]) {
       expect(output, output).toMatch(new RegExp(`test_${name} \\(.*\\) \\.\\.\\. ok`));
     }
     expect(output).toMatch(/\nOK\n/); // no test skipped

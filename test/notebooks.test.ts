@@ -1,7 +1,9 @@
 // The example notebooks, executed headless by nbclient (a real Jupyter client) on the
 // lakeloop kernel; the assertions read their outputs, not just the absence of errors.
+// Also a test notebook run by a kernel started in an empty folder with no lake chosen
+// (it writes the default lake's sample data), through a bad cell and the cells after it.
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,14 +16,20 @@ const bin = path.join(root, "bin", "lakeloop.js");
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-interface Output { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown> }
+interface Output { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown>; ename?: string; evalue?: string; traceback?: string[] }
 interface Cell { cell_type: string; source: string; outputs?: Output[] }
 
-async function execute(notebook: string): Promise<Cell[]> {
-  const target = path.join(dir, notebook);
-  await run("/usr/bin/python3", [path.join(root, "test", "kernel", "run_notebook.py"), path.join(root, "notebooks", notebook), target, "lakeloop-test"], {
-    // Each notebook gets a cache of its own, so what one fetched is not another's cache hit.
-    env: { ...env, PYTHONPATH: "", LAKELOOP_CACHE: path.join(dir, `cache-${notebook}`) }, timeout: 240_000, maxBuffer: 16 * 1024 * 1024,
+/** `folder`: start the kernel there with no lake or cache chosen (the defaults under it). */
+async function execute(notebook: string, options: { source?: string; folder?: string } = {}): Promise<Cell[]> {
+  const target = path.join(dir, path.basename(notebook));
+  // Each notebook gets a cache of its own, so what one fetched is not another's cache hit.
+  const kernelEnv: NodeJS.ProcessEnv = { ...env, PYTHONPATH: "", LAKELOOP_CACHE: path.join(dir, `cache-${notebook}`) };
+  if (options.folder) {
+    delete kernelEnv.LAKELOOP_LAKE;
+    delete kernelEnv.LAKELOOP_CACHE;
+  }
+  await run("/usr/bin/python3", [path.join(root, "test", "kernel", "run_notebook.py"), options.source ?? path.join(root, "notebooks", notebook), target, "lakeloop-test", ...(options.folder ? [options.folder] : [])], {
+    env: kernelEnv, timeout: 240_000, maxBuffer: 16 * 1024 * 1024,
   });
   return (JSON.parse(await readFile(target, "utf8")) as { cells: Cell[] }).cells.filter((c) => c.cell_type === "code");
 }
@@ -30,6 +38,7 @@ async function execute(notebook: string): Promise<Cell[]> {
 const joined = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value ?? ""));
 const text = (cell: Cell) => (cell.outputs ?? []).map((o) => joined(o.text ?? o.data?.["text/plain"])).join("\n");
 const kinds = (cell: Cell) => (cell.outputs ?? []).map((o) => o.output_type);
+const errors = (cell: Cell) => (cell.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}\n${(o.traceback ?? []).join("\n")}`).join("\n");
 const stderr = (cells: Cell[]) => cells.flatMap((c) => c.outputs ?? []).filter((o) => o.name === "stderr").map((o) => joined(o.text)).join("");
 
 beforeAll(async () => {
@@ -111,6 +120,44 @@ describe("example notebooks, executed by nbclient", () => {
     expect(text(fixed!)).toMatch(/2 expectations: 2 passed/);
     // Three snapshots: the first run, the wider window, the fix; the bad edit wrote none.
     expect(text(describeCell!)).toMatch(/snapshots \(3, \* current/);
+  }, 300_000);
+
+  it("a kernel in an empty folder writes the sample lake in its first cell; a bad cell is refused alone; ISO dates; errors at their line; %drop", async () => {
+    const folder = path.join(dir, "empty-folder");
+    await mkdir(folder);
+    const cells = await execute("session.ipynb", { source: path.join(root, "test", "kernel", "session.ipynb"), folder });
+    const [first, tables, bad, readsJan, sql, result, thrower, refusedDrop, dropped, cache] = cells;
+    expect(stderr(cells)).toBe(""); // no TypeScript warnings either
+    const lake = `file://${folder}/.lakeloop/lake`;
+    // First use: the notebook's folder gets the embedded default lake, named, with its sample data.
+    expect(text(first!)).toContain(`The default lake (${lake}) has no sample data yet: writing it once.`);
+    expect(text(first!)).toMatch(/wrote default\.transactions: 1,000,000 rows in \d+ files/);
+    expect(text(first!)).toMatch(/0 reused, 2 ran/);
+    expect(text(tables!)).toContain(`the lake at ${lake}:\ntransactions`);
+    // ISO 8601 in the text outputs: the sample's first row, to the microsecond.
+    expect(text(first!)).toMatch(/\n +1 +1\.94 +2023-01-01T00:00:12\.148082 +2023-01-03 *\n/);
+    expect(text(sql!)).toMatch(/2023-01-01T00:02:24\.948378 *\n/);
+    expect(cells.map(text).join("\n")).not.toMatch(/16725\d{8}/);
+    // The bad filter: its own cell's error, at the filter's line, the typo underlined.
+    expect(errors(bad!)).toMatch(/^DefinitionError: cell\[3\]:4: bad filter in model "bad": .*found 'BETWEN' \(did you mean BETWEEN\?\)\n {2}usd > 1 AND eventTime BETWEN '2023-01-01' AND '2023-02-01'\n {24}\^{6}\n/);
+    // ...and never again: later model cells, %%sql and result() run.
+    for (const cell of [readsJan, sql, result]) expect(errors(cell!)).toBe("");
+    expect(cells.map((c) => text(c) + errors(c)).filter((t) => t.includes("bad filter"))).toHaveLength(1);
+    expect(text(readsJan!)).toMatch(/1 reused, 1 ran/);
+    expect(text(sql!)).toMatch(/big \([\d,]+ rows × 3 columns\)/);
+    expect(text(result!)).toMatch(/\n *2,688\s*$/);
+    // A throw on line 4 of the cell (with top-level await before the model) is marked at line 4.
+    expect(errors(thrower!)).toMatch(/no good with 2688 rows/);
+    expect(errors(thrower!)).toMatch(/cell\[7\](:|, line )4\b/);
+    // %drop: refused while other models read the model, then removes those named.
+    expect(errors(refusedDrop!)).toMatch(/cannot drop "jan": models "jan_rows", "big", "thrower" read it/);
+    expect(text(dropped!)).toMatch(/dropped model jan_rows \(ts, defined at cell\[4\]:1\)\ndropped model thrower/);
+    expect(text(dropped!)).toMatch(/^jan +ts +cell\[1\]:1\nbig +sql +cell\[5\]:2$/m);
+    // %cache: a summary for people, not the worker's JSON.
+    expect(text(cache!)).toMatch(/held in memory +\d+ +[\d.]+ [KM]?B +of /);
+    expect(text(cache!)).toContain(`held on disk`);
+    expect(text(cache!)).toContain(`${folder}/.lakeloop/cache`);
+    expect(text(cache!)).not.toMatch(/[{}"]/);
   }, 300_000);
 
   it("materialize: a model written as a table and read back", async () => {

@@ -188,13 +188,12 @@ describe("expectations", () => {
     expect(check(report, "enough_countries").sample!.getChild("countries")!.get(0)).toBeGreaterThan(5);
     expect(check(report, "ids_known")).toMatchObject({ status: "passed", blocking: true });
 
-    await session.applyCell("e3", `%%expect which\nSELECT * FROM euro_sel, "window"`);
-    await expect(session.run(["euro_sel"])).rejects.toThrow('e3:2: expectation "which" reads euro_sel, window: name the one it checks with --model');
-    await session.applyCell("e3", `%%expect which --model tagged\nSELECT * FROM euro_sel`);
-    await expect(session.run(["euro_sel"])).rejects.toThrow('expectation "which" checks tagged (--model) but its query does not read it; it reads euro_sel');
-    await session.applyCell("e3", `%%sql reader\nSELECT * FROM enough_countries`);
-    await expect(session.run(["reader"])).rejects.toThrow('model "reader" reads "enough_countries", which is an expectation');
-    for (const c of ["e1", "e2", "e3"]) session.removeCell(c);
+    // A cell whose expectation cannot be planned is refused at that cell, and defines nothing.
+    await expect(session.runCell("e3", `%%expect which\nSELECT * FROM euro_sel, "window"`)).rejects.toThrow('e3:2: expectation "which" reads euro_sel, window: name the one it checks with --model');
+    await expect(session.runCell("e3", `%%expect which --model tagged\nSELECT * FROM euro_sel`)).rejects.toThrow('expectation "which" checks tagged (--model) but its query does not read it; it reads euro_sel');
+    await expect(session.runCell("e3", `%%sql reader\nSELECT * FROM enough_countries`)).rejects.toThrow('model "reader" reads "enough_countries", which is an expectation');
+    expect(session.definitions().some((d) => d.name === "which" || d.name === "reader")).toBe(false);
+    for (const c of ["e1", "e2"]) session.removeCell(c);
   });
 
   it("the standard checks: not null, unique, accepted values, range, row count, freshness (with parameters)", async () => {

@@ -3,7 +3,7 @@
 // test's worker on the network the machine is on.
 import { networkInterfaces } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
-import { isLoopbackEndpoint } from "../worker/loopback.js";
+import { isLoopbackEndpoint } from "../secrets/loopback.js";
 import { openRemoteHost } from "./remote-host.js";
 
 const saved = process.env.LAKELOOP_TEST_REMOTE;

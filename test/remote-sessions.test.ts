@@ -11,7 +11,7 @@ import { Session } from "../engine/session.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { FileStore } from "../lake/store/file-store.js";
-import type { Reply } from "../worker/protocol.js";
+import type { Reply } from "../protocol/messages.js";
 import { openRemoteHost, type RemoteHost } from "./remote-host.js";
 import { clientEnv, makeKeys, root, sleepyModel, startWorkerProcess, tempDir, until, type Keys, type WorkerProcess } from "./remote-worker-process.js";
 
@@ -130,11 +130,11 @@ describe("several sessions on one remote worker (the worker's host is described 
     expect(await ask([Buffer.from([0xff, 0x00, 0xfe]), Buffer.alloc(1000, 7)])).toMatchObject({ type: "error", error: { code: "PROTOCOL_MALFORMED" } });
     expect(await ask(["[1,2,3]"])).toMatchObject({ type: "error", error: { code: "PROTOCOL_VERSION" } });
     expect(await ask([JSON.stringify({ v: 99, type: "ping", id: "x1" })])).toMatchObject({ type: "error", id: "x1", error: { code: "PROTOCOL_VERSION", message: expect.stringMatching(/version 99/) } });
-    expect(await ask([JSON.stringify({ v: 1, type: "teleport", id: "x2" })])).toMatchObject({ type: "error", id: "x2", error: { code: "PROTOCOL_UNKNOWN_TYPE" } });
-    expect(await ask([JSON.stringify({ v: 1, type: "run", id: "x3" })])).toMatchObject({ type: "error", id: "x3", error: { message: expect.stringMatching(/malformed plan/) } });
-    expect(await ask([JSON.stringify({ v: 1, type: "run", id: "x4", plan: { protocol: 1, planId: "p", nodes: [], targets: ["nope"] } })]))
+    expect(await ask([JSON.stringify({ v: 2, type: "teleport", id: "x2" })])).toMatchObject({ type: "error", id: "x2", error: { code: "PROTOCOL_UNKNOWN_TYPE" } });
+    expect(await ask([JSON.stringify({ v: 2, type: "run", id: "x3" })])).toMatchObject({ type: "error", id: "x3", error: { message: expect.stringMatching(/malformed plan/) } });
+    expect(await ask([JSON.stringify({ v: 2, type: "run", id: "x4", plan: { planId: "p", nodes: [], targets: ["nope"] } })]))
       .toMatchObject({ type: "error", id: "x4", error: { message: expect.stringMatching(/names node nope but does not define it/) } });
-    expect(await ask([JSON.stringify({ v: 1, type: "ping", id: "x5" })])).toMatchObject({ type: "pong", id: "x5" });
+    expect(await ask([JSON.stringify({ v: 2, type: "ping", id: "x5" })])).toMatchObject({ type: "pong", id: "x5" });
     // And a whole session still works.
     const session = await openSession();
     await session.applyCell("c", `model("after", {}, () => [{ ok: true }]);`);

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeKeyPair, type KeyPair } from "../worker/curve-keys.js";
+import { writeKeyPair, type KeyPair } from "../secrets/curve-keys.js";
 import type { RemoteHost } from "./remote-host.js";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

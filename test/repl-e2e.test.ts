@@ -4,7 +4,8 @@
 // from the cache. Real keystrokes: Ctrl-C cancels a model that never returns and the
 // REPL stays; the editing keys (moves, kills, history into a multi-line cell, a burst of
 // backspaces, a cell taller than the screen); a %%sql header waits for its query; a
-// table value shows as a preview. Also the REPL on piped input, as a script.
+// table value shows as a preview. A bad cell is refused alone, and the cells after it
+// run; `.drop` removes models. Also the REPL on piped input, as a script.
 import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -186,6 +187,44 @@ describe("the REPL", () => {
     await type('await result("agg")', pane);
     text = await waitFor(/agg {2}1 row × 1 column\nanswer\s*\nint32\s*\n42/, 2, 60_000, pane);
     expect(text).not.toMatch(/Table \{|batches/);
+    await type(".exit", pane);
+    await waitFor(/repl exited with 0/, 1, 60_000, pane);
+  }, 180_000);
+
+  it("refuses a bad cell alone: later cells, %%sql and result() run; .drop removes models; ISO dates; errors at their own line", async () => {
+    const pane = "recover";
+    await openRepl(pane);
+    await type(`model("bad", { tx: Model("transactions", { columns: ["id"], filter: "eventTime BETWEN '2023-01-01' AND '2023-02-01'" }) }, ({ tx }) => tx)`, pane);
+    let text = await waitFor(/bad filter in model "bad"/, 1, 60_000, pane);
+    // The typo is underlined, not the column before it.
+    expect(text).toMatch(/\n {2}eventTime BETWEN '2023-01-01' AND '2023-02-01'\n {12}\^{6}\n/);
+    await type(`model("good", { tx: Model("transactions", { columns: ["id", "eventTime", "settled_on"], filter: "eventTime < '2023-01-02'" }) }, ({ tx }) => tx)`, pane);
+    text = await waitFor(/0 reused, 2 ran/, 1, 60_000, pane);
+    expect(text.match(/bad filter in model "bad"/g)).toHaveLength(1); // shown once, at its own cell
+    // Timestamps and dates as ISO 8601, never epoch milliseconds.
+    expect(text).toMatch(/good {2}[\d,]+ rows × 3 columns/);
+    expect(text).toMatch(/\n1 +2023-01-01T\d\d:\d\d:\d\d\.\d{6} +2023-01-0\d\s*\n/);
+    expect(text).not.toMatch(/16725\d{8}/);
+    await type("%%sql n_good", pane);
+    await type("SELECT count(*) AS n FROM good", pane);
+    await type("", pane);
+    await waitFor(/1 reused, 1 ran/, 1, 60_000, pane);
+    await type('await result("good")', pane);
+    await waitFor(/good {2}[\d,]+ rows × 3 columns/, 2, 60_000, pane);
+    // .drop refuses a model another reads, then drops both; .models shows what is left.
+    await type(".drop good", pane);
+    await waitFor(/cannot drop "good": model "n_good" reads it/, 1, 60_000, pane);
+    await type(".drop n_good good", pane);
+    await waitFor(/dropped model good \(ts, defined at cell\[2\]:1\)/, 1, 60_000, pane);
+    await type(".models", pane);
+    await waitFor(/^no models yet$/m, 1, 60_000, pane);
+    // A model that throws on line 4 of a cell with top-level await is marked at line 4.
+    await typeAhead(pane, "const seen = await Promise.resolve(1)");
+    await keys(pane, "C-o");
+    // (No ";" at the ends of lines: tmux takes a trailing ";" for its command separator.)
+    for (const line of [`model("thrower", {}, () => {`, "  const x = 1", `  throw new Error("thrown on line 4")`, "})"]) await type(line, pane);
+    text = await waitFor(/thrower: model "thrower" threw: thrown on line 4/, 1, 60_000, pane);
+    expect(text).toMatch(/> 4 \| {3}throw new Error\("thrown on line 4"\)\n/);
     await type(".exit", pane);
     await waitFor(/repl exited with 0/, 1, 60_000, pane);
   }, 180_000);

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Session } from "../engine/session.js";
-import type { NodeEvent } from "../worker/protocol.js";
+import type { NodeEvent } from "../protocol/messages.js";
 
 let dir: string;
 let session: Session;

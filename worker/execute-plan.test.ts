@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { tableFromArrays, type Table } from "apache-arrow";
 import { executePlan, type RunNode } from "./execute-plan.js";
-import type { PlanNode, WorkerPlan } from "./plan.js";
-import type { NodeEvent } from "./protocol.js";
+import type { PlanNode, WorkerPlan } from "../protocol/plan.js";
+import type { NodeEvent } from "../protocol/messages.js";
 import { ResidentStore } from "./resident.js";
 
-const node = (id: string, inputs: Record<string, string> = {}): PlanNode => ({ id, name: id, kind: "ts", inputs, action: "run", reason: "never-run" });
-const plan = (nodes: PlanNode[], targets: string[]): WorkerPlan => ({ protocol: 1, planId: "p", nodes, targets });
+const node = (id: string, inputs: Record<string, string> = {}): PlanNode => ({ id, name: id, kind: "ts", inputs, action: "run", reason: "never-run", ts: { name: "m", code: "" } });
+const plan = (nodes: PlanNode[], targets: string[]): WorkerPlan => ({ planId: "p", nodes, targets });
 const one = (n: number) => tableFromArrays({ x: Float64Array.from([n]) });
 
 function recorder() {

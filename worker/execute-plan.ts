@@ -14,12 +14,12 @@
 //
 // A materialization that must wait for the model's blocking expectations is written
 // here, once they pass (materialize-gates.ts), instead of by the node's runner.
-import { redact, secretsOf } from "./redact.js";
+import { redact, secretsOf } from "../secrets/redact.js";
 import type { Table } from "apache-arrow";
-import type { ErrorInfo, NodeEvent, NodeProfile, ReadStats, RunSummary } from "./protocol.js";
-import type { PlanNode, WorkerPlan } from "./plan.js";
+import type { ErrorInfo, NodeEvent, NodeProfile, ReadStats, RunSummary } from "../protocol/messages.js";
+import type { PlanNode, WorkerPlan } from "../protocol/plan.js";
 import { tableBuffers, type ResidentStore } from "./resident.js";
-import { MaterializeGates, unwrittenKey } from "./materialize-gates.js";
+import { MaterializeGates } from "./materialize-gates.js";
 
 export interface NodeResult {
   table: Table;
@@ -46,15 +46,14 @@ export interface ExecuteOptions {
   concurrency?: number;
   /** Turns a thrown value into the error reported for the node. */
   describeError?: (err: unknown, node: PlanNode) => ErrorInfo;
+  /**
+   * Writes a reused output to its table unless the table holds it already; what it wrote,
+   * if anything. Given, it also writes the outputs whose materialization waited for the
+   * model's blocking expectations; without it, the node runner writes as it runs.
+   */
+  materializeReused?: (node: PlanNode, output: Table) => Promise<NodeResult["materialized"]>;
   /** A model wrote to these buffers: drop everything held in them; returns the resident nodes dropped. */
   onDamaged?: (buffers: Set<ArrayBufferLike>) => string[];
-  /**
-   * Writes a model's output to its `materialize` table. Given, a materialization waits for
-   * the model's blocking expectations; without it, the node runner writes as before.
-   */
-  materialize?: (node: PlanNode, table: Table) => Promise<{ table: string; snapshotId: number }>;
-  /** Materializations held back by a failed expectation, across runs (`unwrittenKey`). */
-  unwritten?: Set<string>;
 }
 
 export const emptyReadStats = (): ReadStats => ({
@@ -111,17 +110,30 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
   pinned.forEach((id) => resident.pin(id));
 
   try {
+    const done = new Set<string>(reuse);
+    const failed = new Map<string, string>(); // node id -> name of the failed node that blocks it
+    const gates = options.materializeReused ? new MaterializeGates(plan, new Set([...run, ...reuse])) : undefined;
     for (const id of reuse) {
       const output = resident.get(id);
       const node = byId.get(id)!;
-      emit({ type: "node-reused", node: id, name: node.name, rows: output?.table.numRows ?? 0 });
+      let materialized: NodeResult["materialized"];
+      if (node.materialize && output && options.materializeReused && !gates?.waits(id)) {
+        // A reused output is written to its table when the table (on the run's branch) does not hold it.
+        const t0 = performance.now();
+        try {
+          materialized = await options.materializeReused(node, output.table);
+        } catch (err) {
+          summary.failed++;
+          failed.set(id, node.name);
+          done.delete(id);
+          emit({ type: "node-failed", node: id, name: node.name, ms: performance.now() - t0, error: describeError(err, node) });
+          continue;
+        }
+      }
+      emit({ type: "node-reused", node: id, name: node.name, rows: output?.table.numRows ?? 0, ...(materialized ? { materialized } : {}) });
       summary.reused++;
     }
 
-    const done = new Set<string>(reuse);
-    const failed = new Map<string, string>(); // node id -> name of the failed node that blocks it
-    const unwritten = options.unwritten ?? new Set<string>();
-    const gates = options.materialize ? new MaterializeGates(plan, new Set([...run, ...reuse]), unwritten) : undefined;
     const pending = new Set(run);
     const running = new Map<string, Promise<void>>();
     // The memory each running node reads, and whether it is a TypeScript model.
@@ -158,18 +170,16 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
     // Materializations whose model and expectations have all settled: written, or held back.
     const openGates = (): void => {
       if (!gates || options.signal?.aborted) return;
-      for (const { node, write, failed: stoppedBy } of gates.decide(outcome, unwritten)) {
+      for (const { node, write, failed: stoppedBy } of gates.decide(outcome)) {
         const table = node.materialize!.table;
         if (!write) {
-          unwritten.add(unwrittenKey(node));
           emit({ type: "materialize-skipped", node: node.id, name: node.name, table, because: `expectation ${stoppedBy.join(", ")} failed`, expectations: stoppedBy });
           continue;
         }
         const t0 = performance.now();
-        const task = options.materialize!(node, resident.get(node.id)!.table)
+        const task = options.materializeReused!(node, resident.get(node.id)!.table)
           .then((materialized) => {
-            unwritten.delete(unwrittenKey(node));
-            emit({ type: "node-materialized", node: node.id, name: node.name, materialized, ms: performance.now() - t0 });
+            if (materialized) emit({ type: "node-materialized", node: node.id, name: node.name, materialized, ms: performance.now() - t0 });
           })
           .catch((err: unknown) => {
             summary[reuse.has(node.id) ? "reused" : "ran"]--;

@@ -4,13 +4,14 @@
 import * as os from "node:os";
 import { ColumnCache, defaultCacheDir } from "../cache/column-cache.js";
 import { defaultPackagesDir, Environments } from "../sandbox/environments.js";
-import { secretsOf } from "./redact.js";
+import { secretsOf } from "../secrets/redact.js";
 import { Duck } from "../columnar/duckdb.js";
 import { openSqlOverArrow } from "../columnar/sql-over-arrow.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { openStore } from "../lake/store/open-store.js";
 import { createNodeRunner } from "./run-node.js";
-import { materialize } from "./materialize.js";
+import { holdsOutput, materialize } from "./materialize.js";
+import { MAIN } from "../lake/iceberg/branches/ref-names.js";
 import { modelThreads } from "./run-ts-model.js";
 import { WorkerServer } from "./server.js";
 import { describeDiff } from "../cache/diff.js";
@@ -62,9 +63,13 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
     clientTimeoutMs: options.clientTimeoutMs,
     services: {
       runNode: createNodeRunner({ catalog, cache, uncached, duck, sql, environments: new Environments(options.packagesDir ?? defaultPackagesDir(options.env)) }),
-      materialize: (node, table) => materialize(catalog, duck, node.materialize!.table, table, node.name),
+      materializeReused: async (node, output) => {
+        const target = { branch: node.materialize!.branch ?? MAIN, output: node.id };
+        if (await holdsOutput(catalog, node.materialize!.table, target)) return undefined;
+        return materialize(catalog, duck, node.materialize!.table, output, node.name, target);
+      },
       diff: async (scans) => Promise.all(scans.map(async (s) => {
-        const plan = await planScan(catalog, { table: s.table, columns: s.columns, filter: s.filter, ...(s.snapshotId !== null ? { snapshotId: s.snapshotId } : {}) });
+        const plan = await planScan(catalog, { table: s.table, columns: s.columns, filter: s.filter, snapshotId: s.snapshotId });
         const diff = await cache.diff(plan);
         return { node: s.node, summary: describeDiff(diff), memoryBytes: diff.bytes.memory, diskBytes: diff.bytes.disk, fetchBytes: diff.bytes.fetch };
       })),

@@ -1,14 +1,13 @@
 // A model's materialization waits for its blocking expectations. Without any, the node
-// runner writes the table as the model finishes (run-node.ts). With some, the model runs
+// runner writes the table as the model finishes (run-node.ts), and a reused model is
+// written when its table lacks the output. With some, the model runs (or is reused)
 // without writing, its expectations read its output, and once the model and every one of
 // them has settled (warnings too: a write must not read memory a check still holds) the
-// gate opens: all passed (no offending rows) — the table is
-// written; one returned rows or failed — it is not, and the run says which.
-//
-// A model reused from an earlier run whose write was held back (`unwritten`) is written
-// when its expectations pass now (one was fixed, or no longer blocks); a reused model
-// that was written before is not written again.
-import type { PlanNode, WorkerPlan } from "./plan.js";
+// gate opens: all blocking ones passed (no offending rows) — the output is written, unless
+// the table holds it already; one returned rows or failed — it is not, and the run says
+// which. So a write held back by a failed check is made by a later run that reuses the
+// model once its checks pass (the check was fixed, or no longer blocks).
+import type { PlanNode, WorkerPlan } from "../protocol/plan.js";
 
 export interface GateDecision {
   node: PlanNode;
@@ -17,15 +16,15 @@ export interface GateDecision {
   failed: string[];
 }
 
-export const unwrittenKey = (node: PlanNode): string => `${node.id}>${node.materialize?.table ?? ""}`;
+export type NodeOutcome = { state: "ran" | "reused"; rows: number } | { state: "failed" } | undefined;
 
 export class MaterializeGates {
-  /** Model id -> ids of its expectations in this run (it has a gate when one of them blocks, or its write was held back before). */
+  /** Model id -> ids of its expectations in this run (it has a gate when one of them blocks). */
   readonly #gates = new Map<string, string[]>();
   readonly #byId: Map<string, PlanNode>;
 
   /** `selected`: the nodes this run runs or reuses (an expectation not among them gates nothing). */
-  constructor(plan: WorkerPlan, selected: Set<string>, unwritten: Set<string>) {
+  constructor(plan: WorkerPlan, selected: Set<string>) {
     this.#byId = new Map(plan.nodes.map((n) => [n.id, n]));
     const checks = new Map<string, PlanNode[]>();
     for (const n of plan.nodes) {
@@ -34,9 +33,6 @@ export class MaterializeGates {
       checks.set(model.id, [...(checks.get(model.id) ?? []), n]);
     }
     for (const [model, list] of checks) if (list.some((n) => n.expectation!.blocking)) this.#gates.set(model, list.map((n) => n.id));
-    for (const n of plan.nodes) {
-      if (n.materialize && selected.has(n.id) && !this.#gates.has(n.id) && unwritten.has(unwrittenKey(n))) this.#gates.set(n.id, (checks.get(n.id) ?? []).map((c) => c.id));
-    }
   }
 
   /** Whether this node's materialization waits for expectations (its runner must not write). */
@@ -49,7 +45,7 @@ export class MaterializeGates {
    * node's state in this run — "ran" or "reused" with its output's rows, "failed", or
    * undefined while it has not settled.
    */
-  decide(outcome: (id: string) => { state: "ran" | "reused"; rows: number } | { state: "failed" } | undefined, unwritten: Set<string>): GateDecision[] {
+  decide(outcome: (id: string) => NodeOutcome): GateDecision[] {
     const decided: GateDecision[] = [];
     for (const [id, checks] of this.#gates) {
       const model = outcome(id);
@@ -57,16 +53,14 @@ export class MaterializeGates {
         this.#gates.delete(id);
         continue;
       }
-      if (!model || checks.some((b) => outcome(b) === undefined)) continue;
+      if (!model || checks.some((c) => outcome(c) === undefined)) continue;
       this.#gates.delete(id);
-      const node = this.#byId.get(id)!;
-      if (model.state === "reused" && !unwritten.has(unwrittenKey(node))) continue;
-      const failed = checks.filter((b) => {
-        if (!this.#byId.get(b)!.expectation!.blocking) return false;
-        const o = outcome(b)!;
+      const failed = checks.filter((c) => {
+        if (!this.#byId.get(c)!.expectation!.blocking) return false;
+        const o = outcome(c)!;
         return o.state === "failed" || o.rows > 0;
-      }).map((b) => this.#byId.get(b)!.name);
-      decided.push({ node, write: failed.length === 0, failed });
+      }).map((c) => this.#byId.get(c)!.name);
+      decided.push({ node: this.#byId.get(id)!, write: failed.length === 0, failed });
     }
     return decided;
   }

@@ -9,7 +9,7 @@ import type { SqlOverArrow } from "../columnar/sql-over-arrow.js";
 import type { Catalog } from "../lake/iceberg/catalog.js";
 import type { NodeResult, RunNode } from "./execute-plan.js";
 import { materialize } from "./materialize.js";
-import type { ReadStats } from "./protocol.js";
+import type { ReadStats } from "../protocol/messages.js";
 import { runTsModel } from "./run-ts-model.js";
 import type { Environments } from "../sandbox/environments.js";
 import { placeModel, type ModelEnvironment } from "../sandbox/model-module.js";
@@ -37,17 +37,14 @@ export function createNodeRunner(services: NodeServices): RunNode {
   return async (node, inputs, ctx): Promise<NodeResult> => {
     let result: NodeResult;
     if (node.kind === "scan") {
-      const scan = node.scan!;
-      const cache = scan.cache === "off" ? services.uncached ?? services.cache : services.cache;
-      const { table, stats, planMs } = await scanTable(services.catalog, cache, {
-        table: scan.table, columns: scan.columns, filter: scan.filter, ...(scan.snapshotId !== null ? { snapshotId: scan.snapshotId } : {}),
-      }, (done, total) => ctx.emit({ type: "node-progress", node: node.id, name: node.name, done, total, unit: "fragments" }));
+      const cache = node.scan.cache === "off" ? services.uncached ?? services.cache : services.cache;
+      const { table, stats, planMs } = await scanTable(services.catalog, cache, node.scan, (done, total) => ctx.emit({ type: "node-progress", node: node.id, name: node.name, done, total, unit: "fragments" }));
       result = { table, read: readStatsOf(stats), profile: { plan: planMs, fetch: stats.ms.read, decode: stats.ms.decode, filter: stats.ms.filter } };
     } else if (node.kind === "sql") {
       const timing = { in: 0, sql: 0, out: 0 };
-      result = { table: await services.sql.query(node.sql!.query, inputs, ctx.signal, timing), profile: { "sql-in": timing.in, sql: timing.sql, "sql-out": timing.out } };
+      result = { table: await services.sql.query(node.sql.query, inputs, ctx.signal, timing), profile: { "sql-in": timing.in, sql: timing.sql, "sql-out": timing.out } };
     } else {
-      const spec = node.ts!;
+      const spec = node.ts;
       let environment: ModelEnvironment | undefined;
       if (spec.runtime?.npm && Object.keys(spec.runtime.npm).length) {
         // The environment is ready before the model starts: a failed install fails the
@@ -62,7 +59,7 @@ export function createNodeRunner(services: NodeServices): RunNode {
     }
     if (node.materialize) {
       const t0 = performance.now();
-      result.materialized = await materialize(services.catalog, services.duck, node.materialize.table, result.table, node.name);
+      result.materialized = await materialize(services.catalog, services.duck, node.materialize.table, result.table, node.name, { branch: node.materialize.branch, output: node.id });
       result.profile = { ...result.profile, materialize: performance.now() - t0 };
     }
     return result;

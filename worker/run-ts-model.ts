@@ -12,8 +12,8 @@ import type { ModelEnvironment } from "../sandbox/model-module.js";
 import { DEFAULT_MEMORY_MB, ModelThreads } from "../sandbox/model-threads.js";
 import type { ThreadMessage } from "../sandbox/model-thread.js";
 import { findBadOutput } from "./check-model-output.js";
-import type { TsSpec } from "./plan.js";
-import type { NodeProfile } from "./protocol.js";
+import type { TsSpec } from "../protocol/plan.js";
+import type { NodeProfile } from "../protocol/messages.js";
 
 export type ModelErrorCode = "MODEL_THREW" | "MODEL_TIMEOUT" | "MODEL_OUT_OF_MEMORY" | "MODEL_BAD_OUTPUT" | "MODEL_CANCELLED" | "MODEL_WROTE_INPUT";
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Dealer } from "zeromq";
 import { Field, Int32, Schema, Table, tableFromArrays, Utf8 } from "apache-arrow";
-import { WorkerClient } from "../engine/worker/worker-client.js";
+import { WorkerClient } from "../engine/link/worker-client.js";
 import type { RunNode } from "./execute-plan.js";
-import type { WorkerPlan } from "./plan.js";
-import type { NodeEvent } from "./protocol.js";
+import type { WorkerPlan } from "../protocol/plan.js";
+import type { NodeEvent } from "../protocol/messages.js";
 import { WorkerServer } from "./server.js";
 
 const closers: (() => Promise<void>)[] = [];
@@ -20,10 +20,10 @@ async function startWorker(runNode: RunNode) {
 }
 
 const plan: WorkerPlan = {
-  protocol: 1, planId: "p1", targets: ["b"],
+  planId: "p1", targets: ["b"],
   nodes: [
-    { id: "a", name: "a", kind: "ts", inputs: {}, action: "run", reason: "never-run" },
-    { id: "b", name: "b", kind: "ts", inputs: { a: "a" }, action: "run", reason: "never-run" },
+    { id: "a", name: "a", kind: "ts", inputs: {}, action: "run", reason: "never-run", ts: { name: "m", code: "" } },
+    { id: "b", name: "b", kind: "ts", inputs: { a: "a" }, action: "run", reason: "never-run", ts: { name: "m", code: "" } },
   ],
 };
 

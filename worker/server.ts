@@ -12,20 +12,21 @@
 // the client timeout has vanished — its runs are cancelled and it is forgotten.
 import { Router } from "zeromq";
 import { tableToIPC, type Table } from "apache-arrow";
-import type { PlanNode } from "./plan.js";
-import { executePlan, type RunNode } from "./execute-plan.js";
-import { isLoopbackEndpoint } from "./loopback.js";
-import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "./protocol.js";
-import { redact, secretsOf } from "./redact.js";
+import { executePlan, type ExecuteOptions, type RunNode } from "./execute-plan.js";
+import { isLoopbackEndpoint } from "../secrets/loopback.js";
+import { PROTOCOL_VERSION, type ErrorInfo, type Reply, type Request } from "../protocol/messages.js";
+import { redact, secretsOf } from "../secrets/redact.js";
 import { createRefusalLog, hostOf } from "./refusal-log.js";
 import { ResidentStore } from "./resident.js";
 import { shareNodeRuns } from "./share-node-runs.js";
 import { sliceRows } from "./slice-rows.js";
-import { decodeRequest, encodeMessage } from "./wire.js";
+import { decodeRequest, encodeMessage } from "../protocol/wire.js";
 import { registerGate, type ZapRegistration } from "./zap.js";
 
 export interface WorkerServices {
   runNode: RunNode;
+  /** Writes a reused output to its table unless the table (on the run's branch) holds it already. */
+  materializeReused?: ExecuteOptions["materializeReused"];
   /** Cache diff of scans, answered from the worker's cache (the worker view of a plan). */
   diff?(scans: Extract<Request, { type: "diff" }>["scans"]): Promise<Extract<Reply, { type: "diff" }>["diffs"]>;
   cacheStats?(): unknown;
@@ -33,8 +34,6 @@ export interface WorkerServices {
   engine?(): { sql: "native" | "js"; reason: string };
   /** A model wrote to these buffers: drop every cached fragment held in them. */
   dropDamaged?(buffers: Set<ArrayBufferLike>): void;
-  /** Writes a model's output to its table (a materialization that waited for its expectations). */
-  materialize?(node: PlanNode, table: Table): Promise<{ table: string; snapshotId: number }>;
   close?(): Promise<void>;
 }
 
@@ -70,8 +69,6 @@ export class WorkerServer {
   #router: Router | undefined;
   #runNode: RunNode;
   #runs = new Map<string, { abort: AbortController; client: string }>();
-  /** Materializations a failed expectation held back, written when a later run's expectations pass. */
-  #unwritten = new Set<string>();
   /** When each client (by routing id) was last heard from. */
   #lastSeen = new Map<string, number>();
   #sweep: NodeJS.Timeout | undefined;
@@ -156,12 +153,12 @@ export class WorkerServer {
         const decoded = decodeRequest(frames);
         if (!decoded.ok) {
           this.#log(`rejected a message: ${decoded.error.message}`);
-          this.#send(client, { v: 1, type: "error", id: decoded.id, error: decoded.error });
+          this.#send(client, { type: "error", id: decoded.id, error: decoded.error });
           continue;
         }
         // Each request is handled on its own so a long run never blocks pings or cancels.
         void this.#handle(client, decoded.message).catch((err: unknown) => {
-          this.#send(client, { v: 1, type: "error", id: decoded.message.id, error: errorInfo(err) });
+          this.#send(client, { type: "error", id: decoded.message.id, error: errorInfo(err) });
         });
       }
     } catch (err) {
@@ -174,19 +171,19 @@ export class WorkerServer {
     switch (request.type) {
       case "hello":
         return reply({
-          v: 1, type: "welcome", id: request.id,
+          type: "welcome", id: request.id,
           worker: { pid: process.pid, version: String(PROTOCOL_VERSION), memoryBudget: this.resident.budgetBytes, ...(this.options.lake ? { lake: this.options.lake } : {}) },
         });
       case "ping":
-        return reply({ v: 1, type: "pong", id: request.id });
+        return reply({ type: "pong", id: request.id });
       case "has":
-        return reply({ v: 1, type: "has", id: request.id, resident: request.nodes.filter((n) => this.resident.has(n)) });
+        return reply({ type: "has", id: request.id, resident: request.nodes.filter((n) => this.resident.has(n)) });
       case "release":
         request.nodes.forEach((n) => this.resident.delete(n));
-        return reply({ v: 1, type: "ok", id: request.id });
+        return reply({ type: "ok", id: request.id });
       case "status":
         return reply({
-          v: 1, type: "status", id: request.id,
+          type: "status", id: request.id,
           resident: this.resident.list().map((o) => ({ node: o.node, name: o.name, rows: o.table.numRows, bytes: o.bytes })),
           memoryBytes: this.resident.bytes, memoryBudget: this.resident.budgetBytes, cache: this.options.services.cacheStats?.() ?? null,
           engine: this.options.services.engine?.() ?? null,
@@ -195,18 +192,18 @@ export class WorkerServer {
         });
       case "diff": {
         const diffs = this.options.services.diff ? await this.options.services.diff(request.scans) : [];
-        return reply({ v: 1, type: "diff", id: request.id, diffs });
+        return reply({ type: "diff", id: request.id, diffs });
       }
       case "cancel":
         this.#runs.get(`${client.toString("hex")}/${request.run}`)?.abort.abort();
-        return reply({ v: 1, type: "ok", id: request.id });
+        return reply({ type: "ok", id: request.id });
       case "fetch":
         return this.#fetch(request, reply);
       case "run":
         return this.#run(request, reply, client.toString("hex"));
       case "bye":
         this.#forget(client.toString("hex"), "said bye");
-        return reply({ v: 1, type: "ok", id: request.id });
+        return reply({ type: "ok", id: request.id });
     }
   }
 
@@ -257,15 +254,14 @@ export class WorkerServer {
       const summary = await executePlan(request.plan, {
         resident: this.resident,
         runNode: this.#runNode,
-        emit: (event) => reply({ v: 1, type: "event", id: request.id, event }),
+        materializeReused: this.options.services.materializeReused,
+        emit: (event) => reply({ type: "event", id: request.id, event }),
         signal: abort.signal,
         concurrency: this.options.concurrency,
         onDamaged: (buffers) => {
           this.options.services.dropDamaged?.(buffers);
           return this.resident.deleteSharing(buffers);
         },
-        ...(this.options.services.materialize ? { materialize: (node: PlanNode, table: Table) => this.options.services.materialize!(node, table) } : {}),
-        unwritten: this.#unwritten,
       });
       const rows = request.previewRows ?? this.options.previewRows ?? 20;
       for (const target of request.plan.targets) {
@@ -273,12 +269,12 @@ export class WorkerServer {
         if (!output) continue;
         const from = request.previewFrom === "tail" ? Math.max(0, output.table.numRows - rows) : 0;
         reply(
-          { v: 1, type: "preview", id: request.id, node: target, name: output.name, rows: output.table.numRows, schema: schemaOf(output.table) },
+          { type: "preview", id: request.id, node: target, name: output.name, rows: output.table.numRows, schema: schemaOf(output.table) },
           [tableToIPC(sliceRows(output.table, from, from + rows), "stream")],
         );
       }
       const { cancelled, ...rest } = summary;
-      reply({ v: 1, type: "run-finished", id: request.id, summary: rest, cancelled });
+      reply({ type: "run-finished", id: request.id, summary: rest, cancelled });
     } finally {
       this.#runs.delete(key);
     }
@@ -287,19 +283,19 @@ export class WorkerServer {
   async #fetch(request: Extract<Request, { type: "fetch" }>, reply: (m: Reply, d?: Uint8Array[]) => void): Promise<void> {
     const output = this.resident.get(request.node);
     if (!output) {
-      return reply({ v: 1, type: "error", id: request.id, error: { code: "NOT_RESIDENT", message: `node ${request.node} is not resident on this worker (never run, or evicted); run it again` } });
+      return reply({ type: "error", id: request.id, error: { code: "NOT_RESIDENT", message: `node ${request.node} is not resident on this worker (never run, or evicted); run it again` } });
     }
     const batchRows = Math.max(1, request.batchRows ?? 65_536);
     let index = 0;
     for (let offset = 0; offset < output.table.numRows || (offset === 0 && index === 0); offset += batchRows) {
-      reply({ v: 1, type: "batch", id: request.id, node: request.node, index }, [tableToIPC(sliceRows(output.table, offset, offset + batchRows), "stream")]);
+      reply({ type: "batch", id: request.id, node: request.node, index }, [tableToIPC(sliceRows(output.table, offset, offset + batchRows), "stream")]);
       index++;
       if (output.table.numRows === 0) break;
       // A big result is many batches: let pings (and everyone else's requests) through
       // between them, or clients would take a long fetch for a dead worker.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    reply({ v: 1, type: "fetch-finished", id: request.id, node: request.node, rows: output.table.numRows, batches: index });
+    reply({ type: "fetch-finished", id: request.id, node: request.node, rows: output.table.numRows, batches: index });
   }
 
   /**

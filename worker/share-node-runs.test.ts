@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { tableFromArrays } from "apache-arrow";
 import { emptyReadStats, type NodeContext, type NodeResult } from "./execute-plan.js";
-import type { PlanNode } from "./plan.js";
+import type { PlanNode } from "../protocol/plan.js";
 import { shareNodeRuns } from "./share-node-runs.js";
 
-const node: PlanNode = { id: "fp1", name: "m", kind: "ts", inputs: {}, action: "run", reason: "never-run" };
+const node: PlanNode = { id: "fp1", name: "m", kind: "ts", inputs: {}, action: "run", reason: "never-run", ts: { name: "m", code: "" } };
 const ctx = (abort = new AbortController()): NodeContext & { abort: AbortController } => ({ signal: abort.signal, emit: () => {}, abort });
 const table = tableFromArrays({ x: Int32Array.from([1, 2, 3]) });
 

@@ -8,6 +8,7 @@ import type { Data } from "apache-arrow";
 import type { Duck } from "../../columnar/duckdb.js";
 import type { FileScan, RowGroupScan, ColumnChunkRef } from "../../lake/scan/scan-plan.js";
 import { nativeStatus } from "../../columnar/native/load-native.js";
+import { isPrimitive, type IcebergType } from "../../lake/schema.js";
 import { decodeColumnChunk, UnsupportedChunk } from "./decode-column-chunk.js";
 import { decodeNatively } from "./decode-native.js";
 import { DecodeError, decodeRowGroup } from "./decode-row-group.js";
@@ -16,8 +17,8 @@ export interface ChunkToDecode {
   file: FileScan;
   rowGroup: RowGroupScan;
   chunk: ColumnChunkRef;
-  /** The Iceberg type of the column (what the Arrow data must be). */
-  fieldType: string;
+  /** The Iceberg type to decode as (the file's type of the column; see ColumnChunkRef.fileType). */
+  fieldType: IcebergType;
   bytes: Uint8Array;
 }
 
@@ -33,7 +34,7 @@ export async function decodeChunks(items: ChunkToDecode[], duck: () => Promise<D
   const fallback = new Map<string, number[]>();
   const bridge = nativeStatus().bridge;
   const native = bridge
-    ? await Promise.all(items.map((item) => decodeNatively(bridge, item.bytes, item.chunk.format, item.fieldType, item.rowGroup.rowCount, item.chunk.uncompressedLength)
+    ? await Promise.all(items.map((item) => !isPrimitive(item.fieldType) ? undefined : decodeNatively(bridge, item.bytes, item.chunk.format, item.fieldType, item.rowGroup.rowCount, item.chunk.uncompressedLength)
       .catch((err: Error) => { throw new DecodeError(`cannot decode column ${item.chunk.column} of row group ${item.rowGroup.index} of ${where(item.file)}: ${err.message}`); })))
     : [];
   items.forEach((item, i) => {
@@ -43,6 +44,7 @@ export async function decodeChunks(items: ChunkToDecode[], duck: () => Promise<D
       return;
     }
     try {
+      if (!isPrimitive(item.fieldType) || item.chunk.format.nested) throw new UnsupportedChunk("nested column");
       out[i] = { data: decodeColumnChunk(item.bytes, item.chunk.format, item.fieldType, item.rowGroup.rowCount), fallback: false };
     } catch (err) {
       if (!(err instanceof UnsupportedChunk)) {
@@ -55,8 +57,11 @@ export async function decodeChunks(items: ChunkToDecode[], duck: () => Promise<D
   for (const indices of fallback.values()) {
     const first = items[indices[0]!]!;
     const decoded = await decodeRowGroup(await duck(), first.file.footer.bytes, first.rowGroup.index, first.rowGroup.rowCount,
-      indices.map((i) => ({ column: items[i]!.chunk.column, offset: items[i]!.chunk.offset, bytes: items[i]!.bytes })), where(first.file));
-    for (const i of indices) out[i] = { data: decoded.get(items[i]!.chunk.column)!, fallback: true };
+      indices.map((i) => {
+        const chunk = items[i]!.chunk;
+        return { column: chunk.path, offset: chunk.offset, bytes: items[i]!.bytes, type: items[i]!.fieldType, ...(chunk.fileTree ? { fileTree: chunk.fileTree } : {}) };
+      }), where(first.file));
+    for (const i of indices) out[i] = { data: decoded.get(items[i]!.chunk.path)!, fallback: true };
   }
   return out;
 }

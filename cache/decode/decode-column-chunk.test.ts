@@ -2,6 +2,7 @@
 // every codec and both page versions, every flat type, nulls, dictionary and plain
 // strings; each chunk decoded (by the JavaScript decoder, or DuckDB for what it does
 // not cover) must equal what DuckDB reads from the whole file.
+import type { PrimitiveType } from "../../lake/schema.js";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -95,8 +96,8 @@ describe.each(settings)("decoding Parquet written with $name", ({ name, options,
       const items = group.columns.map((c, col) => {
         const meta = c.meta_data!;
         const { offset, length } = columnChunkRange(meta);
-        const chunk = { fieldId: col + 1, column: COLUMNS[col]![0], rowGroup: index, offset, length, uncompressedLength: 0, format: chunkFormatOf(meta, elements.get(meta.path_in_schema[0]!)) };
-        return { file: fileScan, rowGroup, chunk, fieldType: COLUMNS[col]![2], bytes: bytes.subarray(offset, offset + length) };
+        const chunk = { fieldId: col + 1, column: COLUMNS[col]![0], path: COLUMNS[col]![0], fileType: COLUMNS[col]![2] as PrimitiveType, type: COLUMNS[col]![2] as PrimitiveType, rowGroup: index, offset, length, uncompressedLength: 0, format: chunkFormatOf(meta, elements.get(meta.path_in_schema[0]!)) };
+        return { file: fileScan, rowGroup, chunk, fieldType: COLUMNS[col]![2] as PrimitiveType, bytes: bytes.subarray(offset, offset + length) };
       });
       const decoded = await decodeChunks(items, async () => duck, () => file);
       for (const [col, item] of items.entries()) {

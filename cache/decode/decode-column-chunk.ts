@@ -6,7 +6,7 @@
 // string touched. Anything else throws UnsupportedChunk, and the caller lets DuckDB's
 // reader decode the chunk instead.
 import {
-  Binary, Bool, DateDay, Decimal, Dictionary, Float32, Float64, Int32, Int64, makeData, makeVector, TimestampMicrosecond, Utf8,
+  Binary, Bool, DateDay, Decimal, Dictionary, FixedSizeBinary, Float32, Float64, Int32, Int64, makeData, makeVector, TimeMicrosecond, TimestampMicrosecond, TimestampNanosecond, Utf8,
   type Data, type DataType,
 } from "apache-arrow";
 import { allocate, ByteBuilder } from "../../columnar/buffers.js";
@@ -20,7 +20,7 @@ export class UnsupportedChunk extends Error {
 }
 
 type Target =
-  | { kind: "fixed"; width: 4 | 8; arrow: DataType; multiply?: bigint; divide?: bigint }
+  | { kind: "fixed"; width: number; arrow: DataType; multiply?: bigint; divide?: bigint }
   | { kind: "bool" }
   | { kind: "bytes"; binary: boolean }
   | { kind: "decimal"; precision: number; scale: number };
@@ -49,9 +49,25 @@ function targetOf(type: string, f: ChunkFormat): Target {
         return { kind: "fixed", width: 8, arrow };
       }
       break;
+    case "timestamp_ns":
+    case "timestamptz_ns":
+      if (p === "INT64") {
+        const arrow = new TimestampNanosecond(type === "timestamptz_ns" ? "UTC" : undefined);
+        if (f.timeUnit === "MICROS") return { kind: "fixed", width: 8, arrow, multiply: 1000n };
+        if (f.timeUnit === "MILLIS") return { kind: "fixed", width: 8, arrow, multiply: 1_000_000n };
+        return { kind: "fixed", width: 8, arrow };
+      }
+      break;
+    case "time":
+      if (p === "INT64" && f.timeUnit !== "NANOS" && f.timeUnit !== "MILLIS") return { kind: "fixed", width: 8, arrow: new TimeMicrosecond() };
+      break;
     case "string": if (p === "BYTE_ARRAY") return { kind: "bytes", binary: false }; break;
+    // uuid: its 16 bytes (conform-column.ts makes them text when the scan assembles).
+    case "uuid": if (p === "FIXED_LEN_BYTE_ARRAY" && f.typeLength === 16) return { kind: "fixed", width: 16, arrow: new FixedSizeBinary(16) }; break;
     case "binary": if (p === "BYTE_ARRAY") return { kind: "bytes", binary: true }; break;
   }
+  const length = /^fixed\[(\d+)\]$/.exec(type)?.[1];
+  if (length !== undefined && p === "FIXED_LEN_BYTE_ARRAY" && f.typeLength === Number(length)) return { kind: "fixed", width: Number(length), arrow: new FixedSizeBinary(Number(length)) };
   throw new UnsupportedChunk(`${type} stored as ${p}`);
 }
 

@@ -42,7 +42,7 @@ describe("decodeRowGroup", () => {
     const chunks = ["usd", "country", "eventTime", "flag"].map((column) => {
       const meta = groups[index]!.columns.find((c) => c.meta_data!.path_in_schema[0] === column)!.meta_data!;
       const { offset, length } = columnChunkRange(meta);
-      return { column, offset, bytes: bytes.subarray(offset, offset + length) };
+      return { column, offset, bytes: bytes.subarray(offset, offset + length), type: "string" as const };
     });
     const decoded = await decodeRowGroup(duck, footer.bytes, index, rows, chunks, file);
     const expected = await arrowFromDuckDB(duck, `SELECT usd, country, eventTime, flag FROM read_parquet(${quoteLiteral(file)}) LIMIT ${rows} OFFSET ${first}`);

@@ -1,13 +1,15 @@
 // Page decompression for the codecs Parquet writers use. zstd runs at native speed
 // through DuckDB's own zstd (the native bridge), else Node's zlib (Node 22.15+), else
-// a wasm decoder; gzip and brotli through zlib; snappy in JavaScript. A codec not
-// listed here makes the caller fall back to DuckDB's reader.
+// a wasm decoder; gzip and brotli through zlib; snappy and the deprecated LZ4 (lz4.ts) in
+// JavaScript. A codec not listed here (LZ4_RAW, LZO) makes the caller fall back to
+// DuckDB's reader.
 import * as zlib from "node:zlib";
 import { ZSTDDecoder } from "zstddec";
 import { nativeStatus } from "../../columnar/native/load-native.js";
+import { lz4Decompress } from "./lz4.js";
 import { snappyDecompress } from "./snappy.js";
 
-export const SUPPORTED_CODECS = new Set(["UNCOMPRESSED", "ZSTD", "SNAPPY", "GZIP", "BROTLI"]);
+export const SUPPORTED_CODECS = new Set(["UNCOMPRESSED", "ZSTD", "SNAPPY", "GZIP", "BROTLI", "LZ4"]);
 
 let wasm: ZSTDDecoder | undefined;
 let wasmReady: Promise<void> | undefined;
@@ -55,6 +57,9 @@ export function decompress(codec: string, src: Uint8Array, out: Uint8Array): Uin
       return out;
     case "BROTLI":
       out.set(zlib.brotliDecompressSync(src));
+      return out;
+    case "LZ4":
+      lz4Decompress(src, out);
       return out;
     default:
       throw new Error(`codec ${codec} is not decoded in JavaScript`);

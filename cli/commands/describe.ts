@@ -1,5 +1,7 @@
 // `lakeloop describe <table>`: schema, partitioning, snapshots, files, rows, bytes.
 import { Catalog } from "../../lake/iceberg/catalog.js";
+import { LakeView } from "../../lake/iceberg/branches/lake-view.js";
+import { countLiveRows } from "../../cache/count-live-rows.js";
 import { describeTable, formatTableDescription } from "../../lake/ingest/describe.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
@@ -8,12 +10,15 @@ export const describeCommand: Command = {
   name: "describe",
   lake: "reads",
   summary: "show a table's schema, partitioning, snapshots and files",
-  usage: `Usage: lakeloop describe <table> [--json]`,
+  usage: `Usage: lakeloop describe <table> [--json] [--branch NAME]
+
+  --branch  the table as branch (or tag) NAME has it (default main)`,
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs("describe", ctx.args, { json: { type: "boolean" } });
+    const { values, positionals } = parseCommandArgs("describe", ctx.args, { json: { type: "boolean" }, branch: { type: "string" } });
     if (positionals.length !== 1) throw new UsageError("describe needs one table name: lakeloop describe <table>");
     const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
-    const description = await describeTable(await catalog.loadTable(positionals[0]!));
+    const table = await (await LakeView.open(catalog, values.branch)).loadTable(positionals[0]!);
+    const description = await describeTable(table, await countLiveRows(catalog, table));
     ctx.stdout.write(values.json ? JSON.stringify(description, null, 2) + "\n" : formatTableDescription(description));
     return 0;
   },

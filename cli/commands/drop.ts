@@ -12,7 +12,7 @@ export const dropCommand: Command = {
 Drops the table in one atomic commit: readers see the whole table or none of it, and
 a write racing with the drop fails instead of bringing the table back. Its data files
 and snapshots are then removed, so a drop cannot be rolled back; 'lakeloop rollback'
-undoes a change to a table that still exists.`,
+undoes a change to a table that still exists. The table goes from every branch and tag.`,
   async run(ctx) {
     const { positionals } = parseCommandArgs("drop", ctx.args, {});
     if (positionals.length !== 1) throw new UsageError("drop needs one table name: lakeloop drop <table>");

@@ -5,7 +5,9 @@ import { describeCommand } from "./describe.js";
 import { dropCommand } from "./drop.js";
 import { importCommand } from "./import.js";
 import { kernelCommand } from "./kernel.js";
+import { mergeCommand } from "./merge.js";
 import { queryCommand } from "./query.js";
+import { branchCommand, tagCommand } from "./refs.js";
 import { registerCommand } from "./register.js";
 import { replCommand } from "./repl.js";
 import { rollbackCommand } from "./rollback.js";
@@ -15,4 +17,4 @@ import { tablesCommand } from "./tables.js";
 import { tourCommand } from "./tour.js";
 import { workerCommand } from "./worker.js";
 
-export const commands: Command[] = [replCommand, tourCommand, runCommand, queryCommand, sampleCommand, tablesCommand, describeCommand, importCommand, registerCommand, dropCommand, rollbackCommand, catalogCommand, kernelCommand, workerCommand];
+export const commands: Command[] = [replCommand, tourCommand, runCommand, queryCommand, sampleCommand, tablesCommand, describeCommand, importCommand, registerCommand, dropCommand, rollbackCommand, branchCommand, tagCommand, mergeCommand, catalogCommand, kernelCommand, workerCommand];

@@ -25,11 +25,40 @@ function formatJson(table: Table): string {
   return rows.length ? `[\n${rows.join(",\n")}\n]\n` : "[]\n";
 }
 
+/** --snapshot ID or --as-of TIME, checked before the lake is touched. */
+function timeTravelOf(snapshot: string | undefined, asOf: string | undefined): { snapshot: string } | { asOf: string } | undefined {
+  if (snapshot !== undefined && asOf !== undefined) throw new UsageError("choose --snapshot or --as-of, not both");
+  if (snapshot !== undefined) {
+    if (!/^\d+$/.test(snapshot)) throw new UsageError(`--snapshot needs a snapshot id (digits, as lakeloop describe lists them), not '${snapshot}'`);
+    return { snapshot };
+  }
+  if (asOf !== undefined) {
+    const ms = Date.parse(asOf);
+    if (!Number.isFinite(ms)) throw new UsageError(`--as-of needs an instant such as 2023-06-01T00:00:00Z, not '${asOf}'`);
+    return { asOf: new Date(ms).toISOString() };
+  }
+  return undefined;
+}
+
+/** The query with every table read at the pinned snapshot or instant. */
+async function pinQuery(sql: string, pin: { snapshot: string } | { asOf: string }): Promise<string> {
+  const [{ Duck }, { pinQueryTables }] = await Promise.all([import("../../columnar/duckdb.js"), import("../../engine/sql/time-travel.js")]);
+  const duck = await Duck.open({ threads: 1 });
+  try {
+    return await pinQueryTables(duck, sql, pin);
+  } catch (err) {
+    if ((err as { code?: string }).code === "SQL_NOT_SELECT") throw new UsageError(`query runs read-only SELECT statements: ${(err as Error).message.replace(/^.*a SQL model is one SELECT query, /, "")}`);
+    throw err;
+  } finally {
+    duck.close();
+  }
+}
+
 export const queryCommand: Command = {
   name: "query",
   lake: "reads",
   summary: "run ad hoc SQL over lake tables (read-only SELECT)",
-  usage: `Usage: lakeloop query "SELECT ..." [--json | --csv] [--limit N]
+  usage: `Usage: lakeloop query "SELECT ..." [--json | --csv] [--limit N] [--branch NAME] [--snapshot ID | --as-of TIME]
 
 Runs one read-only SELECT statement (tables change through import, drop, rollback and
 materialized models). Tables are referred to by name (transactions, or namespace.table).
@@ -40,19 +69,29 @@ the cache.
             (JavaScript's JSON.parse rounds integers beyond 2^53: use a reader that keeps them)
   --csv     rows as CSV with a header
   --limit   rows to print as a table (default 50; --json and --csv print all)
+  --branch    read the tables as branch (or tag) NAME has them (default main)
+  --snapshot  read the tables at this snapshot id (see lakeloop describe)
+  --as-of     read the tables as they were at this instant (2023-06-01T00:00:00Z)
+
+In the SQL itself a table can be read at a snapshot with DuckDB's AT clause:
+  FROM t AT (VERSION => 123)   FROM t AT (VERSION => 'tag')   FROM t AT (TIMESTAMP => '2023-06-01')
 
 Dates print as 2023-01-04, timestamps as 2023-01-01T00:00:12.148082 (with a Z for
 timestamptz, an instant in UTC).`,
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs("query", ctx.args, { json: { type: "boolean" }, csv: { type: "boolean" }, limit: { type: "string" } });
+    const { values, positionals } = parseCommandArgs("query", ctx.args, {
+      json: { type: "boolean" }, csv: { type: "boolean" }, limit: { type: "string" }, snapshot: { type: "string" }, "as-of": { type: "string" }, branch: { type: "string" },
+    });
     if (positionals.length !== 1) throw new UsageError('query needs one SQL string: lakeloop query "SELECT ..."');
     if (values.json && values.csv) throw new UsageError("choose --json or --csv, not both");
+    const pin = timeTravelOf(values.snapshot, values["as-of"]);
     const limit = parsePositiveInt("limit", values.limit, 50);
     const { Session } = await loadEngine();
-    const session = await Session.open({ lake: (await ctx.openLake()).root, env: ctx.env });
+    const session = await Session.open({ lake: (await ctx.openLake()).root, env: ctx.env, branch: values.branch });
     try {
       // The %%sql header is ours: the query's first line is line 1.
-      await session.applyCell("query", `%%sql query\n${positionals[0]}`, { sqlBodyLine: 1 });
+      const sql = pin ? await pinQuery(positionals[0]!, pin) : positionals[0]!;
+      await session.applyCell("query", `%%sql query\n${sql}`, { sqlBodyLine: 1 });
       const report = await session.run(["query"]).catch((err: Error & { code?: string }) => {
         if (err.code === "SQL_NOT_SELECT") throw new UsageError(`query runs read-only SELECT statements: ${err.message.replace(/^.*a SQL model is one SELECT query, /, "")}`);
         throw err;

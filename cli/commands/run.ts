@@ -24,8 +24,8 @@ export const runCommand: Command = {
   name: "run",
   lake: "seeds-default",
   summary: "run a project folder's models (re-running only what changed)",
-  usage: `Usage: lakeloop run <dir> [--target NAME]... [--param NAME=VALUE]... [--cache on|off] [--preview head|tail|none [N]]
-                    [--strict] [--dry-run] [--json] [--profile] [--worker tcp://HOST:PORT]
+  usage: `Usage: lakeloop run <dir> [--target NAME]... [--param NAME=VALUE]... [--branch NAME] [--cache on|off]
+                    [--preview head|tail|none [N]] [--strict] [--dry-run] [--json] [--profile] [--worker tcp://HOST:PORT]
 
 A project folder holds .ts and .sql model files and an optional lakeloop.json
 ({ "lake": "...", "targets": [...] }). Without --target, the targets of lakeloop.json
@@ -40,6 +40,8 @@ run, else every model.
                   them when a count follows (--preview tail 5); none: no previews
   --strict        every expectation blocks as an error does (warnings too): a failed one
                   stops its model's materialization and the run exits with 1
+  --branch NAME   read the lake's tables as branch NAME has them and materialize to it
+                  (main is untouched; lakeloop merge NAME publishes); a tag is read-only
   --dry-run       print the logical, physical and worker views of the plan; run nothing
   --json          print per node: ran or reused, why, rows, bytes fetched from object storage
                   (and, with --profile, where its time went)
@@ -50,7 +52,7 @@ run, else every model.
   async run(ctx) {
     const { values, positionals } = parseCommandArgs("run", joinPreviewCount(ctx.args), {
       target: { type: "string", multiple: true }, "dry-run": { type: "boolean" }, json: { type: "boolean" }, worker: { type: "string" },
-      profile: { type: "boolean" }, param: { type: "string", multiple: true }, cache: { type: "string" }, preview: { type: "string" },
+      profile: { type: "boolean" }, branch: { type: "string" }, param: { type: "string", multiple: true }, cache: { type: "string" }, preview: { type: "string" },
       strict: { type: "boolean" },
     });
     const params = parseParams(values.param as unknown as string[] | undefined);
@@ -64,7 +66,7 @@ run, else every model.
     // --lake and LAKELOOP_LAKE win over the project's lakeloop.json.
     const projectLake = !ctx.lakeGiven && config.lake ? config.lake : undefined;
     await ensureSampleOnDefaultLake(ctx, ctx.lakeGiven || projectLake !== undefined);
-    const session = await Session.open({ lake: (await ctx.openLake(projectLake)).root, worker: values.worker, env: ctx.env });
+    const session = await Session.open({ lake: (await ctx.openLake(projectLake)).root, worker: values.worker, env: ctx.env, branch: values.branch });
     try {
       await loadProject(session, dir, config);
       for (const [name, value] of params) {

@@ -1,7 +1,6 @@
 // `lakeloop sample`: writes the deterministic sample `transactions` table.
 import { Catalog } from "../../lake/iceberg/catalog.js";
-import { formatBytes } from "../../lake/ingest/describe.js";
-import { writeSample } from "../../lake/ingest/sample.js";
+import { writeSampleReporting } from "../../engine/sample-data.js";
 import { parseCommandArgs, parsePositiveInt } from "../args.js";
 import { UsageError, type Command } from "../command.js";
 import { progressOn } from "../progress.js";
@@ -31,29 +30,10 @@ always give the same rows.
     const months = parsePositiveInt("months", values.months, 12, 240);
     const seed = parsePositiveInt("seed", values.seed, 1);
     const progress = progressOn(ctx.stderr, values.quiet);
-    const started = performance.now();
     const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
-    // Progress counts restart every month; keep the finished months' totals.
-    const finished = { month: 0, rows: 0, bytes: 0 };
-    const current = { month: 0, rows: 0, bytes: 0 };
-    const table = await writeSample(catalog, {
-      rows, months, partitionBy, seed,
-      onProgress: (p) => {
-        if (p.month !== current.month) {
-          finished.rows += current.rows;
-          finished.bytes += current.bytes;
-          current.month = p.month;
-        }
-        current.rows = p.rows;
-        current.bytes = p.bytes;
-        progress.update(`sample: month ${p.month}/${p.months}, ${(finished.rows + p.rows).toLocaleString("en-US")} rows, ${formatBytes(finished.bytes + p.bytes)}`);
-      },
-    });
-    const files = await table.dataFiles();
-    const written = { rows: files.reduce((s, f) => s + f.recordCount, 0), bytes: files.reduce((s, f) => s + f.fileSizeBytes, 0), files: files.length };
+    const wrote = await writeSampleReporting(catalog, { rows, months, partitionBy, seed }, (line) => progress.update(line));
     progress.done();
-    ctx.stdout.write(`wrote ${table.name}: ${written.rows.toLocaleString("en-US")} rows in ${written.files} files (${formatBytes(written.bytes)}), ` +
-      `snapshot ${table.currentSnapshot()!["snapshot-id"]}, in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    ctx.stdout.write(`${wrote}\n`);
     return 0;
   },
 };

@@ -3,8 +3,8 @@
 import { resolveLakeLocation } from "../lake-location.js";
 import { parseCommandArgs, parsePositiveInt } from "../args.js";
 import { UsageError, type Command } from "../command.js";
-import { isLoopbackEndpoint } from "../../worker/loopback.js";
-import { isCredentialName } from "../../worker/redact.js";
+import { isLoopbackEndpoint } from "../../secrets/loopback.js";
+import { isCredentialName } from "../../secrets/redact.js";
 
 export const workerCommand: Command = {
   name: "worker",
@@ -49,7 +49,7 @@ default 30000). Credentials never appear in its log or its replies.`,
     }
     if (ctx.args[0] === "keygen") {
       const { values } = parseCommandArgs("worker keygen", ctx.args.slice(1), { dir: { type: "string" }, name: { type: "string" } });
-      const { writeKeyPair } = await import("../../worker/curve-keys.js");
+      const { writeKeyPair } = await import("../../secrets/curve-keys.js");
       const { secretFile, publicFile, keys } = await writeKeyPair(values.dir ?? "./.lakeloop/keys", values.name ?? "worker");
       ctx.stdout.write(`wrote ${secretFile} (secret, keep it on this machine) and ${publicFile}\npublic key: ${keys.publicKey}\n`);
       return 0;
@@ -65,14 +65,14 @@ default 30000). Credentials never appear in its log or its replies.`,
     }
     if (Boolean(values.key) !== Boolean(values.allow)) throw new UsageError("--key and --allow go together: the worker's key pair and the clients it accepts");
     if (values["session-stdin"] && values.key) throw new UsageError("--session-stdin and --key exclude each other: a worker admits clients by password or by CURVE key");
-    const handoff = values["session-stdin"] ? await (await import("../../worker/session-handoff.js")).readHandoff(process.stdin) : undefined;
+    const handoff = values["session-stdin"] ? await (await import("../../secrets/session-handoff.js")).readHandoff(process.stdin) : undefined;
     // The session's credentials join this process's env for its own code (the S3 client,
     // redaction); the environment block it started with, which models can read, stays without them.
     if (handoff) Object.assign(ctx.env, handoff.env);
     else warnOfCredentials(ctx);
     let curve: { secretKey: string; allow: Set<string> } | undefined;
     if (values.key && values.allow) {
-      const { readAllowList, readKeyPair } = await import("../../worker/curve-keys.js");
+      const { readAllowList, readKeyPair } = await import("../../secrets/curve-keys.js");
       const pair = await readKeyPair(values.key, "--key");
       curve = { secretKey: pair.secretKey, allow: await readAllowList(values.allow) };
       if (curve.allow.size === 0) throw new UsageError(`${values.allow} lists no client keys: no client could connect`);
@@ -92,7 +92,7 @@ default 30000). Credentials never appear in its log or its replies.`,
     // the new list to the next connection (connected clients stay until they leave).
     const reload = () => {
       if (!curve || !values.allow) return;
-      void import("../../worker/curve-keys.js").then(({ readAllowList }) => readAllowList(values.allow!)).then((keys) => {
+      void import("../../secrets/curve-keys.js").then(({ readAllowList }) => readAllowList(values.allow!)).then((keys) => {
         curve.allow.clear();
         keys.forEach((k) => curve.allow.add(k));
         ctx.stderr.write(`[worker] reloaded ${values.allow}: ${keys.size} client key(s) allowed\n`);

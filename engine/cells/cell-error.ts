@@ -1,7 +1,7 @@
 // A cell's failure as a front end shows it: what the cell threw (its own name and
 // message, not the wrapper's), and where in which cell.
 import { DefinitionError, type SourceLocation } from "../model/definition.js";
-import { redact, secretsOf } from "../../worker/redact.js";
+import { redact, secretsOf } from "../../secrets/redact.js";
 
 export interface CellError {
   name: string;

@@ -8,9 +8,10 @@ import ts from "typescript";
 import * as arrow from "apache-arrow";
 import { collectDefinitions } from "../model/api.js";
 import { expect, Model, model, Parameter } from "../model/cell-api.js";
-import { DefinitionError, type ModelDefinition, type SourceLocation } from "../model/definition.js";
+import { DefinitionError, type ModelDefinition, type SourceLocation, type TsModelDefinition } from "../model/definition.js";
 import type { ParameterDefinition } from "../params/parameter-set.js";
 import { lineMapOf } from "./source-map.js";
+import { locateFilters } from "./locate-filters.js";
 
 export interface CellResult {
   definitions: ModelDefinition[];
@@ -64,10 +65,12 @@ export class TsCellContext {
       if (d.kind !== "ts") continue;
       const at = js.code.indexOf(d.source);
       if (at < 0) continue;
-      const first = js.code.slice(0, at).split("\n").length + (js.wrapped ? 1 : 0);
+      // A line of `js.code`, which already holds the async wrapper's first line when there is one.
+      const first = js.code.slice(0, at).split("\n").length;
       d.sourceLine = js.originalLine(first);
       d.sourceLines = d.source.split("\n").map((_, i) => js.originalLine(first + i));
     }
+    locateFilters(cell, source, definitions.filter((d): d is TsModelDefinition => d.kind === "ts"));
     return { definitions, parameters, value };
   }
 }

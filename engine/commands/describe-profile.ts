@@ -2,7 +2,7 @@
 // `%profile`, `.profile`) and the benchmarks: one row per node that ran, one column per
 // phase that any of them spent time in, then the time spent planning here and the round
 // trip to the worker.
-import { PROFILE_PHASES, type NodeProfile, type ProfilePhase } from "../../worker/protocol.js";
+import { PROFILE_PHASES, type NodeProfile, type ProfilePhase } from "../../protocol/messages.js";
 import type { RunReport } from "../session.js";
 
 const ms = (x: number | undefined) => (x === undefined ? "" : x < 10 ? x.toFixed(1) : x.toFixed(0));

@@ -1,9 +1,11 @@
 // What a session holds, as text for any front end: its models, the lake's tables, what
-// the worker keeps resident, the cache's statistics. The kernel's `%` magics and the
-// REPL's `.` commands print these.
-import type { Reply } from "../../worker/protocol.js";
+// the worker keeps resident, the cache's statistics; and dropping models. The kernel's
+// `%` magics and the REPL's `.` commands print these.
+import type { Reply } from "../../protocol/messages.js";
 import type { Session } from "../session.js";
 import { shortTableName } from "../../lake/iceberg/names.js";
+import { formatCacheStatus, type CacheStatus } from "./describe-cache.js";
+import { measureDiskCache } from "./disk-cache-usage.js";
 
 type WorkerStatus = Extract<Reply, { type: "status" }>;
 
@@ -15,11 +17,12 @@ export function describeModels(session: Session): string {
 }
 
 export async function listTableNames(session: Session): Promise<string[]> {
-  return (await session.catalog.listTables()).map(shortTableName);
+  return (await (await session.tables()).listTables()).map(shortTableName);
 }
 
 export async function describeTables(session: Session): Promise<string> {
-  return (await listTableNames(session)).join("\n") || "the lake has no tables yet";
+  const names = await listTableNames(session);
+  return names.length ? `the lake at ${session.lake}:\n${names.join("\n")}` : `the lake at ${session.lake} has no tables yet`;
 }
 
 export async function describeWorker(session: Session): Promise<string> {
@@ -31,5 +34,14 @@ export async function describeWorker(session: Session): Promise<string> {
 
 export async function describeCache(session: Session): Promise<string> {
   const status = await session.worker.request<WorkerStatus>({ type: "status" });
-  return JSON.stringify(status.cache, null, 2);
+  if (!status.cache) return "the worker reports no cache";
+  const dir = session.localCacheDir;
+  return formatCacheStatus(status.cache as CacheStatus, dir ? { dir, usage: await measureDiskCache(dir) } : undefined);
+}
+
+/** `.drop name...` / `%drop name...`: the models removed, or why none was. */
+export async function dropModels(session: Session, names: string[]): Promise<string> {
+  if (names.length === 0) throw new Error("drop needs the names of the models to remove, e.g. drop euro_selection");
+  const dropped = await session.dropModels(names);
+  return dropped.map((d) => `dropped model ${d.name} (${d.kind}, defined at ${d.at.cell}:${d.at.line})`).join("\n");
 }

@@ -2,7 +2,7 @@
 // name, that one; with a name and a value it gives the parameter that value (read as its
 // type; `--default` goes back to the default) and brings the models shown so far up to
 // date — the planner runs only the nodes whose fingerprints the value is part of.
-import type { NodeEvent } from "../../worker/protocol.js";
+import type { NodeEvent } from "../../protocol/messages.js";
 import type { RunReport, Session } from "../session.js";
 
 export const PARAM_HELP = "[name [value | --default]]  list parameters, or give one a value (and re-run what uses it)";

@@ -9,7 +9,7 @@ export function lakeNamesOf(session: Session): LakeNames {
     tables: () => listTableNames(session).catch(() => [] as string[]),
     models: () => session.definitions().map((d) => d.name),
     columns: async (table) => {
-      const loaded = await session.catalog.loadTable(table).catch(() => undefined);
+      const loaded = await (await session.tables()).loadTable(table).catch(() => undefined);
       return loaded ? loaded.schema().fields.map((f) => f.name) : [];
     },
   };

@@ -48,8 +48,8 @@ export interface SqlNode {
   inputs: Record<string, string>;
   /** The statement, normalized by DuckDB's parser (parameters as `$name`: their values are in `params`). */
   normalized: string;
-  /** The statement the worker runs: the definition's, with parameters bound as literals. */
-  sql: string;
+  /** The query DuckDB runs when it differs from the definition's (parameters bound as literals, time-travel references renamed to their inputs). */
+  query?: string;
   /** The parameters its text uses, with their values. */
   params?: UsedParams;
   /** Set when the node is an expectation. */

@@ -4,8 +4,8 @@
 // report's previews (a front end shows results there) for the expectation's `sample`.
 // `blockingFailures(report)` is what must hold a run back: a branch merge asks it too.
 import type { Table } from "apache-arrow";
-import type { NodeEvent } from "../../worker/protocol.js";
-import type { Preview } from "../worker/worker-client.js";
+import type { NodeEvent } from "../../protocol/messages.js";
+import type { Preview } from "../link/worker-client.js";
 import type { Plan } from "../plan/plan-run.js";
 import type { SourceLocation } from "../model/definition.js";
 
@@ -59,7 +59,7 @@ export function reportExpectations(plan: Plan, nodes: CheckedNodeReport[], event
   for (const e of events) {
     const node = "node" in e ? nodes[index.get(e.node) ?? -1] : undefined;
     if (!node) continue;
-    if (e.type === "node-finished" && e.materialized) node.materialized = e.materialized;
+    if ((e.type === "node-finished" || e.type === "node-reused") && e.materialized) node.materialized = e.materialized;
     else if (e.type === "node-materialized") node.materialized = e.materialized;
     else if (e.type === "materialize-skipped") node.notMaterialized = e.because;
   }

@@ -43,10 +43,42 @@ export interface ModelContext {
   params: Readonly<Record<string, string | number | Date>>;
 }
 
-/** A declared input: a lake table (with the columns and rows to scan) or another model. */
-export function Model(name: string, scan: { columns?: string[]; filter?: string } = {}): InputRef {
+export interface ScanOptions {
+  columns?: string[];
+  filter?: string;
+  /** Time travel: the snapshot id to read (a number, or its digits when it is beyond 2^53) ... */
+  snapshot?: number | bigint | string;
+  /** ... or the snapshot that was current at this instant ... */
+  asOf?: string | Date | number;
+  /** ... or the snapshot a branch or tag points at. */
+  ref?: string;
+}
+
+/** What a time-travel option pins a scan to, checked and in the definition's plain form. */
+function pinOf(scan: ScanOptions): Pick<InputRef, "snapshot" | "asOf" | "ref"> {
+  const given = (["snapshot", "asOf", "ref"] as const).filter((k) => scan[k] !== undefined);
+  if (given.length > 1) throw new TypeError(`Model(...) takes one of snapshot, asOf and ref, not ${given.join(" and ")}`);
+  if (scan.snapshot !== undefined) {
+    const digits = String(scan.snapshot);
+    if (!/^\d+$/.test(digits)) throw new TypeError(`Model(...) snapshot must be a snapshot id (digits), not ${JSON.stringify(scan.snapshot)}`);
+    return { snapshot: digits };
+  }
+  if (scan.asOf !== undefined) {
+    const ms = scan.asOf instanceof Date ? scan.asOf.getTime() : typeof scan.asOf === "number" ? scan.asOf : Date.parse(scan.asOf);
+    if (!Number.isFinite(ms)) throw new TypeError(`Model(...) asOf must be an instant such as "2023-06-01T00:00:00Z", not ${JSON.stringify(scan.asOf)}`);
+    return { asOf: new Date(ms).toISOString() };
+  }
+  if (scan.ref !== undefined) {
+    if (typeof scan.ref !== "string" || scan.ref === "") throw new TypeError("Model(...) ref must name a branch or tag");
+    return { ref: scan.ref };
+  }
+  return {};
+}
+
+/** A declared input: a lake table (with the columns and rows to scan, at a snapshot) or another model. */
+export function Model(name: string, scan: ScanOptions = {}): InputRef {
   if (typeof name !== "string" || name.trim() === "") throw new TypeError("Model(name) needs the name of a table or a model");
-  return { name, ...(scan.columns ? { columns: [...scan.columns] } : {}), ...(scan.filter ? { filter: scan.filter } : {}) };
+  return { name, ...(scan.columns ? { columns: [...scan.columns] } : {}), ...(scan.filter ? { filter: scan.filter } : {}), ...pinOf(scan ?? {}) };
 }
 
 /** Registers a TypeScript model: a pure function of its inputs (Arrow tables) to a table. */

@@ -14,6 +14,12 @@ export interface InputRef {
   name: string;
   columns?: string[];
   filter?: string;
+  /** Time travel (lake tables): read this snapshot id ... */
+  snapshot?: string;
+  /** ... or the snapshot current at this instant (ISO 8601, e.g. "2023-06-01T00:00:00Z") ... */
+  asOf?: string;
+  /** ... or the snapshot a branch or tag points at. */
+  ref?: string;
 }
 
 export interface ModelOptions {
@@ -47,6 +53,8 @@ export interface TsModelDefinition {
   sourceLine?: number;
   /** The cell line of each line of `source` (the transpiler may split a line in two). */
   sourceLines?: number[];
+  /** Where each input's filter is written (its error points there), by input name. */
+  filterAt?: Record<string, SourceLocation>;
   options: ModelOptions;
   at: SourceLocation;
   /** Set for `expect(...)`: the function takes the checked table and returns true/false, a message, or the offending rows. */

@@ -44,6 +44,16 @@ export class ParameterSet {
     this.#byCell.delete(cell);
   }
 
+  /** What the cells declared, to put back when a cell is refused (Session.defineCell). */
+  snapshot(): Map<string, ParameterDefinition[]> {
+    return new Map(this.#byCell);
+  }
+
+  restore(declared: Map<string, ParameterDefinition[]>): void {
+    this.#byCell.clear();
+    for (const [cell, list] of declared) this.#byCell.set(cell, list);
+  }
+
   declarations(): ParameterDefinition[] {
     return [...this.#byCell.values()].flat();
   }

@@ -3,7 +3,7 @@
 // new value), an input changed (named), a new snapshot, evicted from the worker, or the
 // cache turned off for the run — decided from fingerprints and residency only.
 import type { Graph, GraphNode } from "../dag/graph.js";
-import type { RunReason } from "../../worker/plan.js";
+import type { RunReason } from "../../protocol/plan.js";
 import type { NodeParts } from "./fingerprint.js";
 
 export interface PlannedNode {

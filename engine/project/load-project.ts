@@ -61,5 +61,7 @@ export async function loadProject(session: Session, dir: string, config: Project
       models.push(...(await session.applyCell(cell, source)).models);
     }
   }
+  // Files may name models of files loaded after them, so the project is checked whole.
+  await session.check();
   return models;
 }

@@ -12,6 +12,10 @@ type Node = Record<string, unknown>;
 export interface SqlTableRef {
   name: string;
   aliases: Set<string>;
+  /** The BASE_TABLE nodes that read it (to rewrite a time-travel reference). */
+  nodes: Node[];
+  /** Its AT (...) clause, when it reads a snapshot (time-travel.ts). */
+  atClause?: Node;
 }
 
 export interface ParsedSql {
@@ -74,7 +78,7 @@ function walk(node: unknown, visit: (n: Node) => void): void {
   }
 }
 
-/** Tables the query reads (CTE names excluded), with the aliases used for each. */
+/** Tables the query reads (CTE names excluded), with the aliases used for each; one per table and AT clause. */
 export function tableReferences(ast: Node): SqlTableRef[] {
   const ctes = new Set<string>();
   walk(ast, (n) => {
@@ -86,9 +90,12 @@ export function tableReferences(ast: Node): SqlTableRef[] {
     if (n.type !== "BASE_TABLE" || typeof n.table_name !== "string") return;
     const name = n.schema_name ? `${n.schema_name}.${n.table_name}` : n.table_name;
     if (!n.schema_name && ctes.has(name.toLowerCase())) return;
-    const ref = refs.get(name.toLowerCase()) ?? { name, aliases: new Set<string>() };
+    const at = n.at_clause ? n.at_clause as Node : undefined;
+    const id = `${name.toLowerCase()}|${at ? JSON.stringify(at, (k, v) => (k === "query_location" ? undefined : v)) : ""}`;
+    const ref = refs.get(id) ?? { name, aliases: new Set<string>(), nodes: [], ...(at ? { atClause: at } : {}) };
     ref.aliases.add(String(n.alias || n.table_name).toLowerCase());
-    refs.set(name.toLowerCase(), ref);
+    ref.nodes.push(n);
+    refs.set(id, ref);
   });
   return [...refs.values()];
 }

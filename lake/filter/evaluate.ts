@@ -120,6 +120,13 @@ function evaluateLeaf(expr: Exclude<FilterExpr, { kind: "and" | "or" | "not" | "
     for (let i = 0; i < n; i++) out[i] = isValid(data, i) ? (test(wrap(i)) ? TRUE : FALSE) : NULL;
     return out;
   }
+  if (DataType.isFixedSizeBinary(type)) {
+    const width = (type as unknown as { byteWidth: number }).byteWidth;
+    const bytes = data.values as Uint8Array;
+    const test = testOf(expr);
+    for (let i = 0; i < n; i++) out[i] = isValid(data, i) ? (test(bytes.subarray(i * width, (i + 1) * width)) ? TRUE : FALSE) : NULL;
+    return out;
+  }
   if (DataType.isBool(type)) {
     const test = testOf(expr);
     for (let i = 0; i < n; i++) out[i] = isValid(data, i) ? (test(column.get(i) as boolean) ? TRUE : FALSE) : NULL;

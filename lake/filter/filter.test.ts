@@ -2,7 +2,7 @@ import { Decimal, makeData, makeVector, Table } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arrowFromDuckDB } from "../../columnar/arrow-from-duckdb.js";
 import { Duck } from "../../columnar/duckdb.js";
-import type { Schema } from "../schema.js";
+import type { PrimitiveField, Schema } from "../schema.js";
 import { FilterError } from "./errors.js";
 import { filterTable } from "./filter-table.js";
 import { formatFilter } from "./format-filter.js";
@@ -63,6 +63,11 @@ describe("parseFilter", () => {
     expect(error("eventTime > '2023-13-01'").message).toMatch(/is not a timestamp/);
     expect(error("usd > 1 usd < 3").message).toMatch(/unexpected 'usd' \(missing AND or OR\?\)\n.*\n {10}\^\^\^$/);
     expect(error("usd BETWEEN 1").code).toBe("FILTER_SYNTAX");
+    // A typo where the comparison belongs: the typo is underlined, not the column before it.
+    expect(error("usd > 1 AND eventTime BETWEN '2023-01-01' AND '2023-02-01'").message).toBe(
+      `expected a comparison after column "eventTime" (=, <, >, BETWEEN, IN, IS NULL), found 'BETWEN' (did you mean BETWEEN?)\n` +
+      `  usd > 1 AND eventTime BETWEN '2023-01-01' AND '2023-02-01'\n  ${" ".repeat(22)}^^^^^^`);
+    expect(error("usd").message).toMatch(/expected a comparison after column "usd" .*\n {2}usd\n {5}\^$/);
     expect(error("country = 'IT").message).toMatch(/unterminated string/);
     expect(error("usd = usd").message).toMatch(/with a constant, not with column "usd"/);
     expect(error("").message).toMatch(/the filter is empty/);
@@ -109,10 +114,10 @@ describe("mightMatch", () => {
   });
 
   it("derives source ranges from partition values", () => {
-    const field = schema.fields[3]!;
+    const field = schema.fields[3]! as PrimitiveField;
     const month = statsOfPartition("month", 637, field)!;
     expect([month.min, month.max]).toEqual([micros("2023-02-01T00:00:00Z"), micros("2023-03-01T00:00:00Z") - 1n]);
-    const day = statsOfPartition("day", 19358, schema.fields[5]!)!;
+    const day = statsOfPartition("day", 19358, schema.fields[5]! as PrimitiveField)!;
     expect([day.min, day.max]).toEqual([19358, 19358]);
     expect(mightMatch(parseFilter("eventTime BETWEEN '2023-01-01' AND '2023-02-01'", schema).expr, () => month)).toBe(true); // the 1st of February
     expect(mightMatch(parseFilter("eventTime < '2023-02-01'", schema).expr, () => month)).toBe(false);

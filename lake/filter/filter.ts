@@ -2,7 +2,7 @@
 // `filter:` becomes once, then serves both statistics pruning (lake/scan) and
 // vectorized row filtering (cache/ scans). Column references carry their field, and
 // every literal is already coerced to the column's type (see Scalar in ../schema.ts).
-import type { Field, Scalar } from "../schema.js";
+import type { PrimitiveField as Field, Scalar } from "../schema.js";
 
 export type CompareOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
 

@@ -18,10 +18,15 @@ export function formatScalar(value: Scalar, type: PrimitiveType): string {
       const iso = new Date(Number(ms)).toISOString().replace("T", " ").replace("Z", "");
       return `TIMESTAMP '${iso}${rest ? String(rest).padStart(3, "0") : ""}'`;
     }
-    case "string": return `'${String(value).replace(/'/g, "''")}'`;
+    case "string":
+    case "uuid": return `'${String(value).replace(/'/g, "''")}'`;
     case "binary": return `'${new TextDecoder().decode(value as Uint8Array).replace(/'/g, "''")}'`;
     case "boolean": return value ? "TRUE" : "FALSE";
+    case "time":
+    case "timestamp_ns":
+    case "timestamptz_ns": return String(value);
     default: {
+      if (value instanceof Uint8Array) return `'\\x${Buffer.from(value).toString("hex")}'`;
       const decimal = decimalTypeOf(type);
       return decimal ? formatDecimal(BigInt(value as bigint), decimal.scale) : String(value);
     }

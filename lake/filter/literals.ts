@@ -1,7 +1,8 @@
 // Coercing a filter's literals to the type of the column they are compared with, into
 // the shared Scalar representation (timestamps as bigint microseconds UTC, dates as day
 // numbers, longs as bigint, decimals as their unscaled bigint).
-import type { Field, Scalar } from "../schema.js";
+import { fixedLengthOf, type PrimitiveField as Field, type Scalar } from "../schema.js";
+import { normalizeUuid } from "../uuid-text.js";
 import { decimalLimit, decimalTypeOf, parseDecimal } from "../value-text.js";
 
 export type Literal =
@@ -29,6 +30,22 @@ export function parseTimestampMicros(text: string): bigint | undefined {
     micros -= sign * offsetMinutes * 60_000_000n;
   }
   return micros;
+}
+
+/** Nanoseconds since the epoch of an ISO date-time: every one of up to 9 fractional digits kept. */
+export function parseTimestampNanos(text: string): bigint | undefined {
+  const micros = parseTimestampMicros(text);
+  if (micros === undefined) return undefined;
+  const fraction = /\.(\d{1,9})/.exec(text)?.[1] ?? "";
+  return micros * 1000n + BigInt((fraction + "000000000").slice(6, 9));
+}
+
+/** Microseconds since midnight of "HH:MM[:SS[.ffffff]]". */
+export function parseTimeMicros(text: string): bigint | undefined {
+  const m = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/.exec(text.trim());
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59) return undefined;
+  const seconds = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
+  return BigInt(seconds) * 1_000_000n + BigInt(((m[4] ?? "") + "000000").slice(0, 6));
 }
 
 export function parseDateDays(text: string): number | undefined {
@@ -75,7 +92,31 @@ export function coerceLiteral(literal: Literal, field: Field): { value: Scalar }
         ? { error: `'${literal.value}' is not a timestamp (use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS) for column "${field.name}"` }
         : { value: micros };
     }
+    case "timestamp_ns":
+    case "timestamptz_ns": {
+      if (literal.kind !== "string" && literal.kind !== "date" && literal.kind !== "timestamp") return mismatch();
+      const nanos = parseTimestampNanos(literal.value);
+      return nanos === undefined
+        ? { error: `'${literal.value}' is not a timestamp (use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS.fffffffff) for column "${field.name}"` }
+        : { value: nanos };
+    }
+    case "time": {
+      if (literal.kind !== "string") return mismatch();
+      const micros = parseTimeMicros(literal.value);
+      return micros === undefined ? { error: `'${literal.value}' is not a time (use HH:MM:SS) for column "${field.name}"` } : { value: micros };
+    }
+    case "uuid": {
+      if (literal.kind !== "string") return mismatch();
+      const uuid = normalizeUuid(literal.value);
+      return uuid === undefined ? { error: `'${literal.value}' is not a uuid (8-4-4-4-12 hex digits) for column "${field.name}"` } : { value: uuid };
+    }
     default: {
+      const length = fixedLengthOf(field.type);
+      if (length !== undefined) {
+        if (literal.kind !== "string") return mismatch();
+        const bytes = new TextEncoder().encode(literal.value);
+        return bytes.length === length ? { value: bytes } : { error: `'${literal.value}' is ${bytes.length} bytes; ${field.type} column "${field.name}" holds ${length}` };
+      }
       // decimal(P, S): the literal as an unscaled integer at the column's scale, exactly.
       const { precision, scale } = decimalTypeOf(field.type)!;
       if (literal.kind !== "number") return mismatch();

@@ -3,7 +3,7 @@
 // schema (exact first, then case-insensitive), literals coerced to the column's type,
 // and every error pointing at the offending characters.
 import { nearestName } from "../iceberg/names.js";
-import type { Field, Scalar, Schema } from "../schema.js";
+import { isPrimitive, typeText, type PrimitiveField, type Scalar, type Schema } from "../schema.js";
 import { FilterError } from "./errors.js";
 import type { CompareOp, Filter, FilterExpr } from "./filter.js";
 import { coerceLiteral, type Literal } from "./literals.js";
@@ -13,7 +13,7 @@ const FLIP: Record<CompareOp, CompareOp> = { "=": "=", "!=": "!=", "<": ">", "<=
 
 interface Operand {
   kind: "column" | "literal";
-  field?: Field;
+  field?: PrimitiveField;
   literal?: Literal;
   start: number;
   end: number;
@@ -138,8 +138,13 @@ class Parser {
     }
     const next = this.#peek;
     if (left.kind === "column") {
+      // The underline marks what stands where the comparison should be (a typo like
+      // BETWEN), not the column before it, which is fine.
+      const found = this.text.slice(next.start, next.end);
+      const meant = next.kind === "ident" ? nearestName(found.toUpperCase(), ["BETWEEN"]) : undefined;
       this.#fail("FILTER_SYNTAX", `expected a comparison after column "${left.field!.name}" (=, <, >, BETWEEN, IN, IS NULL)` +
-        (next.kind === "end" ? "" : `, found '${this.text.slice(next.start, next.end)}'`), left.start, next.kind === "end" ? left.end : next.end);
+        (next.kind === "end" ? "" : `, found '${found}'${meant ? ` (did you mean ${meant}?)` : ""}`),
+        next.kind === "end" ? left.end : next.start, next.kind === "end" ? left.end + 1 : next.end);
     }
     this.#fail("FILTER_SYNTAX", "a filter condition must compare a column", left.start, left.end);
   }
@@ -179,23 +184,25 @@ class Parser {
       t.start, Math.max(t.end, t.start + 1));
   }
 
-  #resolve(t: Token): Field {
+  #resolve(t: Token): PrimitiveField {
     const fields = this.schema.fields;
-    const exact = fields.find((f) => f.name === t.value);
-    if (exact) return exact;
     const folded = fields.filter((f) => f.name.toLowerCase() === t.value.toLowerCase());
-    if (folded.length === 1) return folded[0]!;
+    const found = fields.find((f) => f.name === t.value) ?? (folded.length === 1 ? folded[0] : undefined);
+    if (found) {
+      if (isPrimitive(found.type)) return found as PrimitiveField;
+      this.#fail("FILTER_TYPE", `column "${found.name}" is a ${typeText(found.type)}; a filter tests columns of primitive types`, t.start, t.end);
+    }
     const suggestion = nearestName(t.value, fields.map((f) => f.name));
     this.#fail("FILTER_UNKNOWN_COLUMN", `unknown column "${t.value}" in filter` +
       (suggestion ? ` (did you mean "${suggestion}"?)` : `; columns: ${fields.map((f) => f.name).join(", ")}`), t.start, t.end);
   }
 
-  #columnOf(operand: Operand, at: Token): Field {
+  #columnOf(operand: Operand, at: Token): PrimitiveField {
     if (operand.kind !== "column") this.#fail("FILTER_SYNTAX", `${at.value} needs a column on its left`, operand.start, at.end);
     return operand.field!;
   }
 
-  #value(operand: Operand, field: Field): Scalar {
+  #value(operand: Operand, field: PrimitiveField): Scalar {
     if (operand.kind === "column") this.#fail("FILTER_TYPE", `compare column "${field.name}" with a constant, not with column "${operand.field!.name}"`, operand.start, operand.end);
     const coerced = coerceLiteral(operand.literal!, field);
     if ("error" in coerced) this.#fail("FILTER_TYPE", coerced.error, operand.start, operand.end);

@@ -13,11 +13,17 @@ export interface ColumnStats {
   nullCount?: number;
   /** Values including nulls (the row count). */
   valueCount?: number;
+  /**
+   * May some value equal `v`? What a bucket partition knows: only values of its bucket
+   * are there. Absent: any value in [min, max] may be.
+   */
+  mayEqual?: (v: Scalar) => boolean;
 }
 
 export type StatsOf = (fieldId: number) => ColumnStats | undefined;
 
 interface Range {
+  mayEqual?: (v: Scalar) => boolean;
   min?: Scalar;
   max?: Scalar;
   /** No non-null value at all. */
@@ -28,7 +34,7 @@ interface Range {
 
 function rangeOf(stats: ColumnStats | undefined): Range {
   const allNull = stats?.nullCount !== undefined && stats.valueCount !== undefined && stats.nullCount >= stats.valueCount;
-  return { min: stats?.min ?? undefined, max: stats?.max ?? undefined, allNull, nullCount: stats?.nullCount, valueCount: stats?.valueCount };
+  return { min: stats?.min ?? undefined, max: stats?.max ?? undefined, allNull, nullCount: stats?.nullCount, valueCount: stats?.valueCount, mayEqual: stats?.mayEqual };
 }
 
 const lt = (a: Scalar | undefined, b: Scalar) => a === undefined || compareScalars(a, b) < 0;
@@ -66,8 +72,8 @@ function possible(expr: FilterExpr, stats: StatsOf): [boolean, boolean] {
       if (expr.kind === "compare") {
         const v = expr.value;
         switch (expr.op) {
-          case "=": result = [le(r.min, v) && ge(r.max, v), !isPoint(r, v)]; break;
-          case "!=": result = [!isPoint(r, v), le(r.min, v) && ge(r.max, v)]; break;
+          case "=": result = [le(r.min, v) && ge(r.max, v) && (r.mayEqual?.(v) ?? true), !isPoint(r, v)]; break;
+          case "!=": result = [!isPoint(r, v), le(r.min, v) && ge(r.max, v) && (r.mayEqual?.(v) ?? true)]; break;
           case "<": result = [lt(r.min, v), ge(r.max, v)]; break;
           case "<=": result = [le(r.min, v), gt(r.max, v)]; break;
           case ">": result = [gt(r.max, v), le(r.min, v)]; break;
@@ -78,7 +84,7 @@ function possible(expr: FilterExpr, stats: StatsOf): [boolean, boolean] {
         const outside = lt(r.min, expr.low) || gt(r.max, expr.high);
         result = expr.negated ? [outside, inside] : [inside, outside];
       } else {
-        const inside = expr.values.some((v) => v !== null && le(r.min, v) && ge(r.max, v));
+        const inside = expr.values.some((v) => v !== null && le(r.min, v) && ge(r.max, v) && (r.mayEqual?.(v) ?? true));
         const outside = !expr.values.some((v) => v !== null && isPoint(r, v));
         result = expr.negated ? [outside, inside] : [inside, outside];
       }

@@ -1,7 +1,11 @@
 // Iceberg's single-value binary serialization (spec, appendix D), used for the
 // lower/upper bounds in manifests: little-endian numbers, UTF-8 strings, raw binary,
-// decimals as their unscaled value in big-endian two's complement, fewest bytes.
+// decimals as their unscaled value in big-endian two's complement, fewest bytes; uuids
+// as their 16 bytes. A bound written before a column's type was promoted keeps its old
+// width (an int's 4 bytes under a long, a float's under a double, a date's days under a
+// timestamp): decoding goes by the bytes' length.
 import type { PrimitiveType, Scalar } from "../schema.js";
+import { uuidFromBytes, uuidToBytes } from "../uuid-text.js";
 
 /** Big-endian two's complement in the fewest bytes that keep the sign (0n is one byte). */
 export function encodeBigEndian(value: bigint, size?: number): Uint8Array {
@@ -35,12 +39,17 @@ export function encodeBound(value: Scalar, type: PrimitiveType): Uint8Array {
       return new Uint8Array(v.buffer);
     }
     case "long":
+    case "time":
     case "timestamp":
-    case "timestamptz": {
+    case "timestamptz":
+    case "timestamp_ns":
+    case "timestamptz_ns": {
       const v = view(8);
       v.setBigInt64(0, BigInt(value as bigint | number), true);
       return new Uint8Array(v.buffer);
     }
+    case "uuid":
+      return uuidToBytes(String(value));
     case "float": {
       const v = view(4);
       v.setFloat32(0, Number(value), true);
@@ -56,7 +65,7 @@ export function encodeBound(value: Scalar, type: PrimitiveType): Uint8Array {
     case "binary":
       return value instanceof Uint8Array ? value : new TextEncoder().encode(String(value));
     default:
-      return encodeBigEndian(BigInt(value as bigint));
+      return value instanceof Uint8Array ? value : encodeBigEndian(BigInt(value as bigint));
   }
 }
 
@@ -69,18 +78,26 @@ export function decodeBound(bytes: Uint8Array, type: PrimitiveType): Scalar {
     case "date":
       return v.getInt32(0, true);
     case "long":
+    case "time":
+      return bytes.length === 4 ? BigInt(v.getInt32(0, true)) : v.getBigInt64(0, true);
+    case "timestamp_ns":
+    case "timestamptz_ns":
+      return bytes.length === 4 ? BigInt(v.getInt32(0, true)) * 86_400_000_000_000n : v.getBigInt64(0, true);
     case "timestamp":
     case "timestamptz":
-      return v.getBigInt64(0, true);
+      // 4 bytes: a date's days (the column was a date before it was promoted).
+      return bytes.length === 4 ? BigInt(v.getInt32(0, true)) * 86_400_000_000n : v.getBigInt64(0, true);
     case "float":
       return v.getFloat32(0, true);
     case "double":
-      return v.getFloat64(0, true);
+      return bytes.length === 4 ? v.getFloat32(0, true) : v.getFloat64(0, true);
     case "string":
       return new TextDecoder().decode(bytes);
+    case "uuid":
+      return uuidFromBytes(bytes);
     case "binary":
       return bytes.slice();
     default:
-      return decodeBigEndian(bytes);
+      return /^fixed\[/.test(type) ? bytes.slice() : decodeBigEndian(bytes);
   }
 }

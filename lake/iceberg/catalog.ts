@@ -45,6 +45,11 @@ export class Catalog {
 
   protected constructor(readonly store: ObjectStore) {}
 
+  /** The lake's URI, for messages. */
+  get lake(): string {
+    return this.store.root;
+  }
+
   static async open(store: ObjectStore, env: NodeJS.ProcessEnv = process.env): Promise<Catalog> {
     if (env.LAKELOOP_CATALOG) return (await import("../catalog-rest/rest-catalog.js")).RestCatalog.connect(ReachStore.of(store, env), env);
     return new Catalog(ReachStore.of(store, env));
@@ -111,7 +116,7 @@ export class Catalog {
     const names = new Set<string>();
     for (const f of fields) {
       if (names.has(f.name)) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' appears twice in table '${name}'`);
-      if (!PRIMITIVES.has(f.type) && !isValidDecimal(f.type)) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' has unsupported type '${String(f.type)}'`);
+      if (typeof f.type !== "string" || (!PRIMITIVES.has(f.type) && !isValidDecimal(f.type))) throw new IcebergError("BAD_SCHEMA", `column '${f.name}' has unsupported type '${String(f.type)}'`);
       names.add(f.name);
     }
     if (await this.tableExists(qualified)) throw new TableExistsError(qualified);

@@ -1,6 +1,6 @@
 // The Avro schemas of Iceberg v2 manifest lists and manifests, with the spec's field
 // ids, so other Iceberg readers can project them by id.
-import type { PrimitiveType, Schema } from "../schema.js";
+import { fixedLengthOf, type PrimitiveType, type Schema } from "../schema.js";
 import { decimalLimit, decimalTypeOf } from "../value-text.js";
 import { sourceField, transformResultType } from "./partition.js";
 import type { PartitionSpec } from "./types.js";
@@ -27,7 +27,13 @@ function avroTypeOf(type: PrimitiveType, name: string): unknown {
     case "timestamptz": return { type: "long", logicalType: "timestamp-micros", "adjust-to-utc": true };
     case "string": return "string";
     case "binary": return "bytes";
+    case "time": return { type: "long", logicalType: "time-micros" };
+    case "timestamp_ns": return { type: "long", logicalType: "timestamp-nanos", "adjust-to-utc": false };
+    case "timestamptz_ns": return { type: "long", logicalType: "timestamp-nanos", "adjust-to-utc": true };
+    case "uuid": return { type: "fixed", name, size: 16, logicalType: "uuid" };
     default: {
+      const length = fixedLengthOf(type);
+      if (length !== undefined) return { type: "fixed", name, size: length };
       const { precision, scale } = decimalTypeOf(type)!;
       return { type: "fixed", name, size: decimalBytes(precision), logicalType: "decimal", precision, scale };
     }
@@ -99,6 +105,9 @@ export function manifestEntrySchema(spec: PartitionSpec, schema: Schema): object
             { name: "split_offsets", type: optional({ type: "array", items: "long", "element-id": 133 }), default: null, "field-id": 132 },
             { name: "equality_ids", type: optional({ type: "array", items: "int", "element-id": 136 }), default: null, "field-id": 135 },
             { name: "sort_order_id", type: optional("int"), default: null, "field-id": 140 },
+            { name: "referenced_data_file", type: optional("string"), default: null, "field-id": 143 },
+            { name: "content_offset", type: optional("long"), default: null, "field-id": 144 },
+            { name: "content_size_in_bytes", type: optional("long"), default: null, "field-id": 145 },
           ],
         },
       },

@@ -1,8 +1,9 @@
 // Partitioning: parsing "day(eventTime), country", computing transform values with the
 // spec's semantics (ordinals since 1970, floor division before the epoch), naming
 // partition directories, and the DuckDB SQL that computes the same values for writers.
-import type { Field, PrimitiveType, Scalar, Schema } from "../schema.js";
+import { isPrimitive, typeText, type PrimitiveField, type PrimitiveType, type Scalar, type Schema } from "../schema.js";
 import { decimalTypeOf, formatDecimal, formatIsoDate, formatIsoTimestamp } from "../value-text.js";
+import { bucketOf, truncateOf } from "./bucket-truncate.js";
 import { IcebergError } from "./errors.js";
 import type { PartitionField, PartitionSpec, Transform } from "./types.js";
 
@@ -28,7 +29,7 @@ export function parsePartitionBy(text: string, schema: Schema, firstId = FIRST_P
     if (!source) {
       throw new IcebergError("BAD_PARTITION", `partition column '${column}' in '${text}' is not a column; columns: ${schema.fields.map((f) => f.name).join(", ")}`);
     }
-    if (transform !== "identity" && transform !== "void" && !TIME_TYPES.includes(source.type)) {
+    if (transform !== "identity" && transform !== "void" && !TIME_TYPES.includes(source.type as PrimitiveType)) {
       throw new IcebergError("BAD_PARTITION", `${transform}(${column}) needs a date or timestamp column; '${column}' is ${source.type}`);
     }
     if (transform === "hour" && source.type === "date") {
@@ -41,12 +42,18 @@ export function parsePartitionBy(text: string, schema: Schema, firstId = FIRST_P
   });
 }
 
+/** bucket[16] -> { name: "bucket", n: 16 }; the other transforms have no argument. */
+export function parseTransform(transform: Transform): { name: string; n?: number } {
+  const m = /^(bucket|truncate)\[(\d+)\]$/.exec(transform);
+  return m ? { name: m[1]!, n: Number(m[2]) } : { name: transform };
+}
+
 /** Result type of a transform applied to a source type. */
 export function transformResultType(transform: Transform, source: PrimitiveType): PrimitiveType {
-  switch (transform) {
-    case "identity": return source;
+  switch (parseTransform(transform).name) {
+    case "identity": case "truncate": case "void": return source;
     case "day": return "date";
-    default: return "int";
+    default: return "int"; // year, month, hour, bucket
   }
 }
 
@@ -67,7 +74,10 @@ function civilFromDays(days: number): { year: number; month: number; day: number
 
 export function transformValue(transform: Transform, value: Scalar, type: PrimitiveType): Scalar {
   if (value === null || transform === "void") return null;
-  switch (transform) {
+  const { name, n } = parseTransform(transform);
+  if (name === "bucket") return bucketOf(value, type, n!) ?? null;
+  if (name === "truncate") return truncateOf(value, type, n!) ?? null;
+  switch (transform as "identity" | "day" | "hour" | "month" | "year") {
     case "identity":
       return value;
     case "day":
@@ -125,10 +135,25 @@ export function partitionPath(spec: PartitionSpec, partition: Record<string, Sca
     .join("/");
 }
 
-export function sourceField(field: PartitionField, schema: Schema): Field {
-  const source = schema.fields.find((f) => f.id === field["source-id"]);
+export function sourceField(field: PartitionField, schema: Schema): PrimitiveField {
+  const source = findSourceField(field, [schema]);
   if (!source) throw new IcebergError("BAD_PARTITION", `partition field '${field.name}' refers to missing column id ${field["source-id"]}`);
   return source;
+}
+
+/**
+ * The source column of a partition field in the first of `schemas` that has it: a
+ * column dropped since an older spec partitioned by it is still found in the schema
+ * the files were written with. Undefined when none has it.
+ */
+export function findSourceField(field: PartitionField, schemas: Schema[]): PrimitiveField | undefined {
+  for (const schema of schemas) {
+    const source = schema.fields.find((f) => f.id === field["source-id"]);
+    if (!source) continue;
+    if (!isPrimitive(source.type)) throw new IcebergError("BAD_PARTITION", `partition field '${field.name}' is computed from column '${source.name}', a ${typeText(source.type)}`);
+    return source as PrimitiveField;
+  }
+  return undefined;
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -144,5 +169,6 @@ export function sqlForTransform(field: PartitionField, schema: Schema): string {
     case "month": return `((year(${col}) - 1970) * 12 + month(${col}) - 1)`;
     case "day": return `CAST(floor(${micros} / 86400000000.0) AS INTEGER)`;
     case "hour": return `CAST(floor(${micros} / 3600000000.0) AS INTEGER)`;
+    default: throw new IcebergError("BAD_PARTITION", `lakeloop does not write tables partitioned by ${field.transform}`);
   }
 }

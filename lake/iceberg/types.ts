@@ -3,7 +3,7 @@
 // the decoded form of a manifest entry's data_file record.
 import type { Scalar, Schema } from "../schema.js";
 
-export type Transform = "identity" | "year" | "month" | "day" | "hour" | "void";
+export type Transform = "identity" | "year" | "month" | "day" | "hour" | "void" | `bucket[${number}]` | `truncate[${number}]`;
 
 export interface PartitionField {
   "source-id": number;
@@ -55,15 +55,27 @@ export interface TableMetadata {
   "metadata-log": { "metadata-file": string; "timestamp-ms": number }[];
 }
 
+/** What a file of a manifest holds: rows, or rows of other files that are deleted. */
+export type FileContent = "data" | "position-deletes" | "equality-deletes";
+
 /**
- * One Parquet data file of a snapshot, decoded from its manifest entry. Maps are keyed
- * by Iceberg field id; bounds are decoded from Iceberg's single-value serialization
- * into the shared Scalar representation (see lake/schema.ts).
+ * One file of a snapshot, decoded from its manifest entry: a Parquet data file, or a
+ * delete file (Parquet position or equality deletes, or an Iceberg v3 deletion vector
+ * in a Puffin file). Maps are keyed by Iceberg field id; bounds are decoded from
+ * Iceberg's single-value serialization into the shared Scalar representation (see
+ * lake/schema.ts).
  */
 export interface DataFile {
   /** Absolute URI of the file (file:// or s3://). */
   path: string;
-  format: "parquet";
+  /**
+   * The path as the manifest recorded it, when the table is read somewhere else (the
+   * form position delete files name rows of this file by).
+   */
+  recordedPath?: string;
+  /** "data" when absent (files lakeloop writes). */
+  content?: FileContent;
+  format: "parquet" | "puffin" | "avro" | "orc";
   /** Partition tuple by partition field name (transform results: days, months, hours, years since epoch, or identity values). */
   partition: Record<string, Scalar>;
   recordCount: number;
@@ -76,4 +88,13 @@ export interface DataFile {
   splitOffsets?: number[];
   /** Spec the partition tuple belongs to. */
   specId: number;
+  /** Data sequence number (inherited from the manifest for ADDED entries): which deletes apply. */
+  sequenceNumber?: number;
+  /** Equality deletes: the field ids whose values identify deleted rows. */
+  equalityIds?: number[];
+  /** Position deletes and deletion vectors: the one data file they delete from, when the writer said so. */
+  referencedDataFile?: string;
+  /** Deletion vectors: where the blob lies in the Puffin file. */
+  contentOffset?: number;
+  contentSizeInBytes?: number;
 }

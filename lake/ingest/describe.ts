@@ -1,8 +1,9 @@
 // What a table is, for people and scripts: schema with field ids, partitioning,
 // snapshots, and the current snapshot's files, rows and bytes per partition.
 import type { Table } from "../iceberg/table.js";
+import { typeText } from "../schema.js";
 import { shortTableName } from "../iceberg/names.js";
-import { formatPartitionValue, sourceField } from "../iceberg/partition.js";
+import { findSourceField, formatPartitionValue } from "../iceberg/partition.js";
 
 export interface TableDescription {
   name: string;
@@ -13,18 +14,29 @@ export interface TableDescription {
   currentSnapshotId: number | null;
   snapshots: { id: number; time: string; operation: string; addedRecords: number; totalRecords: number }[];
   files: number;
+  /** Live rows: the data files' rows less those their delete files delete. */
   rows: number;
+  /** Delete files of the current snapshot (position, equality, deletion vectors). */
+  deleteFiles: number;
+  /** How `rows` was counted: the manifests, the delete files read, or a scan (equality deletes). */
+  rowsCountedFrom: "manifests" | "delete files" | "scan";
   bytes: number;
   partitions: { partition: string; files: number; rows: number; bytes: number }[];
 }
 
-export async function describeTable(table: Table): Promise<TableDescription> {
+/**
+ * `live`: the snapshot's rows net of its delete files, when the caller counted them
+ * (cache/count-live-rows.ts); without it, the data files' rows.
+ */
+export async function describeTable(table: Table, live?: { rows: number; countedFrom: TableDescription["rowsCountedFrom"]; deleteFiles: number }): Promise<TableDescription> {
   const spec = table.partitionSpec();
   const files = await table.dataFiles();
   const schema = table.schema();
   const partitions = new Map<string, { files: number; rows: number; bytes: number }>();
   for (const file of files) {
-    const key = spec.fields.map((f) => `${f.name}=${formatPartitionValue(f.transform, file.partition[f.name] ?? null, sourceField(f, schema).type)}`).join("/") || "(unpartitioned)";
+    // Each file by the spec it was written with; a source column since dropped still has its type in an older schema.
+    const fileSpec = table.metadata["partition-specs"].find((s) => s["spec-id"] === file.specId) ?? spec;
+    const key = fileSpec.fields.map((f) => `${f.name}=${formatPartitionValue(f.transform, file.partition[f.name] ?? null, findSourceField(f, [schema, ...table.metadata.schemas])?.type)}`).join("/") || "(unpartitioned)";
     const entry = partitions.get(key) ?? { files: 0, rows: 0, bytes: 0 };
     entry.files++;
     entry.rows += file.recordCount;
@@ -35,7 +47,7 @@ export async function describeTable(table: Table): Promise<TableDescription> {
     name: table.name,
     location: table.location,
     formatVersion: table.metadata["format-version"],
-    schema: schema.fields.map((f) => ({ id: f.id, name: f.name, type: f.type, required: f.required })),
+    schema: schema.fields.map((f) => ({ id: f.id, name: f.name, type: typeText(f.type), required: f.required })),
     partitioning: spec.fields.map((f) => {
       const source = schema.fields.find((s) => s.id === f["source-id"])?.name ?? `#${f["source-id"]}`;
       return f.transform === "identity" ? source : `${f.transform}(${source})`;
@@ -49,7 +61,9 @@ export async function describeTable(table: Table): Promise<TableDescription> {
       totalRecords: Number(s.summary["total-records"] ?? 0),
     })),
     files: files.length,
-    rows: files.reduce((s, f) => s + f.recordCount, 0),
+    rows: live?.rows ?? files.reduce((s, f) => s + f.recordCount, 0),
+    deleteFiles: live?.deleteFiles ?? 0,
+    rowsCountedFrom: live?.countedFrom ?? "manifests",
     bytes: files.reduce((s, f) => s + f.fileSizeBytes, 0),
     partitions: [...partitions].map(([partition, v]) => ({ partition, ...v })).sort((a, b) => (a.partition < b.partition ? -1 : 1)),
   };
@@ -71,6 +85,7 @@ export function formatTableDescription(d: TableDescription): string {
   const lines = [
     `${d.name}  (Iceberg v${d.formatVersion})  ${d.location}`,
     `${d.rows.toLocaleString("en-US")} rows in ${d.files} files, ${formatBytes(d.bytes)}; partitioned by ${d.partitioning.join(", ") || "nothing"}`,
+    ...(d.deleteFiles ? [`  (net of ${d.deleteFiles} delete file${d.deleteFiles === 1 ? "" : "s"}; counted from ${d.rowsCountedFrom === "scan" ? "a scan, as equality deletes need" : "the delete files"}; partition rows below are before deletes)`] : []),
     "",
     "columns:",
     ...d.schema.map((f) => `  ${String(f.id).padStart(3)}  ${f.name.padEnd(width)}  ${f.type}${f.required ? " not null" : ""}`),

@@ -4,14 +4,14 @@
 // such value is found and the import refused.
 import * as path from "node:path";
 import { quoteIdent, quoteLiteral, type Duck } from "../../columnar/duckdb.js";
-import type { Field } from "../schema.js";
+import { primitiveTypeOf, type Field } from "../schema.js";
 import { duckTypeOf } from "./duckdb-types.js";
 import { ImportError } from "./errors.js";
 
 export async function checkCastsAreExact(duck: Duck, sourceSql: string, columns: { name: string; type: string }[], fields: Field[], file: string, table: string): Promise<void> {
   for (const field of fields) {
     const column = columns.find((c) => c.name === field.name);
-    const target = duckTypeOf(field.type);
+    const target = duckTypeOf(primitiveTypeOf(field, "import"));
     // Text is parsed by the cast (a bad value fails loudly); equal types need no cast.
     if (!column || column.type === target || column.type === "VARCHAR") continue;
     const c = quoteIdent(field.name);

@@ -7,7 +7,7 @@
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import * as path from "node:path";
 import { quoteIdent, quoteLiteral, type Duck } from "../../columnar/duckdb.js";
-import type { Scalar } from "../schema.js";
+import { primitiveTypeOf, type Scalar } from "../schema.js";
 import type { Table } from "../iceberg/table.js";
 import type { DataFile } from "../iceberg/types.js";
 import { partitionPath } from "../iceberg/partition.js";
@@ -39,7 +39,7 @@ export async function writeDataFiles(table: Table, duck: Duck, selectSql: string
   const staging = await mkdtemp(stagingPrefix());
   const uploaded: string[] = [];
   try {
-    const casts = schema.fields.map((f) => `CAST(${quoteIdent(f.name)} AS ${duckTypeOf(f.type)}) AS ${quoteIdent(f.name)}`);
+    const casts = schema.fields.map((f) => `CAST(${quoteIdent(f.name)} AS ${duckTypeOf(primitiveTypeOf(f, "writing Parquet"))}) AS ${quoteIdent(f.name)}`);
     const partitionColumns = spec.fields.map((f, i) => `${sqlForPartitionKey(f, schema)} AS __p${i}`);
     const sortColumn = schema.fields.find((f) => f.type === "timestamp" || f.type === "timestamptz");
     const fieldIds = schema.fields.map((f) => `${quoteIdent(f.name)}: ${f.id}`).join(", ");

@@ -1,7 +1,7 @@
 // A DataFile (the manifest's record of one Parquet file) computed from the file's
 // footer: record count, per-column sizes, value and null counts, lower and upper bounds
 // merged over row groups, and the row groups' start offsets.
-import type { Scalar, Schema } from "../schema.js";
+import type { IcebergType, Scalar, Schema } from "../schema.js";
 import type { DataFile } from "../iceberg/types.js";
 import { columnChunkRange, type FileMetaData } from "./metadata.js";
 
@@ -20,6 +20,9 @@ export function fieldIdsOfColumns(metadata: FileMetaData, schema: Schema): Map<s
   }
   return out;
 }
+
+const SCALAR_STATISTICS = new Set(["boolean", "int", "long", "float", "double", "date", "timestamp", "timestamptz", "string"]);
+const hasScalarStatistics = (type: IcebergType) => typeof type === "string" && (SCALAR_STATISTICS.has(type) || type.startsWith("decimal("));
 
 export interface DataFileContext {
   path: string;
@@ -54,7 +57,9 @@ export function dataFileFromMetadata(metadata: FileMetaData, ctx: DataFileContex
       const min = (stats?.min_value ?? stats?.min) as Scalar | undefined;
       const max = (stats?.max_value ?? stats?.max) as Scalar | undefined;
       const allNull = stats?.null_count !== undefined && Number(stats.null_count) === Number(rowGroup.num_rows);
-      if (field?.type === "binary" || allNull) continue; // no bounds for raw bytes; an all-null group has none
+      // Bounds only where the parsed statistic is the Scalar of the column's type (not raw
+      // bytes, uuids, times or nanoseconds from other writers); an all-null group has none.
+      if (!field || !hasScalarStatistics(field.type) || allNull) continue;
       if (min === undefined || max === undefined || min === null || max === null) {
         missingStats.add(id);
         continue;

@@ -1,21 +1,27 @@
 // What a scan will read, decided from metadata alone: the data files left after
 // partition and bound pruning, the row groups left after Parquet statistics pruning,
-// and the exact byte range of every requested column chunk.
-import type { Field, Schema } from "../schema.js";
+// and the exact byte range of every requested column chunk; and the delete files whose
+// rows the scan must drop from each data file.
+import type { Field, IcebergType, Schema } from "../schema.js";
+import type { FileNode } from "./file-columns.js";
 import type { DataFile } from "../iceberg/types.js";
 import type { Filter } from "../filter/filter.js";
 
 export interface ScanRequest {
   /** Table name, "namespace.table" or "table" (namespace "default"). */
   table: string;
+  /** The table's identity when it was planned: another table made under the same name since is refused. */
+  tableUuid?: string;
   /** Columns to return, in this order; all columns when omitted. */
   columns?: string[];
   /** SQL boolean expression over the table's columns. */
   filter?: string;
-  /** Read this snapshot (time travel by id) ... */
-  snapshotId?: number;
-  /** ... or the snapshot current at this instant (ms since epoch). */
+  /** Read this snapshot (time travel by id; null: none, the table is empty where it was planned) ... */
+  snapshotId?: number | null;
+  /** ... or the snapshot current at this instant (ms since epoch) ... */
   asOfMs?: number;
+  /** ... or the snapshot a branch or tag points at. */
+  ref?: string;
 }
 
 /** How a column chunk is stored, from the file's footer: what a page decoder needs. */
@@ -35,14 +41,34 @@ export interface ChunkFormat {
   timeUnit?: "MILLIS" | "MICROS" | "NANOS";
   /** Decimal precision and scale, when the column is a decimal. */
   decimal?: { precision: number; scale: number };
+  /** The column is a group (struct, list, map): only DuckDB's reader decodes it. */
+  nested?: boolean;
 }
 
 /** One column of one row group: the unit of caching (a fragment). */
 export interface ColumnChunkRef {
   fieldId: number;
+  /** The table's name of the column (what the scan returns). */
   column: string;
+  /**
+   * The column's name in the data file (differs from `column` after a rename): with the
+   * file it identifies the bytes, so fragments survive renames and schema versions.
+   */
+  path: string;
+  /**
+   * What the bytes hold: the table's type, or the narrower one the file was written
+   * with before a promotion (decoded as that, promoted when assembled).
+   */
+  fileType: IcebergType;
+  /** The table's type of the column. */
+  type: IcebergType;
+  /** A nested column's shape in the file. */
+  fileTree?: FileNode;
   rowGroup: number;
-  /** Byte range of the whole chunk (dictionary page included) in the data file. */
+  /**
+   * Byte range of the whole chunk (dictionary page included) in the data file; for a
+   * nested column, of all its leaf chunks (contiguous in files as writers lay them out).
+   */
   offset: number;
   length: number;
   /** Uncompressed size, a fair estimate of the decoded size. */
@@ -68,8 +94,20 @@ export interface ParquetFooter {
   offset: number;
 }
 
+/** The delete files that apply to one data file (lake/scan/plan-deletes.ts). */
+export interface FileDeletes {
+  /** Parquet position delete files (file_path, pos). */
+  positions: DataFile[];
+  /** A deletion vector (Iceberg v3; at most one). */
+  vectors: DataFile[];
+  /** Equality delete files. */
+  equality: DataFile[];
+}
+
 export interface FileScan {
   file: DataFile;
+  /** Delete files whose rows of this file the scan drops (absent: none). */
+  deletes?: FileDeletes;
   /** Store key of the file (relative to the store root). */
   key: string;
   /** Identity used for cache keys: the object's etag, or "" when the path is snapshot-unique. */
@@ -86,6 +124,8 @@ export interface ScanPlanStats {
   rowGroupsAfterStatsPruning: number;
   /** Sum of the lengths of every planned column chunk. */
   bytesToRead: number;
+  /** Delete files that apply to the files read. */
+  deleteFiles: number;
 }
 
 export interface ScanPlan {
@@ -94,7 +134,7 @@ export interface ScanPlan {
   tableSchema: Schema;
   /** Fields returned to the caller, in request order. */
   output: Field[];
-  /** Fields read from files: output plus any columns only the filter needs. */
+  /** Fields read from files: output plus any columns only the filter or equality deletes need. */
   read: Field[];
   filter: Filter | null;
   files: FileScan[];

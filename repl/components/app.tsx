@@ -46,7 +46,7 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
     print(<PreviewTable name={s.name} table={s.table} totalRows={s.totalRows} offset={s.offset} width={width()} />);
   };
 
-  const show = (outcome: Outcome, source: string, rows: NodeRow[]) => {
+  const show = (outcome: Outcome, source: string, rows: NodeRow[], cellId?: string) => {
     switch (outcome.kind) {
       case "run": {
         const report = outcome.report;
@@ -57,7 +57,7 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
         for (const line of describeExpectations(report)) print(<Text color={line.startsWith("✗") ? "red" : "yellow"}>{line}</Text>);
         const failed = report.nodes.filter((n) => n.action === "failed");
         if (report.cancelled) print(<Text color="yellow">run cancelled (Ctrl-C)</Text>);
-        else for (const f of failed) print(<ErrorView message={`${f.name}: ${f.error ?? "failed"}`} source={source} line={lineOf(f.error)} />);
+        else for (const f of failed) print(<ErrorView message={`${f.name}: ${f.error ?? "failed"}`} source={source} line={lineOf(f.error, cellId)} />);
         print(<Text color={failed.length || blockingFailures(report).length ? "red" : "green"}>{summarize(report)}</Text>);
         return;
       }
@@ -83,7 +83,7 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
       .then((outcome) => {
         if (outcome.kind !== "error" && outcome.kind !== "exit" && !text.trim().startsWith(".") && !text.trim().startsWith("%%")) language.remember(text);
         setRunning(undefined);
-        show(outcome, text, rows);
+        show(outcome, text, rows, cellId);
       });
   };
 
@@ -126,8 +126,8 @@ function echoOf(text: string): string {
   return text.split("\n").map((l, i) => `${i ? "        | " : "lakeloop> "}${l}`).join("\n");
 }
 
-/** The cell line a model error names ("... at cell[3]:4"). */
-function lineOf(error: string | undefined): number | undefined {
-  const m = error ? /cell\[\d+\]:(\d+)/.exec(error) : null;
-  return m ? Number(m[1]) : undefined;
+/** The line a model error names ("... at cell[3]:4"), when it is a line of this cell (a model of an earlier cell has its own lines). */
+function lineOf(error: string | undefined, cellId: string | undefined): number | undefined {
+  const m = error ? /(cell\[\d+\]):(\d+)/.exec(error) : null;
+  return m && m[1] === cellId ? Number(m[2]) : undefined;
 }

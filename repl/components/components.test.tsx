@@ -7,7 +7,7 @@ import { tableFromArrays, type Table } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import type { RunReport, Session } from "../../engine/session.js";
 import type { CellLanguage } from "../../engine/complete/ts-language.js";
-import type { NodeEvent } from "../../worker/protocol.js";
+import type { NodeEvent } from "../../protocol/messages.js";
 import { App } from "./app.js";
 import { DagPanel } from "./dag-panel.js";
 import { Editor } from "./editor.js";

@@ -3,7 +3,7 @@
 // (with the `.more` hint on every page but the last).
 import { Box, Text } from "ink";
 import type { Table } from "apache-arrow";
-import { formatValue } from "../../cli/render-run.js";
+import { formatCell } from "../../cli/format-value.js";
 import { countOf } from "../../cli/format-count.js";
 
 export const PAGE_ROWS = 10;
@@ -11,10 +11,8 @@ export const PAGE_ROWS = 10;
 export function PreviewTable({ name, table, totalRows, offset = 0, width }: { name: string; table: Table; totalRows: number; offset?: number; width: number }) {
   const fields = table.schema.fields;
   const end = Math.min(table.numRows, offset + PAGE_ROWS);
-  const cells = (i: number) => fields.map((f) => {
-    const v = table.getChild(f.name)!.get(i);
-    return String(f.type).startsWith("Timestamp") && typeof v === "number" ? new Date(v).toISOString() : formatValue(v);
-  });
+  const columns = fields.map((_, c) => table.getChildAt(c)!);
+  const cells = (i: number) => columns.map((column) => formatCell(column, i) ?? "NULL");
   const rows = Array.from({ length: end - offset }, (_, k) => cells(offset + k));
   const types = fields.map((f) => shortType(String(f.type)));
   const widths = fields.map((f, c) => Math.min(32, Math.max(f.name.length, types[c]!.length, ...rows.map((r) => r[c]!.length))));
@@ -51,5 +49,6 @@ function pageLine(from: number, to: number, total: number, width: number): strin
 }
 
 function shortType(type: string): string {
-  return type.replace(/^Timestamp<MICROSECOND.*>$/, "timestamp").replace(/^Dictionary<.*, (\w+)>$/, "$1").toLowerCase();
+  return type.replace(/^Timestamp<\w+, .+>$/, "timestamptz").replace(/^Timestamp<\w+>$/, "timestamp").replace(/^Date\d*<\w+>$/, "date")
+    .replace(/^Dictionary<.*, (\w+)>$/, "$1").toLowerCase();
 }

@@ -51,6 +51,15 @@ class LakeloopKernelTests(jupyter_kernel_test.KernelTests):
 
     code_page_something = "?transactions"
 
+    # The banner (what jupyter console prints first) says which lake the kernel opened.
+    # (A comment, not a docstring: unittest -v would print a docstring instead of the name.)
+    def test_banner_names_the_lake(self):
+        self.flush_channels()
+        msg_id = self.kc.kernel_info()
+        reply = self.kc.get_shell_msg(timeout=jupyter_kernel_test.TIMEOUT)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertIn(f"the Iceberg lake at {os.environ['LAKELOOP_LAKE']}", reply["content"]["banner"])
+
 
 if __name__ == "__main__":
     unittest.main()
