@@ -181,7 +181,7 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
     const breakdown = TRACE.map((step, i) => {
       const cells = PHASE_COLUMNS.map(([, keys]) => phaseMedian(i, keys));
       const other = lakeloop[i]!.ms - cells.reduce((a, b) => a + b, 0);
-      return [`${i + 1}. ${step.what}`, lakeloop[i]!.ms.toFixed(0), ...cells.map((x) => (x < 10 ? x.toFixed(1) : x.toFixed(0))), Math.max(0, other).toFixed(1)];
+      return [`${i + 1}. ${step.what}`, lakeloop[i]!.ms.toFixed(0), ...cells.map((x) => Math.max(0, x)).map((x) => (x < 10 ? x.toFixed(1) : x.toFixed(0))), Math.max(0, other).toFixed(1)];
     });
     const phaseTotals = PHASE_COLUMNS.map((_, c) => breakdown.reduce((s, r) => s + Number(r[2 + c]), 0));
     breakdown.push(["total", sum(lakeloop, "ms").toFixed(0), ...phaseTotals.map((x) => x.toFixed(0)), breakdown.reduce((s, r) => s + Number(r.at(-1)), 0).toFixed(0)]);

@@ -247,7 +247,9 @@ describe.each(paths)("SQL over Arrow on the %s path", (path) => {
     expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(8 * 1024 ** 2);
     expect((await duckMemory()) - duckBefore).toBeLessThan(8 * 1024 ** 2);
     // The process's resident memory moves with the allocators' own keeping; what a leak
-    // would show is steady growth, so the second hundred runs must not add to the first.
-    expect(growth[3]! - growth[1]!, `rss growth in MB after each 50 runs: ${growth.map((g) => g.toFixed(0)).join(", ")}`).toBeLessThan(48);
+    // would show is steady growth, so the second hundred runs must not add to the first:
+    // the highest point of the second hundred against the highest of the first (a single
+    // reading swings by tens of MB as allocators keep and return pages).
+    expect(Math.max(growth[2]!, growth[3]!) - Math.max(growth[0]!, growth[1]!), `rss growth in MB after each 50 runs: ${growth.map((g) => g.toFixed(0)).join(", ")}`).toBeLessThan(48);
   });
 });
