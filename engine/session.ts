@@ -9,7 +9,10 @@ import { MAIN } from "../lake/iceberg/branches/ref-names.js";
 import { openStore } from "../lake/store/open-store.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
 import type { NodeEvent, NodeProfile, Reply } from "../protocol/messages.js";
-import { isSqlCell, parseSqlCell } from "./cells/sql-cell.js";
+import { parseMagicCell } from "./cells/cell-magic.js";
+import { ParameterSet } from "./params/parameter-set.js";
+import { withChecks } from "./expect/check-targets.js";
+import { reportExpectations, type ExpectationResult } from "./expect/expectation-results.js";
 import { TsCellContext } from "./cells/ts-cell.js";
 import { buildDag, type BuiltDag } from "./dag/build-dag.js";
 import { emptyReadStats, foldNodeEvents, plannedStates, type NodeState } from "./run/node-state.js";
@@ -60,11 +63,23 @@ export interface PlannedRun {
 /** A node of a finished run: its state as the run's events left it (engine/run/node-state.ts). */
 export type NodeReport = NodeState;
 
+/** How a run goes: `lakeloop run`'s controls. */
+export interface RunControls {
+  /** Every expectation blocks and counts as a failure, warnings included. */
+  strict?: boolean;
+  /** Reuse nothing resident and read every scan from the object store. */
+  cacheOff?: boolean;
+  /** Which rows of each result the worker previews (default the first). */
+  previewFrom?: "head" | "tail";
+}
+
 export interface RunReport extends RunOutcome {
   nodes: NodeReport[];
   planned: PlannedRun;
   /** Milliseconds planning here (DAG, fingerprints, asking the worker) and running there. */
   timing: { plan: number; run: number };
+  /** The expectations of the models the run involved (see blockingFailures). */
+  expectations: ExpectationResult[];
 }
 
 /** The cell line of the first frame of a model's stack ("model:3:11" in the worker). */
@@ -88,6 +103,8 @@ export class Session {
   /** The report of the session's last run that computed something (what `%profile` / `.profile` show). */
   lastRun: RunReport | undefined;
   #branch = MAIN;
+  /** Parameters the cells declared, and the values given since. */
+  readonly params = new ParameterSet();
 
   private constructor(
     readonly lake: string,
@@ -167,8 +184,9 @@ export class Session {
    * files loaded later): `defineCell` is the checked step for notebooks and the REPL.
    */
   async applyCell(cell: string, source: string, options: { sqlBodyLine?: number } = {}): Promise<{ models: string[]; value: unknown; moved: string[] }> {
-    const definitions = isSqlCell(source) ? [parseSqlCell(cell, source, options.sqlBodyLine)] : undefined;
-    const result = definitions ? { definitions, value: undefined } : await this.#context.evaluate(cell, source);
+    const definitions = parseMagicCell(cell, source, options.sqlBodyLine);
+    const result = definitions ? { definitions, parameters: [], value: undefined } : await this.#context.evaluate(cell, source);
+    this.params.setCell(cell, result.parameters, this.redefine);
     const moved: string[] = [];
     if (this.redefine === "replace") {
       const names = new Set(result.definitions.map((d) => d.name));
@@ -187,11 +205,17 @@ export class Session {
 
   removeCell(cell: string): void {
     this.#cells.delete(cell);
+    this.params.removeCell(cell);
+  }
+
+  /** The models whose outputs the user has seen in this session (a parameter change brings them up to date). */
+  seenModels(): string[] {
+    return [...this.#seen].filter((name) => this.definitions().some((d) => d.name === name && !d.expect));
   }
 
   /** The DAG of the definitions (default: the session's), with the models that cannot be planned set apart. */
   async #build(definitions = this.definitions()): Promise<BuiltDag> {
-    return buildDag(definitions, { catalog: await this.tables(), duck: this.duck });
+    return buildDag(definitions, { catalog: await this.tables(), duck: this.duck, params: this.params.resolve() });
   }
 
   #restore(cells: Map<string, ModelDefinition[]>): void {
@@ -219,6 +243,7 @@ export class Session {
    */
   async defineCell(cell: string, source: string): Promise<{ models: string[]; value: unknown; moved: string[]; built?: BuiltDag }> {
     const before = new Map(this.#cells);
+    const paramsBefore = this.params.snapshot();
     const applied = await this.applyCell(cell, source);
     if (applied.models.length === 0 && applied.moved.length === 0 && !before.has(cell)) return applied;
     try {
@@ -233,6 +258,7 @@ export class Session {
       return { ...applied, built };
     } catch (err) {
       this.#restore(before);
+      this.params.restore(paramsBefore);
       throw err;
     }
   }
@@ -268,7 +294,7 @@ export class Session {
   }
 
   /** Plans the targets (default: every model that can be planned) against what the worker holds; `built`: the DAG if just built. */
-  async plan(targets?: string[], built?: BuiltDag): Promise<PlannedRun> {
+  async plan(targets?: string[], built?: BuiltDag, controls: RunControls = {}): Promise<PlannedRun> {
     const { graph, broken } = built ?? await this.#build();
     const names = targets ?? [...graph.nodes.values()].filter((n) => n.kind !== "scan").map((n) => n.name);
     for (const name of names) {
@@ -278,13 +304,14 @@ export class Session {
     }
     const excluded = targets ? [] : [...broken].map(([name, error]) => ({ name, error }));
     const parts = fingerprintAll(graph);
-    const keys = names.map((n) => modelKey(n));
+    // A model's expectations run with it.
+    const keys = withChecks(graph, names.map(modelKey));
     const { notice } = await this.link.ready();
     if (notice) this.onNotice(notice);
     const all = graph.topological(keys);
     const reply = await this.worker.request<Extract<Reply, { type: "has" }>>({ type: "has", nodes: all.map((k) => parts.get(k)!.fingerprint) });
     const resident = new Set(reply.resident);
-    return { graph, parts, plan: planRun(graph, parts, keys, (fp) => resident.has(fp), this.#previous), excluded };
+    return { graph, parts, plan: planRun(graph, parts, keys, (fp) => resident.has(fp), this.#previous, { cacheOff: controls.cacheOff }), excluded };
   }
 
   /** The plan's three views, with the worker's cache diff of each scan. */
@@ -304,21 +331,21 @@ export class Session {
   }
 
   /** Runs the targets (default: every model), reusing what the worker holds. */
-  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void; built?: BuiltDag } = {}): Promise<RunReport> {
+  async run(targets?: string[], onEvent: (event: NodeEvent) => void = () => {}, options: { previewRows?: number; onStart?: (runId: string) => void; built?: BuiltDag } & RunControls = {}): Promise<RunReport> {
     let built = options.built;
     // A worker lost mid-run is replaced, and the run planned and run again on the new one.
     const timing = { plan: 0, run: 0 };
     const { planned, events, outcome } = await retryAfterWorkerLoss(async () => {
       const t0 = performance.now();
       // The DAG the caller just built serves the first plan; a retry builds it again.
-      const planned = await this.plan(targets, built);
+      const planned = await this.plan(targets, built, options);
       built = undefined;
       timing.plan = performance.now() - t0;
-      const workerPlan = toWorkerPlan(planned.plan, planned.parts, this.#branch);
+      const workerPlan = toWorkerPlan(planned.plan, planned.parts, this.#branch, { strict: options.strict, cacheOff: options.cacheOff });
       const events: NodeEvent[] = [];
       let runId: string | undefined;
       const started = (id: string) => { runId = id; this.#running.add(id); options.onStart?.(id); };
-      const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, { previewRows: options.previewRows, onStart: started })
+      const outcome = await this.worker.run(workerPlan, (e) => { events.push(e); onEvent(e); }, { previewRows: options.previewRows, previewFrom: options.previewFrom, onStart: started })
         .finally(() => { if (runId) this.#running.delete(runId); });
       timing.run = performance.now() - t0 - timing.plan;
       return { planned, events, outcome };
@@ -339,7 +366,8 @@ export class Session {
     for (const { name, error } of planned.excluded) {
       nodes.push({ id: modelKey(name), name, kind: this.definitions().find((d) => d.name === name)?.kind ?? "ts", action: "failed", reason: "definition", read: emptyReadStats(), installs: [], error: error.message });
     }
-    const done: RunReport = { ...outcome, nodes, planned, timing };
+    const checks = reportExpectations(planned.plan, nodes, events, outcome.previews, { strict: options.strict });
+    const done: RunReport = { ...outcome, previews: checks.previews, nodes, planned, timing, expectations: checks.expectations };
     if (nodes.some((n) => n.action === "ran" || n.action === "failed")) this.lastRun = done;
     return done;
   }
@@ -350,6 +378,9 @@ export class Session {
    */
   async runCell(cell: string, source: string, onEvent?: (event: NodeEvent) => void): Promise<{ value: unknown; report?: RunReport }> {
     const { models, value, built } = await this.defineCell(cell, source);
+    // A cell that only declares parameters re-plans what the user has seen: a new default is an edit.
+    const declares = this.params.declarations().some((p) => p.at.cell === cell);
+    if (models.length === 0 && declares && this.seenModels().length) return { value, report: await this.run(this.seenModels(), onEvent) };
     if (models.length === 0 || !built) return { value };
     const targets = new Set(models);
     for (const name of models) {

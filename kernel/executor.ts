@@ -17,6 +17,8 @@ import { tableBundle, valueBundle, type MimeBundle } from "./render.js";
 import { inlineValues, vegaliteBundle } from "./render-vegalite.js";
 import { RunProgress } from "./progress.js";
 import { cellErrorContent, runErrorContent, type ErrorContent } from "./cell-errors.js";
+import { expectationErrorContent, expectationWarningText, offendingSamples } from "./expectation-output.js";
+import { PARAM_HELP, runParamCommand } from "../engine/commands/param-command.js";
 import { typeWarningText } from "./type-warnings.js";
 import { layoutDag } from "../engine/plan/layout-dag.js";
 import { dagBundle } from "./render-dag.js";
@@ -40,7 +42,8 @@ export interface ExecuteOutcome {
 const HELP = `lakeloop magics:
   %help              this list
   %plan [models]     the plan's logical, physical and worker views (nothing runs)
-  %run [models]      bring models up to date (default: all)
+  %run [models]      bring models up to date (default: all), with their expectations
+  %param ${PARAM_HELP}
   %profile           where the last run that computed something spent its time, by node and phase
   %dag [models]      the DAG as a drawing: what reads what, run or reuse and why
   %models            models and the cells that define them
@@ -52,7 +55,8 @@ const HELP = `lakeloop magics:
   %cache             the worker's cache statistics
   %memory            the kernel process's memory, after a full garbage collection
   ?name, name?       a table's, model's or value's description in the pager
-Cells: TypeScript (model(...), Model(...), display(...)), or '%%sql name [--materialize]'.`;
+Cells: TypeScript (model(...), Model(...), Parameter(...), expect(...), display(...)), '%%sql name [--materialize]',
+or '%%expect name [--model m] [--warn]' (a SELECT of the offending rows).`;
 
 /** Code-point offset to UTF-16 index (Jupyter counts cursor positions in code points). */
 export function codePointToIndex(text: string, cursor: number): number {
@@ -201,7 +205,7 @@ export class Executor {
         if (!found.found) throw new Error(`nothing is known of ${asked[1]}: not a table, model or name of the cells`);
         return { payload: [{ source: "page", data: found.data, start: 0 }] };
       }
-      if (trimmed.startsWith("%") && !trimmed.startsWith("%%sql")) {
+      if (trimmed.startsWith("%") && !/^%%(sql|expect)\b/.test(trimmed)) {
         for (const line of trimmed.split("\n").map((l) => l.trim()).filter(Boolean)) {
           const outcome = await this.#magic(line);
           if (outcome?.error) return outcome; // shown already
@@ -210,7 +214,7 @@ export class Executor {
         return {};
       }
       const cell = `cell[${options.executionCount}]`;
-      const typescript = !/^\s*%%sql\b/.test(code);
+      const typescript = !/^\s*%%(sql|expect)\b/.test(code);
       // Type-checking takes tens of milliseconds: it runs while the worker computes (at
       // the run's first event), or after a cell that runs nothing — never before the run
       // starts. A silent execute (a front end's own) shows nothing, so it is not checked.
@@ -274,13 +278,16 @@ export class Executor {
   async #showRun(report: RunReport, executionCount: number): Promise<ExecuteOutcome> {
     const parent = this.#parent!;
     for (const preview of report.previews) this.display(tableBundle(preview.table, preview.name, preview.rows));
+    for (const e of offendingSamples(report)) this.display(tableBundle(e.sample!, `${e.name}: offending rows of ${e.model}`, e.rows));
+    const warnings = expectationWarningText(report);
+    if (warnings) this.stream("stderr", warnings);
     const summary = summarizeRun(report);
     // `%run` has no execution count of its own: its summary is a line of output, not Out[].
     if (executionCount) await this.#publishAfterOutputs("execute_result", { data: { "text/plain": summary }, metadata: {}, execution_count: executionCount }, parent);
     else this.stream("stdout", `${summary}\n`);
     const failed = report.nodes.filter((n) => n.action === "failed" || n.action === "cancelled");
-    if (failed.length) {
-      const error = runErrorContent(failed, (c) => this.#modelCells.get(c));
+    const error = expectationErrorContent(report, failed.length ? runErrorContent(failed, (c) => this.#modelCells.get(c)) : undefined);
+    if (error) {
       await this.#publishAfterOutputs("error", error, parent);
       return { error, plainResult: summary };
     }
@@ -303,6 +310,12 @@ export class Executor {
         const planned = await this.session.plan(args.length ? args : undefined);
         if (planned.plan.nodes.length === 0) return out("no models yet");
         this.display(dagBundle(layoutDag(planned.graph, planned.plan)));
+        return;
+      }
+      case "param": {
+        const result = await this.#withProgress((onEvent) => runParamCommand(this.session, line.slice(1 + name!.length), onEvent));
+        out(result.text);
+        if (result.report) return this.#showRun(result.report, 0);
         return;
       }
       case "models": return out(describeModels(this.session));

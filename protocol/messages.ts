@@ -64,6 +64,10 @@ export type NodeEvent =
   | { type: "node-finished"; node: string; name: string; rows: number; ms: number; read: ReadStats; materialized?: { table: string; snapshotId: number }; profile?: NodeProfile }
   | { type: "node-failed"; node: string; name: string; ms: number; error: ErrorInfo }
   | { type: "node-skipped"; node: string; name: string; because: string }
+  /** A materialization that waited for the node's blocking expectations, written once they passed. */
+  | { type: "node-materialized"; node: string; name: string; materialized: { table: string; snapshotId: number }; ms: number }
+  /** A materialization not written: a blocking expectation of the node failed (named in `expectations`). */
+  | { type: "materialize-skipped"; node: string; name: string; table: string; because: string; expectations: string[] }
   | { type: "install"; node: string; package: string; version: string; bytes: number; ms: number; cached: boolean };
 
 export interface RunSummary {
@@ -78,7 +82,7 @@ export interface RunSummary {
 /** Client -> worker. */
 export type Request =
   | { type: "hello"; id: string; session: string }
-  | { type: "run"; id: string; plan: WorkerPlan; previewRows?: number }
+  | { type: "run"; id: string; plan: WorkerPlan; previewRows?: number; previewFrom?: "head" | "tail" }
   | { type: "cancel"; id: string; run: string }
   | { type: "fetch"; id: string; node: string; batchRows?: number }
   | { type: "has"; id: string; nodes: string[] }

@@ -13,6 +13,8 @@ export interface ScanSpec {
   columns: string[];
   /** The filter's canonical text (the planner parsed and checked it; the worker's answer is the same for every spelling). */
   filter?: string;
+  /** "off": read every fragment from the object store, bypassing the cache (`lakeloop run --cache off`). */
+  cache?: "off";
 }
 
 export interface SqlSpec {
@@ -38,6 +40,8 @@ export type RunReason =
   | "new-snapshot"
   | "options-changed"
   | "evicted"
+  | "param-changed"
+  | "cache-off"
   | "resident";
 
 interface BaseNode {
@@ -54,6 +58,12 @@ interface BaseNode {
   detail?: string;
   /** Write the output to this lake table as a new snapshot, on this branch (default main). */
   materialize?: { table: string; branch?: string };
+  /**
+   * Set on an expectation: the node it checks, and whether it blocks. Its output is the
+   * offending rows. The checked node's materialization waits for its blocking
+   * expectations and is skipped when one returns rows or fails.
+   */
+  expectation?: { model: string; blocking: boolean };
 }
 
 export interface ScanPlanNode extends BaseNode {
@@ -78,4 +88,6 @@ export interface WorkerPlan {
   nodes: PlanNode[];
   /** Node ids whose outputs the caller wants (previewed after the run). */
   targets: string[];
+  /** "off": reuse no resident output; scans read everything from the object store. */
+  cache?: "off";
 }

@@ -13,11 +13,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 const isPlanNode: Check = (v) => isObject(v) && typeof v.id === "string" && isObject(v.inputs)
   && (v.kind === "scan" || v.kind === "sql" || v.kind === "ts") && isObject(v[v.kind]);
 const isPlan: Check = (v) => isObject(v) && Array.isArray(v.nodes) && v.nodes.every(isPlanNode) && isStrings(v.targets);
+const isPreviewFrom: Check = (v) => v === undefined || v === "head" || v === "tail";
 const isScans: Check = (v) => Array.isArray(v) && v.every((s) => typeof s === "object" && s !== null && typeof (s as { table?: unknown }).table === "string");
 
 const FIELDS: Record<Request["type"], Record<string, Check>> = {
   hello: { session: isString },
-  run: { plan: isPlan, previewRows: isOptionalCount },
+  run: { plan: isPlan, previewRows: isOptionalCount, previewFrom: isPreviewFrom },
   cancel: { run: isString },
   fetch: { node: isString, batchRows: isOptionalCount },
   has: { nodes: isStrings },

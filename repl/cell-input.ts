@@ -1,5 +1,5 @@
 // When Enter runs the input and when it adds a line: a `.command` or `%magic` line runs;
-// a `%%sql` cell runs once it has a query and its last line is empty (SQL has no
+// a `%%sql` or `%%expect` cell runs once it has a query and its last line is empty (SQL has no
 // brackets to balance) or ends with `;`; TypeScript runs when it is complete by the
 // kernel's own rule (an invalid cell runs too, to show its error).
 import { cellCompleteness } from "../engine/cells/cell-completeness.js";
@@ -8,7 +8,7 @@ export function shouldRun(text: string): boolean {
   const trimmed = text.trim();
   if (trimmed === "") return false;
   if (/^[.%](?!%)/.test(trimmed) && !trimmed.includes("\n")) return true;
-  if (/^%%sql\b/.test(trimmed)) return cellCompleteness(text) === "complete" && (/\n[ \t]*$/.test(text) || /;\s*$/.test(trimmed));
+  if (/^%%(sql|expect)\b/.test(trimmed)) return cellCompleteness(text) === "complete" && (/\n[ \t]*$/.test(text) || /;\s*$/.test(trimmed));
   return cellCompleteness(text) !== "incomplete";
 }
 

@@ -5,17 +5,21 @@ import { describeCache, describeModels, describeTables, describeWorker, dropMode
 import { describeProfile } from "../engine/commands/describe-profile.js";
 import { dagAsText, layoutDag } from "../engine/plan/layout-dag.js";
 import type { Session } from "../engine/session.js";
+import type { NodeEvent } from "../protocol/messages.js";
 import { BRANCH_SUMMARY, BRANCH_USAGE, branchCommand } from "../engine/commands/branch-command.js";
 import type { Outcome } from "./outcome.js";
+import { PARAM_HELP, runParamCommand } from "../engine/commands/param-command.js";
 
-export const HELP = `Cells: TypeScript (model(...), Model(...), await result("m")) or '%%sql name [--materialize]'
+export const HELP = `Cells: TypeScript (model(...), Model(...), Parameter(...), expect(...), await result("m")), '%%sql name [--materialize]'
+or '%%expect name [--model m] [--warn]'
 (SQL cells run on an empty line, once they have a query). Enter runs a complete cell from
 its last line, otherwise adds a line; Alt-Enter runs from anywhere, Ctrl-O adds a line.
 Tab completes; Up/Down move between lines, then walk the history; readline's Ctrl-A/E/U/K/W/Y,
 Alt-B/F/D. Ctrl-C cancels a run or clears the line (twice on an empty line: exit).
   .help               this list
   .plan [models]      the logical, physical and worker views of the plan (nothing runs)
-  .run [models]       bring models up to date (default: all)
+  .run [models]       bring models up to date (default: all), with their expectations
+  .param ${PARAM_HELP}
   .profile            where the last run that computed something spent its time, by node and phase
   .dag [models]       the DAG: what reads what, run or reuse and why
   .models             models and the cells that define them
@@ -29,7 +33,7 @@ Alt-B/F/D. Ctrl-C cancels a run or clears the line (twice on an empty line: exit
   .clear              clear the screen
   .exit               leave`;
 
-export async function runCommand(session: Session, line: string): Promise<Outcome> {
+export async function runCommand(session: Session, line: string, onEvent?: (e: NodeEvent) => void): Promise<Outcome> {
   const [name, ...args] = line.trim().split(/\s+/);
   const targets = args.length ? args : undefined;
   switch (name) {
@@ -39,6 +43,10 @@ export async function runCommand(session: Session, line: string): Promise<Outcom
     case "dag": {
       const planned = await session.plan(targets);
       return { kind: "text", text: planned.plan.nodes.length ? dagAsText(layoutDag(planned.graph, planned.plan)) : "no models yet" };
+    }
+    case "param": {
+      const { text, report } = await runParamCommand(session, line.trim().slice(name!.length), onEvent);
+      return report ? { kind: "run", report } : { kind: "text", text };
     }
     case "models": return { kind: "text", text: describeModels(session) };
     case "drop": return { kind: "text", text: await dropModels(session, args) };

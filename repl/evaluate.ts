@@ -12,7 +12,7 @@ import { cellErrorOf } from "../engine/cells/cell-error.js";
 export async function evaluateCell(session: Session, cellId: string, source: string, onEvent: (e: NodeEvent) => void): Promise<Outcome> {
   const trimmed = source.trim();
   try {
-    if (/^[.%](?!%)/.test(trimmed)) return await runCommand(session, trimmed.replace(/^[.%]/, ""));
+    if (/^[.%](?!%)/.test(trimmed)) return await runCommand(session, trimmed.replace(/^[.%]/, ""), onEvent);
     const { value, report } = await session.runCell(cellId, source, onEvent);
     if (report) return { kind: "run", report };
     if (value instanceof Table) return { kind: "table", name: tableNameOf(source), table: value };

@@ -9,6 +9,7 @@ import { summarizeRun } from "../engine/present/run-summary.js";
 import { countOf } from "../engine/present/format-count.js";
 import { splitScript } from "./cell-input.js";
 import { evaluateCell } from "./evaluate.js";
+import { blockingFailures, describeExpectations } from "../engine/expect/expectation-results.js";
 
 export async function runScript(session: Session, script: string, out: (text: string) => void): Promise<number> {
   let failed = 0;
@@ -26,8 +27,9 @@ export async function runScript(session: Session, script: string, out: (text: st
           const at = new RegExp(`\\bat ${cell.replace(/[[\]]/g, "\\$&")}:(\\d+)$`).exec(n.error ?? "");
           if (at) out(`${n.name} failed at line ${at[1]}:\n${excerpt(source, Number(at[1]))}`);
         }
+        for (const line of describeExpectations(outcome.report)) out(line + "\n");
         out(summarizeRun(outcome.report) + "\n");
-        if (broken.length) failed++;
+        if (broken.length || blockingFailures(outcome.report).length) failed++;
         break;
       }
       case "value": case "text": if (outcome.text) out(outcome.text + "\n"); break;

@@ -99,6 +99,29 @@ describe("example notebooks, executed by nbclient", () => {
     expect(text(plan!)).toMatch(/reuse\s+sql\s+by_country\s+\(resident\)/);
   }, 300_000);
 
+  it("params-expectations: a parameter widens the window, an expectation stops a bad edit's write, the fix is written", async () => {
+    const cells = await execute("params-expectations.ipynb");
+    const [model, checks, param, bad, fixed, describeCell] = cells;
+    expect(stderr(cells)).toBe(""); // no TypeScript warnings, no expectation warnings
+    expect(text(model!)).toMatch(/✓ euro_selection: [\d,]+ rows in [\d,]+ ms, wrote default\.euro_selection snapshot \d+/);
+    expect(text(checks!)).toMatch(/1 reused, 2 ran, .*; 2 expectations: 2 passed/);
+    // The parameter: only the scan (February fetched, January from the cache), the model and its checks ran.
+    expect(text(param!)).toMatch(/end = 2023-03-01/);
+    expect(text(param!)).toMatch(/eventTime < DATE '2023-03-01': [\d,]+ rows in [\d,]+ ms, [\d.]+ KB fetched, [\d.]+ KB from cache/);
+    expect(text(param!)).toMatch(/0 reused, 4 ran, .*; 2 expectations: 2 passed/);
+    // The bad edit: the check fails, shows its offending rows, and the table is not written.
+    const error = bad!.outputs!.find((o) => o.output_type === "error") as { ename?: string; evalue?: string } | undefined;
+    expect(error?.ename).toBe("ExpectationFailed");
+    expect(error?.evalue).toMatch(/^expectation no_negative_usd on euro_selection: [\d,]+ offending rows; euro_selection not materialized$/);
+    expect(text(bad!)).toMatch(/euro_selection: [\d,]+ rows in [\d,]+ ms, .*not written: expectation no_negative_usd failed/);
+    const offending = (bad!.outputs ?? []).map((o) => joined(o.data?.["text/html"])).join("");
+    expect(offending).toMatch(/<b>no_negative_usd: offending rows of euro_selection<\/b>/);
+    expect(text(fixed!)).toMatch(/wrote default\.euro_selection snapshot \d+/);
+    expect(text(fixed!)).toMatch(/2 expectations: 2 passed/);
+    // Three snapshots: the first run, the wider window, the fix; the bad edit wrote none.
+    expect(text(describeCell!)).toMatch(/snapshots \(3, \* current/);
+  }, 300_000);
+
   it("a kernel in an empty folder writes the sample lake in its first cell; a bad cell is refused alone; ISO dates; errors at their line; %drop", async () => {
     const folder = path.join(dir, "empty-folder");
     await mkdir(folder);

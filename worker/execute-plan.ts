@@ -9,12 +9,17 @@
 //
 // A node is "needed" when a target depends on it through nodes that must run: a node
 // whose output is resident is reused and its own inputs are not needed at all. A node
-// the planner marked "reuse" whose output was evicted since planning simply runs.
+// the planner marked "reuse" whose output was evicted since planning simply runs. A plan
+// with the cache off reuses nothing.
+//
+// A materialization that must wait for the model's blocking expectations is written
+// here, once they pass (materialize-gates.ts), instead of by the node's runner.
 import { redact, secretsOf } from "../secrets/redact.js";
 import type { Table } from "apache-arrow";
 import type { ErrorInfo, NodeEvent, NodeProfile, ReadStats, RunSummary } from "../protocol/messages.js";
 import type { PlanNode, WorkerPlan } from "../protocol/plan.js";
 import { tableBuffers, type ResidentStore } from "./resident.js";
+import { MaterializeGates } from "./materialize-gates.js";
 
 export interface NodeResult {
   table: Table;
@@ -41,7 +46,11 @@ export interface ExecuteOptions {
   concurrency?: number;
   /** Turns a thrown value into the error reported for the node. */
   describeError?: (err: unknown, node: PlanNode) => ErrorInfo;
-  /** Writes a reused output to its table unless the table holds it already; what it wrote, if anything. */
+  /**
+   * Writes a reused output to its table unless the table holds it already; what it wrote,
+   * if anything. Given, it also writes the outputs whose materialization waited for the
+   * model's blocking expectations; without it, the node runner writes as it runs.
+   */
   materializeReused?: (node: PlanNode, output: Table) => Promise<NodeResult["materialized"]>;
   /** A model wrote to these buffers: drop everything held in them; returns the resident nodes dropped. */
   onDamaged?: (buffers: Set<ArrayBufferLike>) => string[];
@@ -95,7 +104,7 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const started = performance.now();
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
-  const { run, reuse } = selectNodes(plan, (id) => resident.has(id));
+  const { run, reuse } = selectNodes(plan, (id) => plan.cache !== "off" && resident.has(id));
   const summary: RunSummary = { ran: 0, reused: 0, failed: 0, skipped: 0, ms: 0, read: emptyReadStats() };
   const pinned = [...run, ...reuse];
   pinned.forEach((id) => resident.pin(id));
@@ -103,11 +112,12 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
   try {
     const done = new Set<string>(reuse);
     const failed = new Map<string, string>(); // node id -> name of the failed node that blocks it
+    const gates = options.materializeReused ? new MaterializeGates(plan, new Set([...run, ...reuse])) : undefined;
     for (const id of reuse) {
       const output = resident.get(id);
       const node = byId.get(id)!;
       let materialized: NodeResult["materialized"];
-      if (node.materialize && output && options.materializeReused) {
+      if (node.materialize && output && options.materializeReused && !gates?.waits(id)) {
         // A reused output is written to its table when the table (on the run's branch) does not hold it.
         const t0 = performance.now();
         try {
@@ -152,7 +162,35 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
       const because = discarded.has(blocked) ? `input ${input} was discarded: model ${discarded.get(blocked)} wrote to it` : `input ${input} failed`;
       emit({ type: "node-skipped", node: id, name: node.name, because });
       summary.skipped++;
+      openGates();
     };
+
+    const outcome = (id: string) => failed.has(id) ? { state: "failed" as const }
+      : done.has(id) ? { state: reuse.has(id) ? "reused" as const : "ran" as const, rows: resident.get(id)?.table.numRows ?? 0 } : undefined;
+    // Materializations whose model and expectations have all settled: written, or held back.
+    const openGates = (): void => {
+      if (!gates || options.signal?.aborted) return;
+      for (const { node, write, failed: stoppedBy } of gates.decide(outcome)) {
+        const table = node.materialize!.table;
+        if (!write) {
+          emit({ type: "materialize-skipped", node: node.id, name: node.name, table, because: `expectation ${stoppedBy.join(", ")} failed`, expectations: stoppedBy });
+          continue;
+        }
+        const t0 = performance.now();
+        const task = options.materializeReused!(node, resident.get(node.id)!.table)
+          .then((materialized) => {
+            if (materialized) emit({ type: "node-materialized", node: node.id, name: node.name, materialized, ms: performance.now() - t0 });
+          })
+          .catch((err: unknown) => {
+            summary[reuse.has(node.id) ? "reused" : "ran"]--;
+            summary.failed++;
+            emit({ type: "node-failed", node: node.id, name: node.name, ms: performance.now() - t0, error: describeError(err, node) });
+          })
+          .finally(() => running.delete(`materialize:${node.id}`));
+        running.set(`materialize:${node.id}`, task);
+      }
+    };
+    openGates();
 
     const start = (node: PlanNode): void => {
       pending.delete(node.id);
@@ -162,7 +200,8 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
       for (const [param, input] of Object.entries(node.inputs)) inputs[param] = resident.get(input)!.table;
       reading.set(node.id, { ts: node.kind === "ts", buffers: buffersOf(node) });
       const signal = options.signal ?? new AbortController().signal;
-      const task = runNode(node, inputs, { signal, emit })
+      // A gated model's runner leaves the write to openGates.
+      const task = runNode(gates?.waits(node.id) ? { ...node, materialize: undefined } : node, inputs, { signal, emit })
         .then((result) => {
           resident.put(node.id, node.name, result.table);
           const read = result.read ?? emptyReadStats();
@@ -193,6 +232,7 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
         .finally(() => {
           running.delete(node.id);
           reading.delete(node.id);
+          openGates();
         });
       running.set(node.id, task);
     };

@@ -45,6 +45,8 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
   const sql = await openSqlOverArrow();
   // The catalog's store also reaches tables outside the lake (registered, REST, copied).
   const cache = new ColumnCache({ store: catalog.store, diskDir: options.cacheDir ?? defaultCacheDir(options.env), sql });
+  // Scans of a run with the cache off (`lakeloop run --cache off`) read everything from the store.
+  const uncached = new ColumnCache({ store: catalog.store, diskDir: options.cacheDir ?? defaultCacheDir(options.env), sql, enabled: false });
   // Model threads start now, so the first edit finds one warm.
   const threads = modelThreads();
   options.log?.(`SQL nodes: ${sql.path} path (${sql.reason})`);
@@ -60,7 +62,7 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
     password: options.password,
     clientTimeoutMs: options.clientTimeoutMs,
     services: {
-      runNode: createNodeRunner({ catalog, cache, duck, sql, environments: new Environments(options.packagesDir ?? defaultPackagesDir(options.env)) }),
+      runNode: createNodeRunner({ catalog, cache, uncached, duck, sql, environments: new Environments(options.packagesDir ?? defaultPackagesDir(options.env)) }),
       materializeReused: async (node, output) => {
         const target = { branch: node.materialize!.branch ?? MAIN, output: node.id };
         if (await holdsOutput(catalog, node.materialize!.table, target)) return undefined;
@@ -76,6 +78,7 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
       dropDamaged: (buffers) => { cache.memory.deleteSharing(buffers); },
       close: async () => {
         await cache.close();
+        await uncached.close();
         duck.close();
         await sql.close();
         threads.close();

@@ -17,6 +17,8 @@ import { placeModel, type ModelEnvironment } from "../sandbox/model-module.js";
 export interface NodeServices {
   catalog: Catalog;
   cache: ColumnCache;
+  /** The cache with its tiers off, for scans that ask for no cache (`scan.cache: "off"`). */
+  uncached?: ColumnCache;
   /** DuckDB for lakeloop's own writes (materialization). */
   duck: Duck;
   /** DuckDB for SQL nodes: sandboxed, over Arrow in place. */
@@ -35,7 +37,8 @@ export function createNodeRunner(services: NodeServices): RunNode {
   return async (node, inputs, ctx): Promise<NodeResult> => {
     let result: NodeResult;
     if (node.kind === "scan") {
-      const { table, stats, planMs } = await scanTable(services.catalog, services.cache, node.scan, (done, total) => ctx.emit({ type: "node-progress", node: node.id, name: node.name, done, total, unit: "fragments" }));
+      const cache = node.scan.cache === "off" ? services.uncached ?? services.cache : services.cache;
+      const { table, stats, planMs } = await scanTable(services.catalog, cache, node.scan, (done, total) => ctx.emit({ type: "node-progress", node: node.id, name: node.name, done, total, unit: "fragments" }));
       result = { table, read: readStatsOf(stats), profile: { plan: planMs, fetch: stats.ms.read, decode: stats.ms.decode, filter: stats.ms.filter } };
     } else if (node.kind === "sql") {
       const timing = { in: 0, sql: 0, out: 0 };

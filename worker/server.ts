@@ -267,9 +267,10 @@ export class WorkerServer {
       for (const target of request.plan.targets) {
         const output = this.resident.get(target);
         if (!output) continue;
+        const from = request.previewFrom === "tail" ? Math.max(0, output.table.numRows - rows) : 0;
         reply(
           { type: "preview", id: request.id, node: target, name: output.name, rows: output.table.numRows, schema: schemaOf(output.table) },
-          [tableToIPC(sliceRows(output.table, 0, rows), "stream")],
+          [tableToIPC(sliceRows(output.table, from, from + rows), "stream")],
         );
       }
       const { cancelled, ...rest } = summary;

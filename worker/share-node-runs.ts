@@ -16,7 +16,8 @@ export function shareNodeRuns(runNode: RunNode): RunNode {
   const inFlight = new Map<string, Shared>();
   return (node, inputs, ctx) => {
     // A materialization is an effect: it is shared only with a run asking for the same table on the same branch.
-    const key = `${node.id}${node.materialize ? `>${node.materialize.table}@${node.materialize.branch ?? "main"}` : ""}`;
+    // So is a scan with the cache off: it must read the store itself.
+    const key = `${node.id}${node.materialize ? `>${node.materialize.table}@${node.materialize.branch ?? "main"}` : ""}${node.kind === "scan" && node.scan.cache === "off" ? "!" : ""}`;
     let shared = inFlight.get(key);
     const joined = shared !== undefined;
     if (!shared) {

@@ -11,11 +11,12 @@ export const replCommand: Command = {
        lakeloop repl < script.ts
 
 Opens the REPL on the lake (the embedded default gets sample data on first use).
-Cells are TypeScript or '%%sql name [--materialize]'; Enter runs a complete cell,
-otherwise adds a line; .help lists the commands (.plan, .dag, .models, .tables,
-.describe, .cache, .worker, .more, .clear, .exit).
+Cells are TypeScript, '%%sql name [--materialize]' or '%%expect name [--model m]
+[--warn]'; Enter runs a complete cell, otherwise adds a line; .help lists the
+commands (.plan, .param, .dag, .models, .tables, .describe, .cache, .worker, .more,
+.clear, .exit).
 Piped input: cells separated by blank lines, plain-text output, exit code 1 when a
-cell failed.`,
+cell failed or a blocking expectation failed.`,
   async run(ctx) {
     if (ctx.args.length) throw Object.assign(new Error(`unexpected argument '${ctx.args[0]}'; see 'lakeloop repl --help'`), { code: "USAGE" });
     await ensureSampleOnDefaultLake(ctx, ctx.lakeGiven);

@@ -1,6 +1,7 @@
 // `lakeloop run <dir>`: runs a project's models on a worker, reusing what is resident
 // or cached; `--dry-run` prints the plan's three views; `--json` prints per node what
-// ran or was reused and the bytes fetched from object storage.
+// ran or was reused and the bytes fetched from object storage, and the expectations.
+// Run controls: `--param`, `--cache off`, `--preview`, `--strict` (run-controls.ts).
 import * as path from "node:path";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
@@ -8,21 +9,39 @@ import { ensureSampleOnDefaultLake } from "../sample-on-first-use.js";
 import { followRun } from "../../engine/present/follow-run.js";
 import { formatTable } from "../../engine/present/format-table.js";
 import { summarizeRun } from "../../engine/present/run-summary.js";
+import { joinPreviewCount, parseCache, parseParams, parsePreview } from "../run-controls.js";
+import { jsonOfCell } from "../../engine/present/format-value.js";
+import type { Table } from "apache-arrow";
+
+/** A sample of rows as JSON values (longs beyond 2^53 rounded: it is a sample). */
+const rowsOf = (table: Table): Record<string, unknown>[] => Array.from({ length: table.numRows }, (_, row) =>
+  Object.fromEntries(table.schema.fields.map((f, i) => [f.name, JSON.parse(jsonOfCell(table.getChildAt(i)!, row)) as unknown])));
 
 // The engine (and the TypeScript compiler it carries) loads only when the command runs.
-const loadEngine = async () => ({ ...(await import("../../engine/session.js")), ...(await import("../../engine/project/load-project.js")) });
+const loadEngine = async () => ({
+  ...(await import("../../engine/session.js")), ...(await import("../../engine/project/load-project.js")), ...(await import("../../engine/expect/expectation-results.js")),
+});
 
 export const runCommand: Command = {
   name: "run",
   lake: "seeds-default",
   summary: "run a project folder's models (re-running only what changed)",
-  usage: `Usage: lakeloop run <dir> [--target NAME]... [--branch NAME] [--dry-run] [--json] [--profile] [--worker tcp://HOST:PORT]
+  usage: `Usage: lakeloop run <dir> [--target NAME]... [--param NAME=VALUE]... [--branch NAME] [--cache on|off]
+                    [--preview head|tail|none [N]] [--strict] [--dry-run] [--json] [--profile] [--worker tcp://HOST:PORT]
 
 A project folder holds .ts and .sql model files and an optional lakeloop.json
 ({ "lake": "...", "targets": [...] }). Without --target, the targets of lakeloop.json
 run, else every model.
 
-  --target NAME   a model to bring up to date (repeatable)
+  --target NAME   a model to bring up to date (repeatable); its expectations run with it
+  --param N=V     give parameter N the value V (repeatable): parameters are declared in
+                  the project with Parameter("N", default); V is read as N's type
+                  (string, number, date YYYY-MM-DD, timestamp YYYY-MM-DD HH:MM:SS)
+  --cache off     reuse nothing: every scan reads its data from object storage
+  --preview MODE  head (default) or tail: the first or last rows of each result, N of
+                  them when a count follows (--preview tail 5); none: no previews
+  --strict        every expectation blocks as an error does (warnings too): a failed one
+                  stops its model's materialization and the run exits with 1
   --branch NAME   read the lake's tables as branch NAME has them and materialize to it
                   (main is untouched; lakeloop merge NAME publishes); a tag is read-only
   --dry-run       print the logical, physical and worker views of the plan; run nothing
@@ -33,12 +52,17 @@ run, else every model.
                   input, query and output; and the time spent planning
   --worker        use a running worker instead of spawning a local one`,
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs("run", ctx.args, {
+    const { values, positionals } = parseCommandArgs("run", joinPreviewCount(ctx.args), {
       target: { type: "string", multiple: true }, "dry-run": { type: "boolean" }, json: { type: "boolean" }, worker: { type: "string" },
-      profile: { type: "boolean" }, branch: { type: "string" },
+      profile: { type: "boolean" }, branch: { type: "string" }, param: { type: "string", multiple: true }, cache: { type: "string" }, preview: { type: "string" },
+      strict: { type: "boolean" },
     });
+    const params = parseParams(values.param as unknown as string[] | undefined);
+    const cacheOff = parseCache(values.cache) === "off";
+    const preview = parsePreview(values.preview);
+    const strict = values.strict === true;
     if (positionals.length !== 1) throw new UsageError("run needs one project folder: lakeloop run <dir>");
-    const { Session, loadProject, readProjectConfig } = await loadEngine();
+    const { Session, loadProject, readProjectConfig, blockingFailures, describeExpectations, expectationWarnings } = await loadEngine();
     const dir = path.resolve(positionals[0]!);
     const config = await readProjectConfig(dir);
     // --lake and LAKELOOP_LAKE win over the project's lakeloop.json.
@@ -47,26 +71,43 @@ run, else every model.
     const session = await Session.open({ lake: (await ctx.openLake(projectLake)).root, worker: values.worker, env: ctx.env, branch: values.branch });
     try {
       await loadProject(session, dir, config);
+      for (const [name, value] of params) {
+        try {
+          session.params.set(name, value);
+        } catch (err) {
+          throw new UsageError(`--param ${name}=${value}: ${(err as Error).message}`);
+        }
+      }
       const targets = (values.target as unknown as string[] | undefined) ?? config.targets;
       if (values["dry-run"]) {
         ctx.stdout.write((await session.explain(targets)) + "\n");
         return 0;
       }
-      const report = await session.run(targets, values.json ? undefined : followRun((line) => ctx.stderr.write(line + "\n")));
+      const report = await session.run(targets, values.json ? undefined : followRun((line) => ctx.stderr.write(line + "\n")),
+        { strict, cacheOff, previewRows: preview.rows ?? 10, ...(preview.mode === "tail" ? { previewFrom: "tail" as const } : {}) });
       if (values.json) {
         const nodes = values.profile ? report.nodes : report.nodes.map(({ profile: _, ...n }) => n);
-        ctx.stdout.write(JSON.stringify({ nodes, summary: report.summary, ...(values.profile ? { timing: report.timing } : {}) }, null, 2) + "\n");
+        const expectations = report.expectations.map(({ sample, ...e }) => ({ ...e, ...(sample ? { sample: rowsOf(sample) } : {}) }));
+        const parameters = Object.fromEntries([...session.params.resolve()].map(([name, p]) => [name, p.value ?? null]));
+        ctx.stdout.write(JSON.stringify({ nodes, expectations, parameters, summary: report.summary, ...(values.profile ? { timing: report.timing } : {}) }, null, 2) + "\n");
       } else {
-        for (const preview of report.previews) {
-          ctx.stdout.write(`\n${preview.name} (${preview.rows.toLocaleString("en-US")} rows)\n${formatTable(preview.table)}\n`);
+        if (preview.mode !== "none") {
+          // The worker sent the first or last rows asked for (10 by default).
+          for (const p of report.previews) {
+            const which = preview.mode === "tail" && p.rows > p.table.numRows ? `, last ${p.table.numRows}` : "";
+            ctx.stdout.write(`\n${p.name} (${p.rows.toLocaleString("en-US")} rows${which})\n${formatTable(p.table, p.table.numRows)}\n`);
+          }
         }
+        const lines = describeExpectations(report);
+        if (lines.length) ctx.stdout.write(`\n${lines.join("\n")}\n`);
         ctx.stdout.write(`\n${summarizeRun(report)}\n`);
         if (values.profile) {
           const { describeProfile } = await import("../../engine/commands/describe-profile.js");
           ctx.stdout.write(`\n${describeProfile(report)}\n`);
         }
       }
-      return report.nodes.some((n) => n.action === "failed") ? 1 : 0;
+      const failed = report.nodes.some((n) => n.action === "failed") || blockingFailures(report).length > 0 || (strict && expectationWarnings(report).length > 0);
+      return failed ? 1 : 0;
     } finally {
       await session.close();
     }

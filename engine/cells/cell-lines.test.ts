@@ -3,9 +3,10 @@
 // the line holding each filter (so a bad filter points there, not at the model's call).
 import { describe, expect, it } from "vitest";
 import { TsCellContext } from "./ts-cell.js";
+import type { TsModelDefinition } from "../model/definition.js";
 
 async function definitionsOf(source: string) {
-  return (await new TsCellContext().evaluate("cell[1]", source)).definitions;
+  return (await new TsCellContext().evaluate("cell[1]", source)).definitions.filter((d): d is TsModelDefinition => d.kind === "ts");
 }
 
 describe("a cell's model lines", () => {

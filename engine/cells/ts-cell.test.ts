@@ -27,11 +27,12 @@ describe("a TS cell's models", () => {
       `model("again", { e: Model("euro") }, ({ e }) => e)`,
     ].join("\n"));
     expect(value).toBeUndefined();
-    expect(definitions.map((d) => [d.name, d.at, d.sourceLine])).toEqual([
+    const models = definitions.filter((d) => d.kind === "ts");
+    expect(models.map((d) => [d.name, d.at, d.sourceLine])).toEqual([
       ["euro", { cell: "cell[1]", line: 4 }, 4],
       ["again", { cell: "cell[1]", line: 8 }, 8],
     ]);
-    const [euro, again] = definitions;
+    const [euro, again] = models;
     expect(euro).toMatchObject({
       kind: "ts",
       inputs: { tx: { name: "transactions", columns: ["id", "country"], filter: "usd > 1" } },

@@ -6,18 +6,22 @@
 import * as vm from "node:vm";
 import ts from "typescript";
 import * as arrow from "apache-arrow";
-import { collectDefinitions, Model, model } from "../model/api.js";
-import { DefinitionError, type SourceLocation, type TsModelDefinition } from "../model/definition.js";
+import { collectDefinitions } from "../model/api.js";
+import { expect, Model, model, Parameter } from "../model/cell-api.js";
+import { DefinitionError, type ModelDefinition, type SourceLocation, type TsModelDefinition } from "../model/definition.js";
+import type { ParameterDefinition } from "../params/parameter-set.js";
 import { lineMapOf } from "./source-map.js";
 import { locateFilters } from "./locate-filters.js";
 
 export interface CellResult {
-  definitions: TsModelDefinition[];
+  definitions: ModelDefinition[];
+  /** Parameters the cell declared with Parameter(...). */
+  parameters: ParameterDefinition[];
   /** The value of the cell's last expression statement, if any. */
   value: unknown;
 }
 
-const API = { model, Model };
+const API = { model, Model, Parameter, expect };
 
 export class TsCellContext {
   readonly context: vm.Context;
@@ -34,10 +38,12 @@ export class TsCellContext {
 
   async evaluate(cell: string, source: string): Promise<CellResult> {
     const js = transpileCell(cell, source);
-    const definitions: TsModelDefinition[] = [];
+    const definitions: ModelDefinition[] = [];
+    const parameters: ParameterDefinition[] = [];
     const locate = (stack: string | undefined) => locateInStack(stack, cell, js.originalLine);
     const value = await collectDefinitions({
       add: (d) => definitions.push(d),
+      addParameter: (p) => parameters.push(p),
       locate,
     }, async () => {
       let script: vm.Script;
@@ -56,6 +62,7 @@ export class TsCellContext {
       }
     });
     for (const d of definitions) {
+      if (d.kind !== "ts") continue;
       const at = js.code.indexOf(d.source);
       if (at < 0) continue;
       // A line of `js.code`, which already holds the async wrapper's first line when there is one.
@@ -63,8 +70,8 @@ export class TsCellContext {
       d.sourceLine = js.originalLine(first);
       d.sourceLines = d.source.split("\n").map((_, i) => js.originalLine(first + i));
     }
-    locateFilters(cell, source, definitions);
-    return { definitions, value };
+    locateFilters(cell, source, definitions.filter((d): d is TsModelDefinition => d.kind === "ts"));
+    return { definitions, parameters, value };
   }
 }
 

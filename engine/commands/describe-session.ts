@@ -9,7 +9,10 @@ import { formatCacheStatus } from "./describe-cache.js";
 type WorkerStatus = Extract<Reply, { type: "status" }>;
 
 export function describeModels(session: Session): string {
-  return session.definitions().map((d) => `${d.name.padEnd(24)} ${d.kind}  ${d.at.cell}:${d.at.line}`).join("\n") || "no models yet";
+  return session.definitions().map((d) => {
+    const kind = d.expect ? `${d.kind} expectation on ${d.expect.model ?? "its input"}${d.expect.severity === "warn" ? " (warn)" : ""}` : d.kind;
+    return `${d.name.padEnd(24)} ${kind}  ${d.at.cell}:${d.at.line}`;
+  }).join("\n") || "no models yet";
 }
 
 export async function listTableNames(session: Session): Promise<string[]> {

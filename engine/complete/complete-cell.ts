@@ -1,5 +1,5 @@
 // Completion for a cell, whichever front end asks: lakeloop names where a table, model
-// or column is expected (Model arguments, filters, `%%sql` bodies), the TypeScript
+// or column is expected (Model arguments, filters, `%%sql` and `%%expect` bodies), the TypeScript
 // language service everywhere else in TypeScript code.
 import type { CellLanguage } from "./ts-language.js";
 import { nameContextAt } from "./name-context.js";
@@ -23,7 +23,7 @@ export interface CellCompletion {
 const SQL_KEYWORDS = ["SELECT", "FROM", "WHERE", "GROUP BY", "ORDER BY", "HAVING", "LIMIT", "JOIN", "LEFT JOIN", "ON", "AS", "AND", "OR", "NOT", "IN", "BETWEEN", "LIKE", "DISTINCT", "COUNT", "SUM", "AVG", "MIN", "MAX", "CASE", "WHEN", "THEN", "ELSE", "END", "WITH", "UNION ALL", "DESC", "ASC"];
 
 export async function completeCell(source: string, index: number, names: LakeNames, language: CellLanguage): Promise<CellCompletion> {
-  if (/^\s*%%sql\b/.test(source)) return completeSql(source, index, names);
+  if (/^\s*%%(sql|expect)\b/.test(source)) return completeSql(source, index, names);
   const context = nameContextAt(source, index);
   if (context.kind === "source") {
     const candidates = [...names.models(), ...(await names.tables())];

@@ -23,8 +23,8 @@ export interface QuickInfo {
 // when running from sources (tests).
 function apiModulePath(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const declaration = path.join(here, "..", "model", "api.d.ts");
-  return existsSync(declaration) ? declaration : path.join(here, "..", "model", "api.ts");
+  const declaration = path.join(here, "..", "model", "cell-api.d.ts");
+  return existsSync(declaration) ? declaration : path.join(here, "..", "model", "cell-api.ts");
 }
 
 const GLOBALS = `
@@ -32,6 +32,10 @@ const GLOBALS = `
 declare const model: typeof import("lakeloop").model;
 /** A declared input: a lake table (with the columns and filter to scan) or another model. Model("transactions", { columns: ["id"], filter: "usd > 10" }) */
 declare const Model: typeof import("lakeloop").Model;
+/** Declares a parameter: Parameter("start", "2023-01-01") (string, number, date or timestamp, from the default) or Parameter("day", { type: "date", default: "2023-01-01" }). Filters and SQL use it as $start; a model reads it as params.start from its second argument. */
+declare const Parameter: typeof import("lakeloop").Parameter;
+/** An expectation on a model's output: expect("name", { model: "m", severity?: "error" | "warn" }, (t) => true | false | "message" | rows); standard checks: expect.notNull, unique, acceptedValues, range, rowCount, freshness. */
+declare const expect: typeof import("lakeloop").expect;
 /** Apache Arrow (the apache-arrow package): tableFromArrays, vectorFromArray, ... */
 declare const arrow: typeof import("apache-arrow");
 /** A model's output as one Arrow table, running what it needs first (reusing what is resident). */

@@ -2,7 +2,8 @@
 // inputs resolve to models first, then lake tables; scan columns and filters are
 // checked against the table's schema (the schema of the snapshot read: a scan may be
 // pinned to a snapshot, a branch or tag, or an instant — time travel); SQL models are
-// read with DuckDB's parser. Every problem is a DefinitionError that points at the cell
+// read with DuckDB's parser. Parameters (`$name`) are bound into filters and SQL as
+// typed literals before either parser reads them. Every problem is a DefinitionError that points at the cell
 // or file and line. A model that
 // cannot be planned is kept out of the graph with its error (and so is every model that
 // reads it), so one bad definition never stops the others from planning.
@@ -19,12 +20,17 @@ import { pinnedInputName, pinOfTableRef, rewriteTableRefs, type SqlPin } from ".
 import { isPrimitive, typeText, type Schema } from "../../lake/schema.js";
 import type { Snapshot } from "../../lake/iceberg/types.js";
 import { materializeProblem } from "./check-materialize.js";
+import { bindFunction, bindText } from "../params/bind-params.js";
+import type { ResolvedParameters } from "../params/parameter-set.js";
+import { checkOf, refuseReadingExpectation } from "../expect/check-of.js";
 import { Graph, modelKey, modelNameOf, type GraphNode, type ScanNode } from "./graph.js";
 
 export interface BuildContext {
   /** The lake's tables as the session's branch has them (or a Catalog: main as stored). */
   catalog: TableSource;
   duck: Duck;
+  /** The session's parameters with their values in effect (none declared when absent). */
+  params?: ResolvedParameters;
 }
 
 export interface BuiltDag {
@@ -44,7 +50,7 @@ export async function buildDag(definitions: ModelDefinition[], ctx: BuildContext
       broken.set(d.name, new DefinitionError("DUPLICATE_MODEL", `model "${d.name}" is defined twice: here and at ${previous.at.cell}:${previous.at.line}`, d.at));
     } else byName.set(d.name, d);
   }
-  const nodes = new NodeMaker(ctx, new Set(byName.keys()));
+  const nodes = new NodeMaker(ctx, byName);
   // Each model's node and the scans it adds, kept apart until every model is checked.
   const made = new Map<string, GraphNode[]>();
   for (const d of byName.values()) {
@@ -102,7 +108,13 @@ class NodeMaker {
   readonly #tables = new Map<string, Table | null>();
   #knownTables: string[] | undefined;
 
-  constructor(readonly ctx: BuildContext, readonly models: Set<string>) {}
+  readonly models: Set<string>;
+  readonly #params: ResolvedParameters;
+
+  constructor(readonly ctx: BuildContext, readonly definitions: Map<string, ModelDefinition>) {
+    this.models = new Set(definitions.keys());
+    this.#params = ctx.params ?? new Map();
+  }
 
   async #loadTable(name: string): Promise<Table | null> {
     if (!this.#tables.has(name)) this.#tables.set(name, (await this.ctx.catalog.tableExists(name).catch(() => false)) ? await this.ctx.catalog.loadTable(name) : null);
@@ -148,8 +160,10 @@ class NodeMaker {
     }
     let filter = null;
     if (filterText?.trim()) {
+      // Parameters become literals first: the scan (and its key) is that of the values.
+      const bound = bindText(filterText, "filter", this.#params, `the filter of model "${model}"`, filterAt).text;
       try {
-        filter = parseFilter(filterText, schema);
+        filter = parseFilter(bound, schema);
       } catch (err) {
         if (err instanceof FilterError) throw new DefinitionError(err.code, `bad filter in model "${model}": ${err.message}`, filterAt);
         throw err;
@@ -171,6 +185,7 @@ class NodeMaker {
     const inputs: Record<string, string> = {};
     if (d.kind === "ts") {
       for (const [param, ref] of Object.entries(d.inputs)) {
+        refuseReadingExpectation(this.definitions.get(ref.name), d);
         if (this.models.has(ref.name)) {
           if (ref.columns || ref.filter) {
             throw new DefinitionError("FILTER_ON_MODEL", `input "${param}" of "${d.name}" reads model "${ref.name}": columns and filter apply to lake tables; select inside the model`, d.at);
@@ -185,12 +200,20 @@ class NodeMaker {
         scans.push(scan);
         inputs[param] = scan.key;
       }
-      return [...scans, { kind: "ts", key: modelKey(d.name), name: d.name, definition: d, inputs }];
+      const used = bindFunction(d.source, this.#params, `model "${d.name}"`, d.at);
+      const check = checkOf(d, inputs);
+      return [...scans, { kind: "ts", key: modelKey(d.name), name: d.name, definition: d, inputs, ...(Object.keys(used).length ? { params: used } : {}), ...(check ? { check } : {}) }];
     }
-    const parsed = await parseSql(this.ctx.duck, d.sql, d.at);
+    // The code is the query as written ($name a placeholder: DuckDB parses it as one);
+    // what runs, and what the scans are planned from, is the query with values bound.
+    const written = await parseSql(this.ctx.duck, d.sql, d.at);
+    const bound = bindText(d.sql, "sql", this.#params, `model "${d.name}"`, d.at);
+    const used = Object.keys(bound.used).length ? bound.used : undefined;
+    const parsed = used ? await parseSql(this.ctx.duck, bound.text, d.at) : written;
     const renames = new Map<Record<string, unknown>, string>();
     for (const ref of tableReferences(parsed.ast)) {
       const pin = ref.atClause ? pinOfTableRef(ref.nodes[0]!, d.at) : undefined;
+      refuseReadingExpectation(this.definitions.get(ref.name), d);
       if (this.models.has(ref.name)) {
         if (pin) throw new DefinitionError("SQL_TIME_TRAVEL", `model "${d.name}" reads model "${ref.name}" AT (...): time travel applies to lake tables`, d.at);
         inputs[ref.name] = modelKey(ref.name);
@@ -217,8 +240,12 @@ class NodeMaker {
       scans.push(scan);
       inputs[input] = scan.key;
     }
-    const query = renames.size ? rewriteTableRefs(d.sql, renames) : undefined;
-    return [...scans, { kind: "sql", key: modelKey(d.name), name: d.name, definition: d, inputs, normalized: parsed.normalized, ...(query ? { query } : {}) }];
+    const query = renames.size ? rewriteTableRefs(bound.text, renames) : used ? bound.text : undefined;
+    const check = checkOf(d, inputs);
+    return [...scans, {
+      kind: "sql", key: modelKey(d.name), name: d.name, definition: d, inputs, normalized: written.normalized,
+      ...(query ? { query } : {}), ...(used ? { params: used } : {}), ...(check ? { check } : {}),
+    }];
   }
 }
 

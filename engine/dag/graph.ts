@@ -3,6 +3,16 @@
 // descendants, and cycle detection that returns the cycle's path.
 import type { SqlModelDefinition, TsModelDefinition } from "../model/definition.js";
 import type { Filter } from "../../lake/filter/filter.js";
+import type { UsedParams } from "../params/bind-params.js";
+
+/** An expectation's node: what it checks. */
+export interface CheckOf {
+  /** Key of the node checked (a model, or the scan of a lake table). */
+  of: string;
+  /** The model or table name as written. */
+  target: string;
+  severity: "error" | "warn";
+}
 
 const MODEL_PREFIX = "model:";
 
@@ -35,6 +45,10 @@ export interface TsNode {
   definition: TsModelDefinition;
   /** Parameter name -> key of the node it reads. */
   inputs: Record<string, string>;
+  /** The parameters its function reads through `params`, with their values. */
+  params?: UsedParams;
+  /** Set when the node is an expectation. */
+  check?: CheckOf;
 }
 
 export interface SqlNode {
@@ -44,10 +58,14 @@ export interface SqlNode {
   definition: SqlModelDefinition;
   /** Table name as the SQL writes it -> key of the node it reads. */
   inputs: Record<string, string>;
-  /** The statement, normalized by DuckDB's parser. */
+  /** The statement, normalized by DuckDB's parser (parameters as `$name`: their values are in `params`). */
   normalized: string;
-  /** The query DuckDB runs when it differs from the definition's (time-travel references renamed to their inputs). */
+  /** The query DuckDB runs when it differs from the definition's (parameters bound as literals, time-travel references renamed to their inputs). */
   query?: string;
+  /** The parameters its text uses, with their values. */
+  params?: UsedParams;
+  /** Set when the node is an expectation. */
+  check?: CheckOf;
 }
 
 export type GraphNode = ScanNode | TsNode | SqlNode;

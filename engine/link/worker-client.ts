@@ -211,10 +211,10 @@ export class WorkerClient {
   }
 
   /** Runs a plan; `onEvent` sees node events as they stream in. Returns its id for cancel via the callback. */
-  run(plan: WorkerPlan, onEvent: (event: NodeEvent) => void, options: { previewRows?: number; onStart?: (runId: string) => void } = {}): Promise<RunOutcome> {
+  run(plan: WorkerPlan, onEvent: (event: NodeEvent) => void, options: { previewRows?: number; previewFrom?: "head" | "tail"; onStart?: (runId: string) => void } = {}): Promise<RunOutcome> {
     return new Promise<RunOutcome>((resolve, reject) => {
       const previews: Preview[] = [];
-      const id = this.#dispatch({ type: "run", plan, previewRows: options.previewRows }, {
+      const id = this.#dispatch({ type: "run", plan, previewRows: options.previewRows, ...(options.previewFrom ? { previewFrom: options.previewFrom } : {}) }, {
         onReply: (reply, data) => {
           switch (reply.type) {
             case "event":

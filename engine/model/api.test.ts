@@ -8,7 +8,7 @@ import { DefinitionError, type TsModelDefinition } from "./definition.js";
 /** The definitions `fn` registers, each located at line 7 of "cell[9]". */
 async function collected(fn: () => void): Promise<TsModelDefinition[]> {
   const definitions: TsModelDefinition[] = [];
-  await collectDefinitions({ add: (d) => definitions.push(d), locate: () => ({ cell: "cell[9]", line: 7 }) }, fn);
+  await collectDefinitions({ add: (d) => { if (d.kind === "ts") definitions.push(d); }, locate: () => ({ cell: "cell[9]", line: 7 }) }, fn);
   return definitions;
 }
 

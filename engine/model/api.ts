@@ -1,20 +1,28 @@
 // The public model API: `model(name, inputs, fn, options?)` and `Model(name, scan?)`.
 // Calling `model` only registers a definition with whoever is collecting them (a cell
 // being evaluated, a project file being loaded); it never runs anything.
-import type { InputRef, ModelOptions, SourceLocation, TsModelDefinition } from "./definition.js";
+import type { InputRef, ModelDefinition, ModelOptions, SourceLocation } from "./definition.js";
 import { DefinitionError } from "./definition.js";
 import { checkPurity } from "./purity.js";
+import type { ParameterDefinition } from "../params/parameter-set.js";
 
 export type { InputRef, ModelOptions } from "./definition.js";
 
 /** Who receives definitions right now, and how to find the calling line. */
 export interface DefinitionSink {
-  add(definition: TsModelDefinition): void;
+  add(definition: ModelDefinition): void;
+  /** Parameters declared with `Parameter(...)` (engine/params/declare.ts). */
+  addParameter?(parameter: ParameterDefinition): void;
   /** The cell location of the caller, from a stack trace. */
   locate(stack: string | undefined): SourceLocation;
 }
 
 let sink: DefinitionSink | undefined;
+
+/** Who receives definitions right now (for the other declaring functions: Parameter, expect). */
+export function activeSink(): DefinitionSink | undefined {
+  return sink;
+}
 
 /** Runs `fn` with `model(...)` registering into `target`. */
 export async function collectDefinitions<T>(target: DefinitionSink, fn: () => Promise<T> | T): Promise<T> {
@@ -25,6 +33,14 @@ export async function collectDefinitions<T>(target: DefinitionSink, fn: () => Pr
   } finally {
     sink = previous;
   }
+}
+
+/** What a model's function gets besides its inputs. */
+export interface ModelContext {
+  arrow: typeof import("apache-arrow");
+  log: (...args: unknown[]) => void;
+  /** The parameters the model reads (`params.start`): strings, numbers, and Dates (UTC) for dates and timestamps. */
+  params: Readonly<Record<string, string | number | Date>>;
 }
 
 export interface ScanOptions {
@@ -69,7 +85,7 @@ export function Model(name: string, scan: ScanOptions = {}): InputRef {
 export function model<I extends Record<string, InputRef>>(
   name: string,
   inputs: I,
-  fn: (inputs: { [K in keyof I]: import("apache-arrow").Table }, ctx: { arrow: typeof import("apache-arrow"); log: (...args: unknown[]) => void }) => unknown,
+  fn: (inputs: { [K in keyof I]: import("apache-arrow").Table }, ctx: ModelContext) => unknown,
   options: ModelOptions = {},
 ): void {
   if (!sink) throw new Error("model() registers definitions while a cell or project file is evaluated; run it through lakeloop");

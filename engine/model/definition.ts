@@ -32,6 +32,17 @@ export interface ModelOptions {
   memoryMb?: number;
 }
 
+/**
+ * An expectation: a check of a model's (or a lake table's) output whose result is the
+ * offending rows (none: it passes). `severity: "error"` fails the run and stops the
+ * checked model's materialization; "warn" reports. Not part of the fingerprint (an effect).
+ */
+export interface ExpectationOptions {
+  /** The model or lake table checked; a SQL expectation reading one model or table may leave it to be found. */
+  model?: string;
+  severity: "error" | "warn";
+}
+
 export interface TsModelDefinition {
   kind: "ts";
   name: string;
@@ -46,6 +57,8 @@ export interface TsModelDefinition {
   filterAt?: Record<string, SourceLocation>;
   options: ModelOptions;
   at: SourceLocation;
+  /** Set for `expect(...)`: the function takes the checked table and returns true/false, a message, or the offending rows. */
+  expect?: ExpectationOptions;
 }
 
 export interface SqlModelDefinition {
@@ -54,6 +67,8 @@ export interface SqlModelDefinition {
   sql: string;
   options: ModelOptions;
   at: SourceLocation;
+  /** Set for a `%%expect` cell or a standard check: the query returns the offending rows. */
+  expect?: ExpectationOptions;
 }
 
 export type ModelDefinition = TsModelDefinition | SqlModelDefinition;

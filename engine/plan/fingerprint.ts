@@ -1,6 +1,7 @@
 // Fingerprints: a node's identity as a hash of everything its output depends on —
-// its name, normalized code, options and runtime, its parents' fingerprints and, for scans,
-// the table, snapshot and normalized request. Equal fingerprints, equal outputs.
+// its name, normalized code, options and runtime, the values of the parameters it uses,
+// its parents' fingerprints and, for scans, the table, snapshot and normalized request
+// (whose filter holds its parameters' values). Equal fingerprints, equal outputs.
 import { createHash } from "node:crypto";
 import ts from "typescript";
 import { formatFilter } from "../../lake/filter/format-filter.js";
@@ -53,6 +54,8 @@ export interface NodeParts {
   options: string;
   inputs: Record<string, string>;
   snapshotId?: number | null;
+  /** The values of the parameters the node's code uses (SQL `$name`, a model's `params.name`). */
+  params?: Record<string, string | number>;
 }
 
 export function fingerprintAll(graph: Graph): Map<string, NodeParts> {
@@ -73,14 +76,17 @@ function partsOf(node: GraphNode, done: Map<string, NodeParts>): NodeParts {
   }
   if (node.kind === "ts") {
     const { timeoutMs, memoryMb, runtime } = node.definition.options;
-    code = hashOf(normalizeCode(node.definition.source));
+    // An expectation's module wraps the function (engine/plan/model-source.ts): it is other code.
+    code = hashOf(node.check ? { expectation: normalizeCode(node.definition.source) } : normalizeCode(node.definition.source));
     options = hashOf({ timeoutMs: timeoutMs ?? null, memoryMb: memoryMb ?? null, runtime: runtime ?? null });
   } else {
     code = hashOf(node.normalized);
     options = "";
   }
-  // `materialize` is an effect, not part of the output: it stays out of the fingerprint.
-  // The name is in: two models of one code over the same inputs are two nodes of a plan
-  // (each with its own materialization and report), not one id twice.
-  return { fingerprint: hashOf({ kind: node.kind, name: node.name, code, options, inputs }), code, options, inputs };
+  // `materialize` and an expectation's severity are effects, not part of the output: they
+  // stay out of the fingerprint. The name is in: two models of one code over the same
+  // inputs are two nodes of a plan (each with its own materialization and report).
+  if (!node.params) return { fingerprint: hashOf({ kind: node.kind, name: node.name, code, options, inputs }), code, options, inputs };
+  const params = Object.fromEntries(Object.entries(node.params).map(([name, p]) => [name, p.value]));
+  return { fingerprint: hashOf({ kind: node.kind, name: node.name, code, options, inputs, params: node.params }), code, options, inputs, params };
 }

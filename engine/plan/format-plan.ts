@@ -7,6 +7,7 @@ import type { Plan } from "./plan-run.js";
 const REASONS: Record<string, string> = {
   "never-run": "never run", "code-changed": "code changed", "input-changed": "input changed", "new-snapshot": "new snapshot",
   "options-changed": "options changed", evicted: "evicted from the worker", resident: "resident",
+  "param-changed": "parameter changed", "cache-off": "cache off",
 };
 
 export function formatLogicalPlan(graph: Graph, plan: Plan): string {

@@ -1,6 +1,7 @@
 // Planning a run: the nodes the targets need, each marked run or reuse and why —
-// never run, code changed, options changed, an input changed (named), a new snapshot,
-// or evicted from the worker — decided from fingerprints and residency only.
+// never run, code changed, options changed, a parameter changed (named, with its old and
+// new value), an input changed (named), a new snapshot, evicted from the worker, or the
+// cache turned off for the run — decided from fingerprints and residency only.
 import type { Graph, GraphNode } from "../dag/graph.js";
 import type { RunReason } from "../../protocol/plan.js";
 import type { NodeParts } from "./fingerprint.js";
@@ -19,7 +20,14 @@ export interface Plan {
   targets: string[];
 }
 
-export function planRun(graph: Graph, parts: Map<string, NodeParts>, targets: string[], resident: (fingerprint: string) => boolean, previous: Map<string, NodeParts>): Plan {
+/** What changed in the values of the parameters a node uses: "start 2023-01-01 -> 2023-02-01". */
+function paramChanges(before: NodeParts["params"] = {}, now: NodeParts["params"] = {}): string | undefined {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((n) => before[n] !== now[n]);
+  return names.length ? names.map((n) => `${n} ${before[n] ?? "(unused)"} -> ${now[n] ?? "(unused)"}`).join(", ") : undefined;
+}
+
+/** `cacheOff`: nothing is reused, resident or not (`lakeloop run --cache off`). */
+export function planRun(graph: Graph, parts: Map<string, NodeParts>, targets: string[], resident: (fingerprint: string) => boolean, previous: Map<string, NodeParts>, options: { cacheOff?: boolean } = {}): Plan {
   const all: PlannedNode[] = [];
   for (const key of graph.topological(targets)) {
     const node = graph.get(key);
@@ -27,7 +35,7 @@ export function planRun(graph: Graph, parts: Map<string, NodeParts>, targets: st
     const before = previous.get(key);
     let reason: RunReason;
     let detail: string | undefined;
-    if (resident(now.fingerprint)) reason = "resident";
+    if (resident(now.fingerprint)) reason = options.cacheOff ? "cache-off" : "resident";
     else if (!before) reason = "never-run";
     else if (before.fingerprint === now.fingerprint) reason = "evicted";
     else if (node.kind === "scan" && before.code === now.code) {
@@ -35,6 +43,7 @@ export function planRun(graph: Graph, parts: Map<string, NodeParts>, targets: st
       detail = `snapshot ${before.snapshotId} -> ${now.snapshotId}`;
     } else if (before.code !== now.code) reason = "code-changed";
     else if (before.options !== now.options) reason = "options-changed";
+    else if ((detail = paramChanges(before.params, now.params))) reason = "param-changed";
     else {
       reason = "input-changed";
       const changed = Object.keys(now.inputs).filter((name) => before.inputs[name] !== now.inputs[name]);

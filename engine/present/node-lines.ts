@@ -19,7 +19,7 @@ export function formatElapsed(ms: number): string {
 
 /** The pieces that say where a node stands; `now` on the clock the reducer was given. */
 export function nodeDetail(s: NodeState, now: number = Date.now()): string[] {
-  const wrote = s.materialized ? [`wrote ${s.materialized.table} snapshot ${s.materialized.snapshotId}`] : [];
+  const wrote = s.materialized ? [`wrote ${s.materialized.table} snapshot ${s.materialized.snapshotId}`] : s.notMaterialized ? [`not written: ${s.notMaterialized}`] : [];
   switch (s.action) {
     case "planned": return [s.reason ? `planned (${s.reason})` : "planned"];
     case "running": {

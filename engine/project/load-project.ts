@@ -2,7 +2,8 @@
 // `.ts` file a cell of model definitions (its path is where errors point), every
 // `name.sql` file the SQL model `name` — materialized when its first line is
 // `-- lakeloop: materialize` (or `-- lakeloop: materialize=table`, and
-// `overwrite-input` after it to materialize onto a table the model reads).
+// `overwrite-input` after it to materialize onto a table the model reads), or the
+// expectation `name` when it is `-- lakeloop: expect [--model m] [--warn]`.
 import { readdir, readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Session } from "../session.js";
@@ -45,6 +46,12 @@ export async function loadProject(session: Session, dir: string, config: Project
     const source = await readFile(file, "utf8");
     if (entry.endsWith(".sql")) {
       const name = path.basename(entry, ".sql");
+      const expectation = /^\s*--\s*lakeloop:\s*expect\b([^\n]*)/.exec(source);
+      if (expectation) {
+        const body = source.split("\n").map((line, i) => (i === 0 ? "" : line)).join("\n");
+        models.push(...(await session.applyCell(cell, `%%expect ${name} ${expectation[1]!.trim()}\n${body}`, { sqlBodyLine: 1 })).models);
+        continue;
+      }
       const header = /^\s*--\s*lakeloop:\s*materialize(?:=(\S+))?(\s+overwrite-input)?/.exec(source);
       const body = source.split("\n").map((line, i) => (i === 0 && header ? "" : line)).join("\n");
       const flag = header ? (header[1] ? ` --materialize=${header[1]}` : " --materialize") + (header[2] ? " --overwrite-input" : "") : "";

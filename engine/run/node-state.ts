@@ -40,7 +40,10 @@ export interface NodeState {
   /** The failure's code (NODE_CANCELLED, MODEL_TIMEOUT, ...). */
   code?: string;
   stack?: string;
+  /** The table and snapshot the run wrote (at once, or once the node's blocking expectations passed). */
   materialized?: { table: string; snapshotId: number };
+  /** Why a materialization asked for was not written (a blocking expectation failed). */
+  notMaterialized?: string;
   installs: NodeInstall[];
   profile?: NodeProfile;
 }
@@ -87,6 +90,8 @@ function nextState(s: NodeState, e: NodeEvent, now: number): NodeState {
       ...(e.error.stack ? { stack: e.error.stack } : {}),
     };
     case "node-skipped": return { ...s, action: "skipped", error: e.because };
+    case "node-materialized": return { ...s, materialized: e.materialized };
+    case "materialize-skipped": return { ...s, notMaterialized: e.because };
     case "install": return { ...s, installs: [...s.installs, { package: e.package, version: e.version, bytes: e.bytes, ms: e.ms, cached: e.cached }] };
     default: return s;
   }

@@ -8,6 +8,7 @@ import type { Table } from "apache-arrow";
 import type { Session } from "../../engine/session.js";
 import { summarizeRun } from "../../engine/present/run-summary.js";
 import { applyNodeEvent, type NodeState } from "../../engine/run/node-state.js";
+import { blockingFailures, describeExpectations } from "../../engine/expect/expectation-results.js";
 import { completeCell } from "../../engine/complete/complete-cell.js";
 import { lakeNamesOf } from "../../engine/complete/session-names.js";
 import type { CellLanguage } from "../../engine/complete/ts-language.js";
@@ -52,10 +53,13 @@ export function App({ session, language, history, onHistory, banner }: AppProps)
         const report = outcome.report;
         print(<DagPanel rows={report.nodes} />);
         for (const p of report.previews) preview({ name: p.name, table: p.table, totalRows: p.rows, offset: 0 });
+        for (const e of report.expectations) if (e.status === "failed" && e.sample) preview({ name: `${e.name}: offending rows of ${e.model}`, table: e.sample, totalRows: e.rows ?? e.sample.numRows, offset: 0 });
+        // Expectations that did not pass: a failure in red (✗), a warning in yellow (!).
+        for (const line of describeExpectations(report)) print(<Text color={line.startsWith("✗") ? "red" : "yellow"}>{line}</Text>);
         const failed = report.nodes.filter((n) => n.action === "failed");
         if (report.cancelled) print(<Text color="yellow">run cancelled (Ctrl-C)</Text>);
         else for (const f of failed) print(<ErrorView message={`${f.name}: ${f.error ?? "failed"}`} source={source} line={lineOf(f.error, cellId)} />);
-        print(<Text color={failed.length ? "red" : "green"}>{summarizeRun(report)}</Text>);
+        print(<Text color={failed.length || blockingFailures(report).length ? "red" : "green"}>{summarizeRun(report)}</Text>);
         return;
       }
       case "table": return preview({ name: outcome.name, table: outcome.table, totalRows: outcome.table.numRows, offset: 0 });

@@ -297,6 +297,7 @@ function reportOf(nodes: Partial<RunReport["nodes"][number]>[], previews: RunRep
     nodes: nodes.map((n) => ({ id: n.name, rows: 0, ms: 1, read: emptyReadStats(), installs: [], ...n })),
     previews,
     cancelled,
+    expectations: [],
     summary: { ms: 1, read: { objectStoreBytes: 0, memoryBytes: 0, diskBytes: 0 } },
   } as unknown as RunReport;
 }
