@@ -22,6 +22,7 @@ import { writeSample } from "../lake/ingest/sample.js";
 import { planScan } from "../lake/scan/plan-scan.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { bytes as mb, bytesReadByThisProcess, count, median, printTable, progress, ratio, timeIt } from "./util.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 interface Step {
   what: string;
@@ -97,7 +98,7 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
   const dir = await mkdtemp(path.join(tmpdir(), "lakeloop-bench-trace-"));
   try {
     const store = await FileStore.open(path.join(dir, "lake"));
-    const catalog = await Catalog.open(store);
+    const catalog = await openCatalog(store);
     const table = await writeSample(catalog, { rows: options.rows, months: 6 });
     const files = await table.dataFiles();
     const lakeBytes = files.reduce((s, f) => s + f.fileSizeBytes, 0);

@@ -12,6 +12,7 @@ import { writeSample } from "../lake/ingest/sample.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { bytes, count, median, ms, printTable, progress, ratio, timeIt } from "./util.js";
 import type { RunReport } from "../engine/session.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 const NODES = 20;
 
@@ -29,7 +30,7 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
   const dir = await mkdtemp(path.join(tmpdir(), "lakeloop-bench-replan-"));
   try {
     const store = await FileStore.open(path.join(dir, "lake"));
-    const table = await writeSample(await Catalog.open(store), { rows: options.rows, months: 2 });
+    const table = await writeSample(await openCatalog(store), { rows: options.rows, months: 2 });
     const lakeBytes = (await table.dataFiles()).reduce((s, f) => s + f.fileSizeBytes, 0);
     progress(`sample: ${count(options.rows)} rows over 2 months, ${bytes(lakeBytes)}; a ${NODES}-model DAG over January`);
     const session = await Session.open({ lake: store.root, env: { ...process.env, LAKELOOP_CACHE: path.join(dir, "cache") }, redefine: "replace" });

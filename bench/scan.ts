@@ -16,6 +16,7 @@ import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { bytes, bytesReadByThisProcess, count, median, ms, printTable, progress, ratio, timeIt } from "./util.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 export interface ScanBenchOptions {
   rows: number;
@@ -26,7 +27,7 @@ export async function run(options: ScanBenchOptions): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "lakeloop-bench-scan-"));
   try {
     const store = await FileStore.open(path.join(dir, "lake"));
-    const catalog = await Catalog.open(store);
+    const catalog = await openCatalog(store);
     const written = await timeIt(() => writeSample(catalog, { rows: options.rows, months: 12 }));
     const files = await written.value.dataFiles();
     const lakeBytes = files.reduce((s, f) => s + f.fileSizeBytes, 0);

@@ -14,6 +14,7 @@ import { writeSample } from "../lake/ingest/sample.js";
 import { FileStore } from "../lake/store/file-store.js";
 import type { Reply } from "../protocol/messages.js";
 import { bytes, count, median, ms, printTable, progress, ratio, timeIt } from "./util.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 const YEAR = "eventTime BETWEEN '2023-01-01' AND '2024-01-01'";
 // The columns the SQL reads (in the table's order), so that its scan and the model's are one node.
@@ -40,7 +41,7 @@ export async function run(options: { rows: number; repeats: number }): Promise<s
   const dir = await mkdtemp(path.join(tmpdir(), "lakeloop-bench-year-"));
   try {
     const store = await FileStore.open(path.join(dir, "lake"));
-    const catalog = await Catalog.open(store);
+    const catalog = await openCatalog(store);
     const written = await timeIt(() => writeSample(catalog, { rows: options.rows, months: 12 }));
     const files = await written.value.dataFiles();
     const lakeBytes = files.reduce((s, f) => s + f.fileSizeBytes, 0);

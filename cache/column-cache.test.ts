@@ -18,6 +18,7 @@ import { ColumnCache } from "./column-cache.js";
 import { describeDiff } from "./diff.js";
 import { scanTable } from "./scan-table.js";
 import { countingStore, type CountingStore } from "./testing/counting-store.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 const JAN = "eventTime BETWEEN '2023-01-01' AND '2023-02-01'";
 const JAN_FEB = "eventTime BETWEEN '2023-01-01' AND '2023-03-01'";
@@ -42,7 +43,7 @@ for (const kind of ["file", "s3"] as const) {
         inner = await openStore(s3.uri("lake"), s3.env);
       }
       store = countingStore(inner);
-      catalog = await Catalog.open(store);
+      catalog = await openCatalog(store);
       await writeSample(catalog, { rows: ROWS, months: 12, rowGroupRows: 2048 });
       cache = new ColumnCache({ store, diskDir: path.join(scratch, "cache"), memoryBytes: 64 * 1024 * 1024 });
       duck = await Duck.open();

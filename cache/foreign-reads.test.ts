@@ -23,6 +23,7 @@ import { openStore } from "../lake/store/open-store.js";
 import { startS3rver, type S3rverHandle } from "../lake/store/testing/s3rver.js";
 import { ColumnCache } from "./column-cache.js";
 import { scanTable } from "./scan-table.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 const FIXTURES: [string, string][] = [
   ["icebird/spark/bunnies", "spark/bunnies"],
@@ -53,7 +54,7 @@ function suite(name: string, open: () => Promise<{ store: ObjectStore; stop(): P
       const opened = await open();
       stop = opened.stop;
       for (const [fixture, at] of FIXTURES) await putFixtureTable(opened.store, fixture, at);
-      catalog = await Catalog.open(opened.store);
+      catalog = await openCatalog(opened.store);
       cacheDir = await mkdtemp(path.join(tmpdir(), "lakeloop-foreign-cache-"));
       cache = new ColumnCache({ store: catalog.store, diskDir: cacheDir });
     }, 60_000);

@@ -26,6 +26,7 @@ import type { Schema } from "../lake/schema.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { ColumnCache } from "./column-cache.js";
 import { scanTable } from "./scan-table.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 let dir: string;
 let catalog: Catalog;
@@ -34,7 +35,7 @@ let duck: Duck;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-hand-made-"));
-  catalog = await Catalog.open(await FileStore.open(path.join(dir, "lake")));
+  catalog = await openCatalog(await FileStore.open(path.join(dir, "lake")));
   cache = new ColumnCache({ store: catalog.store, diskDir: path.join(dir, "cache") });
   duck = await Duck.open();
 });

@@ -20,6 +20,7 @@ import type { Field } from "../lake/schema.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { ColumnCache } from "./column-cache.js";
 import { scanTable } from "./scan-table.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 const CODECS = ["uncompressed", "snappy", "gzip", "zstd", "brotli", "lz4_raw"];
 const NESTED_FIELDS: Field[] = [
@@ -56,7 +57,7 @@ function rowsOf(table: ArrowTable): Record<string, unknown>[] {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-types-"));
-  catalog = await Catalog.open(await FileStore.open(path.join(dir, "lake")));
+  catalog = await openCatalog(await FileStore.open(path.join(dir, "lake")));
   cache = new ColumnCache({ store: catalog.store, diskDir: path.join(dir, "cache") });
   duck = await Duck.open();
   const nested: string[] = [];

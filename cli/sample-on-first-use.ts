@@ -4,11 +4,12 @@ import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSampleOnFirstUse } from "../engine/sample-data.js";
 import type { CommandContext } from "./command.js";
 import { progressOn } from "./progress.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 export async function ensureSampleOnDefaultLake(ctx: CommandContext, explicitLake: boolean): Promise<void> {
   // A lake the user chose, or tables that come from a REST catalog, are not seeded.
   if (explicitLake || ctx.env.LAKELOOP_CATALOG) return;
-  const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
+  const catalog = await openCatalog(await ctx.openLake(), ctx.env);
   const progress = progressOn(ctx.stderr);
   let first = true;
   const wrote = await writeSampleOnFirstUse(catalog, (line) => {

@@ -28,6 +28,7 @@ import { WorkerLink } from "./link/worker-link.js";
 import { remoteWorkerFrom } from "./link/remote-worker.js";
 import { retryAfterWorkerLoss } from "./link/retry-after-loss.js";
 import { DEFAULT_LAKE } from "./default-lake.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 export interface SessionOptions {
   /** Lake URI (default $LAKELOOP_LAKE or file://./.lakeloop/lake). */
@@ -133,7 +134,7 @@ export class Session {
     const env = options.env ?? process.env;
     const lake = options.lake ?? env.LAKELOOP_LAKE ?? DEFAULT_LAKE;
     const store = await openStore(lake, env);
-    const catalog = await Catalog.open(store, env);
+    const catalog = await openCatalog(store, env);
     const duck = await Duck.open({ threads: 1 });
     const remote = await remoteWorkerFrom({ endpoint: options.worker, workerKey: options.workerKey, clientKey: options.clientKey }, env);
     const link = await WorkerLink.open(remote, store.root, env);

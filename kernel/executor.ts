@@ -8,24 +8,19 @@ import { randomUUID } from "node:crypto";
 import { inspect as inspectValue } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { NodeEvent } from "../protocol/messages.js";
 
-import { Session, type RunReport } from "../engine/session.js";
-import { describeTable, formatTableDescription } from "../lake/ingest/describe.js";
+import { Session, type NodeEvent, type RunReport } from "../engine/index.js";
 import { summarizeRun } from "../engine/present/run-summary.js";
 import { tableBundle, valueBundle, type MimeBundle } from "./render.js";
 import { inlineValues, vegaliteBundle } from "./render-vegalite.js";
 import { RunProgress } from "./progress.js";
 import { cellErrorContent, runErrorContent, type ErrorContent } from "./cell-errors.js";
 import { expectationErrorContent, expectationWarningText, offendingSamples } from "./expectation-output.js";
-import { PARAM_HELP, runParamCommand } from "../engine/commands/param-command.js";
 import { typeWarningText } from "./type-warnings.js";
-import { layoutDag } from "../engine/plan/layout-dag.js";
 import { dagBundle } from "./render-dag.js";
-import { describeProfile } from "../engine/commands/describe-profile.js";
-import { describeCache, describeModels, describeTables, describeWorker, dropModels } from "../engine/commands/describe-session.js";
+import { commandHelp, runSessionCommand } from "../engine/commands/session-commands.js";
+import { describeTable } from "../engine/commands/describe-session.js";
 import { CellLanguage } from "../engine/complete/ts-language.js";
-import { BRANCH_SUMMARY, BRANCH_USAGE, branchCommand } from "../engine/commands/branch-command.js";
 import { writeSampleOnFirstUse } from "../engine/sample-data.js";
 import { completeCell } from "../engine/complete/complete-cell.js";
 import { lakeNamesOf } from "../engine/complete/session-names.js";
@@ -40,21 +35,10 @@ export interface ExecuteOutcome {
 }
 
 const HELP = `lakeloop magics:
-  %help              this list
-  %plan [models]     the plan's logical, physical and worker views (nothing runs)
-  %run [models]      bring models up to date (default: all), with their expectations
-  %param ${PARAM_HELP}
-  %profile           where the last run that computed something spent its time, by node and phase
-  %dag [models]      the DAG as a drawing: what reads what, run or reuse and why
-  %models            models and the cells that define them
-  %drop <models>     remove models from the session
-  %tables            the lake and its tables
-  %describe <table>  a table's schema, partitioning, snapshots, files
-  %${BRANCH_USAGE.padEnd(17)} ${BRANCH_SUMMARY}
-  %worker            outputs resident on the worker
-  %cache             the worker's cache statistics
-  %memory            the kernel process's memory, after a full garbage collection
-  ?name, name?       a table's, model's or value's description in the pager
+${commandHelp("%", [
+  { usage: "memory", summary: "the kernel process's memory, after a full garbage collection" },
+  { usage: "?name, name?", summary: "a table's, model's or value's description in the pager" },
+])}
 Cells: TypeScript (model(...), Model(...), Parameter(...), expect(...), display(...)), '%%sql name [--materialize]',
 or '%%expect name [--model m] [--warn]' (a SELECT of the offending rows).`;
 
@@ -297,44 +281,20 @@ export class Executor {
 
   /** Runs one magic line; `%run` answers with its run's outcome. */
   async #magic(line: string): Promise<ExecuteOutcome | void> {
-    const [name, ...args] = line.slice(1).split(/\s+/);
+    const name = line.slice(1).trim().split(/\s+/)[0];
     const out = (text: string) => this.stream("stdout", text.endsWith("\n") ? text : text + "\n");
-    switch (name) {
-      case "help": return out(HELP);
-      case "plan": return out(await this.session.explain(args.length ? args : undefined));
-      case "run": {
-        const report = await this.#withProgress((onEvent) => this.session.run(args.length ? args : undefined, onEvent));
-        return this.#showRun(report, 0);
-      }
-      case "dag": {
-        const planned = await this.session.plan(args.length ? args : undefined);
-        if (planned.plan.nodes.length === 0) return out("no models yet");
-        this.display(dagBundle(layoutDag(planned.graph, planned.plan)));
-        return;
-      }
-      case "param": {
-        const result = await this.#withProgress((onEvent) => runParamCommand(this.session, line.slice(1 + name!.length), onEvent));
-        out(result.text);
-        if (result.report) return this.#showRun(result.report, 0);
-        return;
-      }
-      case "models": return out(describeModels(this.session));
-      case "drop": return out(await dropModels(this.session, args));
-      case "tables": return out(await describeTables(this.session));
-      case "describe": {
-        if (!args[0]) throw new Error("%describe needs a table name");
-        return out(formatTableDescription(await describeTable(await (await this.session.tables()).loadTable(args[0]))));
-      }
-      case "branch": return out(await branchCommand(this.session, args));
-      case "worker": return out(await describeWorker(this.session));
-      case "memory": {
-        const m = measureMemory();
-        return out(`kernel memory after a full garbage collection: heap used ${mb(m.heapUsed)} MB of ${mb(m.heapTotal)} MB, resident ${mb(m.rss)} MB, external ${mb(m.external)} MB`);
-      }
-      case "cache": return out(await describeCache(this.session));
-      case "profile": return out(this.session.lastRun ? describeProfile(this.session.lastRun) : "nothing has run yet in this session");
-      default:
-        throw new Error(`unknown magic %${name}; %help lists them`);
+    if (name === "help") return out(HELP);
+    if (name === "memory") {
+      const m = measureMemory();
+      return out(`kernel memory after a full garbage collection: heap used ${mb(m.heapUsed)} MB of ${mb(m.heapTotal)} MB, resident ${mb(m.rss)} MB, external ${mb(m.external)} MB`);
+    }
+    const result = await this.#withProgress((onEvent) => runSessionCommand(this.session, line.slice(1), "%", onEvent));
+    switch (result.kind) {
+      case "text": return out(result.text);
+      case "dag": this.display(dagBundle(result.layout)); return;
+      case "run":
+        if (result.text) out(result.text);
+        return this.#showRun(result.report, 0);
     }
   }
 
@@ -358,7 +318,7 @@ export class Executor {
       return { found: true, data: { "text/plain": text } };
     }
     if (await (await this.session.tables()).tableExists(name).catch(() => false)) {
-      return { found: true, data: { "text/plain": formatTableDescription(await describeTable(await (await this.session.tables()).loadTable(name))) } };
+      return { found: true, data: { "text/plain": await describeTable(this.session, name) } };
     }
     const info = this.#language.quickInfo(code, index);
     if (this.session.contextNames().includes(name)) {

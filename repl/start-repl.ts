@@ -1,12 +1,11 @@
 // Opening the REPL: a session on the lake (sample data created on first use of the
 // default lake, with progress), then the Ink app on a terminal or the script runner on
 // piped input.
-import { render } from "ink";
 import { createElement } from "react";
 import { Session } from "../engine/session.js";
 import { CellLanguage } from "../engine/complete/ts-language.js";
 import { listTableNames } from "../engine/commands/describe-session.js";
-import { App } from "./components/app.js";
+import { loadApp } from "./load-app.js";
 import { appendHistory, historyFile, loadHistory } from "./history.js";
 import { runScript } from "./run-script.js";
 import { seedScript } from "./seed-script.js";
@@ -42,6 +41,7 @@ export async function startRepl(options: ReplOptions): Promise<number> {
     const tables = await listTableNames(session).catch(() => [] as string[]);
     const banner = `lakeloop on ${options.lake} — tables: ${tables.join(", ") || "none"}. .help for commands; Enter runs a complete cell.`;
     // Bracketed paste: the terminal marks pasted text, so a paste is never taken for keys.
+    const { render, App } = await loadApp();
     options.stdout.write(BRACKETED_PASTE_ON);
     const app = render(createElement(App, {
       session,

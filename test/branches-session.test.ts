@@ -15,6 +15,7 @@ import { Session } from "../engine/session.js";
 import { evaluateCell } from "../repl/evaluate.js";
 import { Executor } from "../kernel/executor.js";
 import type { Message } from "../kernel/wire.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 let dir: string;
 let catalog: Catalog;
@@ -25,7 +26,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-branch-session-"));
   const store = await FileStore.open(path.join(dir, "lake"));
   lake = store.root;
-  catalog = await Catalog.open(store);
+  catalog = await openCatalog(store);
   await writeSample(catalog, { rows: 4000, months: 2 });
   env = { ...process.env, LAKELOOP_CACHE: path.join(dir, "cache"), LAKELOOP_LAKE: lake };
 });
@@ -130,7 +131,7 @@ describe("a session on a branch", () => {
       expect(executor.session.branch).toBe("dev");
       const help = await executor.execute("%help", parent, { silent: false, executionCount: 3, allowStdin: false });
       expect(help.error).toBeUndefined();
-      expect(stdout()).toContain("  %branch [name]     the lake branch reads see and models materialize to: list, or switch\n");
+      expect(stdout()).toMatch(/^  %branch \[name\] +the lake branch reads see and models materialize to: list, or switch$/m);
     } finally {
       await executor.close();
     }

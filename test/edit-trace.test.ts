@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Catalog } from "../lake/iceberg/catalog.js";
+import { openCatalog } from "../lake/open-catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { planScan } from "../lake/scan/plan-scan.js";
 import { FileStore } from "../lake/store/file-store.js";
@@ -42,7 +43,7 @@ const ran = (report: RunReport) => report.nodes.filter((n) => n.action === "ran"
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-trace-"));
   const store = await FileStore.open(path.join(dir, "lake"));
-  catalog = await Catalog.open(store);
+  catalog = await openCatalog(store);
   await writeSample(catalog, { rows: 60_000, months: 6, rowGroupRows: 4096 });
   session = await Session.open({ lake: store.root, env: { ...process.env, LAKELOOP_CACHE: path.join(dir, "cache") } });
 });

@@ -15,6 +15,7 @@ import { FIXTURES, putFixtureTable } from "../lake/iceberg/testing/fixtures.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { openStore } from "../lake/store/open-store.js";
 import { startS3rver, type S3rverHandle } from "../lake/store/testing/s3rver.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 const exec = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -42,7 +43,7 @@ beforeAll(async () => {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   };
   const store = await openStore(servedLake(), s3.env);
-  await writeSample(await Catalog.open(store, s3.env), { rows: 2000, months: 2 });
+  await writeSample(await openCatalog(store, s3.env), { rows: 2000, months: 2 });
   await putFixtureTable(store, "icebird/athena/example", "athena/example");
   await store.close();
 

@@ -18,6 +18,7 @@ import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { openStore } from "../lake/store/open-store.js";
 import { startS3rver, type S3rverHandle } from "../lake/store/testing/s3rver.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ACCESS_KEY_ID = "AKIALAKELOOPTEST0001";
@@ -44,11 +45,11 @@ beforeAll(async () => {
     LAKELOOP_LAKE: s3.uri("lake"), LAKELOOP_CACHE: path.join(dir, "cache"), LAKELOOP_WORKER: "",
   };
   const store = await openStore(env.LAKELOOP_LAKE!, env);
-  await writeSample(await Catalog.open(store), { rows: 2000, months: 1 });
+  await writeSample(await openCatalog(store), { rows: 2000, months: 1 });
   await store.close();
   // The credentials are checked: another key id reads nothing.
   const wrong = await openStore(env.LAKELOOP_LAKE!, { ...env, AWS_ACCESS_KEY_ID: "AKIAUNKNOWNKEY000000" });
-  await expect(Catalog.open(wrong).then((c) => c.listTables())).rejects.toThrow();
+  await expect(openCatalog(wrong).then((c) => c.listTables())).rejects.toThrow();
   await wrong.close();
 }, 60_000);
 

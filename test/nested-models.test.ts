@@ -11,6 +11,7 @@ import { Session } from "../engine/session.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { tableOfFiles } from "../lake/iceberg/testing/table-of-files.js";
 import { openStore } from "../lake/store/open-store.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 let dir: string;
 let session: Session;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   await duck.run(`COPY (SELECT i::INT AS id, {'city': 'c' || i, 'zip': (i * 100)::INT} AS address, [i::INT, (i + 1)::INT] AS items, MAP {'k': i::INT} AS attrs FROM range(4) r(i))
     TO ${quoteLiteral(file)} (FORMAT parquet, FIELD_IDS {id: 1, address: {__duckdb_field_id: 2, city: 3, zip: 4}, items: {__duckdb_field_id: 5, element: 6}, attrs: {__duckdb_field_id: 7, key: 8, value: 9}})`);
   duck.close();
-  await tableOfFiles(await Catalog.open(store), "orders", [
+  await tableOfFiles(await openCatalog(store), "orders", [
     { id: 1, name: "id", required: false, type: "int" },
     { id: 2, name: "address", required: false, type: { type: "struct", fields: [{ id: 3, name: "city", required: false, type: "string" }, { id: 4, name: "zip", required: false, type: "int" }] } },
     { id: 5, name: "items", required: false, type: { type: "list", "element-id": 6, element: "int", "element-required": false } },

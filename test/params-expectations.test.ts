@@ -16,6 +16,7 @@ import { Session, type RunReport } from "../engine/session.js";
 import { blockingFailures, expectationWarnings } from "../engine/expect/expectation-results.js";
 import { runParamCommand } from "../engine/commands/param-command.js";
 import { runScript } from "../repl/run-script.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 let dir: string;
 let session: Session;
@@ -26,14 +27,14 @@ const ran = (report: RunReport) => report.nodes.filter((n) => n.action === "ran"
 const node = (report: RunReport, name: string) => report.nodes.find((n) => scanName(n.name) === name)!;
 const check = (report: RunReport, name: string) => report.expectations.find((e) => e.name === name)!;
 const snapshotOf = async (table: string) => {
-  const fresh = await Catalog.open(catalog.store);
+  const fresh = await openCatalog(catalog.store);
   return (await fresh.tableExists(table)) ? (await fresh.loadTable(table)).currentSnapshot()?.["snapshot-id"] : undefined;
 };
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-params-"));
   const store = await FileStore.open(path.join(dir, "lake"));
-  catalog = await Catalog.open(store);
+  catalog = await openCatalog(store);
   await writeSample(catalog, { rows: 60_000, months: 6, rowGroupRows: 4096 });
   session = await Session.open({ lake: store.root, env: { ...process.env, LAKELOOP_CACHE: path.join(dir, "cache") } });
 });

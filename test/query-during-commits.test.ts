@@ -16,6 +16,7 @@ import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { openStore } from "../lake/store/open-store.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "bin", "lakeloop.js");
 const QUERIES = 6;
@@ -29,7 +30,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-pinned-"));
   env = { ...process.env, LAKELOOP_LAKE: `file://${dir}/lake`, LAKELOOP_CACHE: path.join(dir, "cache") };
   store = await openStore(env.LAKELOOP_LAKE!, env);
-  catalog = await Catalog.open(store);
+  catalog = await openCatalog(store);
   await writeSample(catalog, { rows: 1000, months: 1 });
 });
 afterAll(async () => {

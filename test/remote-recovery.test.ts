@@ -14,6 +14,7 @@ import { writeSample } from "../lake/ingest/sample.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { openRemoteHost, type RemoteHost } from "./remote-host.js";
 import { clientEnv, makeKeys, pickPort, sleepyModel, startWorkerProcess, tempDir, until, type Keys, type WorkerProcess } from "./remote-worker-process.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 let host: RemoteHost;
 let temp: { dir: string; remove(): Promise<void> };
@@ -27,7 +28,7 @@ beforeAll(async () => {
   temp = await tempDir("lakeloop-remote-recovery-");
   const store = await FileStore.open(path.join(temp.dir, "lake"));
   lake = store.root;
-  await writeSample(await Catalog.open(store), { rows: 40_000, months: 2 });
+  await writeSample(await openCatalog(store), { rows: 40_000, months: 2 });
   keys = await makeKeys(temp.dir);
 }, 60_000);
 

@@ -14,6 +14,7 @@ import { writeSample } from "../lake/ingest/sample.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { openRemoteHost, type RemoteHost } from "./remote-host.js";
 import { bin, clientEnv, makeKeys, startWorkerProcess, tempDir, until, type Keys, type WorkerProcess } from "./remote-worker-process.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 let host: RemoteHost;
 let temp: { dir: string; remove(): Promise<void> };
@@ -28,7 +29,7 @@ beforeAll(async () => {
   temp = await tempDir("lakeloop-remote-security-");
   const store = await FileStore.open(path.join(temp.dir, "lake"));
   lake = store.root;
-  await writeSample(await Catalog.open(store), { rows: 20_000, months: 1 });
+  await writeSample(await openCatalog(store), { rows: 20_000, months: 1 });
   keys = await makeKeys(temp.dir);
   // The worker holds S3-style credentials in its environment: they must never come back out.
   worker = await startWorkerProcess(host, keys, { lake, cacheDir: path.join(temp.dir, "cache"), env: { AWS_SECRET_ACCESS_KEY: SECRET } });

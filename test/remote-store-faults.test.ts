@@ -14,6 +14,7 @@ import { startFaultProxy, type FaultProxy } from "../lake/store/testing/fault-pr
 import { startS3rver, type S3rverHandle } from "../lake/store/testing/s3rver.js";
 import { openRemoteHost, type RemoteHost } from "./remote-host.js";
 import { clientEnv, makeKeys, startWorkerProcess, tempDir, type Keys, type WorkerProcess } from "./remote-worker-process.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 let host: RemoteHost;
 let temp: { dir: string; remove(): Promise<void> };
@@ -29,7 +30,7 @@ beforeAll(async () => {
   keys = await makeKeys(temp.dir);
   s3 = await startS3rver();
   const store = await openStore(s3.uri("lake"), s3.env);
-  await writeSample(await Catalog.open(store), { rows: 20_000, months: 1 });
+  await writeSample(await openCatalog(store), { rows: 20_000, months: 1 });
   await store.close();
   proxy = await startFaultProxy(s3.endpoint);
   // The worker reaches S3 only through the proxy (relayed into its namespace when it has one).

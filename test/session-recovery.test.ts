@@ -11,6 +11,7 @@ import { writeSample } from "../lake/ingest/sample.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { Session } from "../engine/session.js";
 import { loadProject } from "../engine/project/load-project.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 let dir: string;
 let catalog: Catalog;
@@ -26,7 +27,7 @@ const failureOf = async (work: Promise<unknown>) => work.then(() => { throw new 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-recovery-"));
   const store = await FileStore.open(path.join(dir, "lake"));
-  catalog = await Catalog.open(store);
+  catalog = await openCatalog(store);
   await writeSample(catalog, { rows: 20_000, months: 2 });
   session = await Session.open({ lake: store.root, env: { ...process.env, LAKELOOP_CACHE: path.join(dir, "cache") }, redefine: "replace" });
 });

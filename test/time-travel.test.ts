@@ -13,6 +13,7 @@ import { Catalog } from "../lake/iceberg/catalog.js";
 import { importFile } from "../lake/ingest/import-file.js";
 import { openStore } from "../lake/store/open-store.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-travel-"));
   env = { ...process.env, LAKELOOP_LAKE: `file://${dir}/lake`, LAKELOOP_CACHE: path.join(dir, "cache") };
   store = await openStore(env.LAKELOOP_LAKE!, env);
-  const catalog = await Catalog.open(store);
+  const catalog = await openCatalog(store);
   await writeFile(path.join(dir, "a.csv"), "id,label\n1,one\n2,two\n3,three\n");
   await writeFile(path.join(dir, "b.csv"), "id,label\n4,four\n5,five\n");
   let table = (await importFile(catalog, "events", path.join(dir, "a.csv"), { mode: "create" })).table;

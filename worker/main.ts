@@ -16,6 +16,7 @@ import { modelThreads } from "./run-ts-model.js";
 import { WorkerServer } from "./server.js";
 import { describeDiff } from "../cache/diff.js";
 import { planScan } from "../lake/scan/plan-scan.js";
+import { openCatalog } from "../lake/open-catalog.js";
 
 export interface WorkerOptions {
   listen: string;
@@ -40,7 +41,7 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
   // One S3 request that hangs this long is abandoned and retried (retry.ts) like a 503.
   const requestTimeoutMs = Number(env.LAKELOOP_S3_TIMEOUT_MS) > 0 ? Number(env.LAKELOOP_S3_TIMEOUT_MS) : undefined;
   const store = await openStore(options.lake, env, requestTimeoutMs ? { requestTimeoutMs } : {});
-  const catalog = await Catalog.open(store, env);
+  const catalog = await openCatalog(store, env);
   const duck = await Duck.open();
   const sql = await openSqlOverArrow();
   // The catalog's store also reaches tables outside the lake (registered, REST, copied).

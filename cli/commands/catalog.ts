@@ -4,6 +4,7 @@ import { Catalog } from "../../lake/iceberg/catalog.js";
 import { startCatalogServer } from "../../lake/catalog-rest/catalog-server.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
+import { openCatalog } from "../../lake/open-catalog.js";
 
 export const catalogCommand: Command = {
   name: "catalog",
@@ -33,7 +34,7 @@ metadata version, like lakeloop's own commits). Tables lakeloop must not commit 
     const colon = credentialText?.indexOf(":") ?? -1;
     if (credentialText !== undefined && (colon <= 0 || colon === credentialText.length - 1)) throw new UsageError("--credential must be client-id:client-secret");
     // Serve the lake folder itself, even when this shell points lakeloop at a REST catalog.
-    const catalog = await Catalog.open(await ctx.openLake(), { ...ctx.env, LAKELOOP_CATALOG: undefined });
+    const catalog = await openCatalog(await ctx.openLake(), { ...ctx.env, LAKELOOP_CATALOG: undefined });
     const server = await startCatalogServer({
       catalog,
       listen: values.listen ?? "127.0.0.1:8181",

@@ -5,6 +5,7 @@ import { countLiveRows } from "../../cache/count-live-rows.js";
 import { describeTable, formatTableDescription } from "../../lake/ingest/describe.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
+import { openCatalog } from "../../lake/open-catalog.js";
 
 export const describeCommand: Command = {
   name: "describe",
@@ -16,7 +17,7 @@ export const describeCommand: Command = {
   async run(ctx) {
     const { values, positionals } = parseCommandArgs("describe", ctx.args, { json: { type: "boolean" }, branch: { type: "string" } });
     if (positionals.length !== 1) throw new UsageError("describe needs one table name: lakeloop describe <table>");
-    const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
+    const catalog = await openCatalog(await ctx.openLake(), ctx.env);
     const table = await (await LakeView.open(catalog, values.branch)).loadTable(positionals[0]!);
     const description = await describeTable(table, await countLiveRows(catalog, table));
     ctx.stdout.write(values.json ? JSON.stringify(description, null, 2) + "\n" : formatTableDescription(description));

@@ -2,6 +2,7 @@
 import { Catalog } from "../../lake/iceberg/catalog.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
+import { openCatalog } from "../../lake/open-catalog.js";
 
 export const dropCommand: Command = {
   name: "drop",
@@ -16,7 +17,7 @@ undoes a change to a table that still exists. The table goes from every branch a
   async run(ctx) {
     const { positionals } = parseCommandArgs("drop", ctx.args, {});
     if (positionals.length !== 1) throw new UsageError("drop needs one table name: lakeloop drop <table>");
-    const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
+    const catalog = await openCatalog(await ctx.openLake(), ctx.env);
     const table = await catalog.loadTable(positionals[0]!);
     await catalog.dropTable(table.name);
     ctx.stdout.write(`dropped ${table.name}\n`);

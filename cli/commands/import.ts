@@ -6,6 +6,7 @@ import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
 import { progressOn } from "../progress.js";
 import { loadArrowFile } from "../../columnar/arrow-file.js";
+import { openCatalog } from "../../lake/open-catalog.js";
 
 export const importCommand: Command = {
   name: "import",
@@ -34,7 +35,7 @@ reported with its line and column and leaves the table as it was.
     if (!["create", "append", "replace"].includes(mode)) throw new UsageError(`--mode must be create, append or replace, got '${values.mode}'`);
     if (values["partition-by"] && mode !== "create") throw new UsageError("--partition-by applies only to --mode create (a new table)");
     const progress = progressOn(ctx.stderr, values.quiet);
-    const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
+    const catalog = await openCatalog(await ctx.openLake(), ctx.env);
     const result = await importFile(catalog, table, file, {
       mode, partitionBy: values["partition-by"], hivePartitioning: values["hive-partitioning"], loadArrow: loadArrowFile,
       onProgress: (p) => progress.update(`import: ${p.files} files, ${p.rows.toLocaleString("en-US")} rows, ${formatBytes(p.bytes)}`),

@@ -5,6 +5,7 @@ import { mergeRefs } from "../../lake/iceberg/branches/merge.js";
 import { shortTableName } from "../../lake/iceberg/names.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
+import { openCatalog } from "../../lake/open-catalog.js";
 
 export const mergeCommand: Command = {
   name: "merge",
@@ -26,7 +27,7 @@ such table. 'merge main --into BRANCH' brings a branch up to date with main the 
     if (positionals.length !== 1) throw new UsageError("merge needs one branch: lakeloop merge BRANCH [--into main]");
     const from = positionals[0]!;
     const into = values.into ?? "main";
-    const result = await mergeRefs(await Catalog.open(await ctx.openLake()), from, into);
+    const result = await mergeRefs(await openCatalog(await ctx.openLake()), from, into);
     if (values.json) {
       ctx.stdout.write(JSON.stringify({ from, into, published: result.published }, null, 2) + "\n");
     } else if (result.published.length === 0) {

@@ -5,6 +5,7 @@ import { createRef, deleteRef, listRefs } from "../../lake/iceberg/branches/bran
 import type { RefType } from "../../lake/iceberg/branches/ref-names.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
+import { openCatalog } from "../../lake/open-catalog.js";
 
 const ABOUT: Record<RefType, string> = {
   branch: `A branch is a name for a snapshot of every table of the lake: making one copies no
@@ -42,7 +43,7 @@ ${type === "branch" ? "\nDeleting a branch drops the tables made on it that were
         throw new UsageError(`${type} takes create NAME, list or delete NAME; run 'lakeloop ${type} --help'`);
       }
       if (values.from !== undefined && action !== "create") throw new UsageError(`--from goes with ${type} create`);
-      const catalog = await Catalog.open(await ctx.openLake());
+      const catalog = await openCatalog(await ctx.openLake());
       if (action === "create") {
         const made = await createRef(catalog, name!, type, values.from);
         const tables = Object.keys(made.start).length;

@@ -5,6 +5,7 @@ import { IcebergError } from "../../lake/iceberg/errors.js";
 import { registerTable } from "../../lake/iceberg/registered.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
+import { openCatalog } from "../../lake/open-catalog.js";
 
 export const registerCommand: Command = {
   name: "register",
@@ -28,7 +29,7 @@ the table's files alone.`,
     if (ctx.env.LAKELOOP_CATALOG) {
       throw new IcebergError("READ_ONLY", "register keeps a pointer in the lake folder; with a REST catalog (--catalog, LAKELOOP_CATALOG) register the table in that catalog instead");
     }
-    const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
+    const catalog = await openCatalog(await ctx.openLake(), ctx.env);
     const qualified = await registerTable(catalog.store, name, uri, (n) => catalog.tableExists(n));
     const table = await catalog.loadTable(qualified);
     const snapshot = table.currentSnapshot();

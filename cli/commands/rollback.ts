@@ -2,6 +2,7 @@
 import { Catalog } from "../../lake/iceberg/catalog.js";
 import { parseCommandArgs, parsePositiveInt } from "../args.js";
 import { UsageError, type Command } from "../command.js";
+import { openCatalog } from "../../lake/open-catalog.js";
 
 export const rollbackCommand: Command = {
   name: "rollback",
@@ -19,7 +20,7 @@ undone by rolling forward to a later snapshot.
     if (positionals.length !== 1) throw new UsageError("rollback needs one table name: lakeloop rollback <table> --to <snapshot-id>");
     if (values.to === undefined) throw new UsageError("rollback needs --to <snapshot-id> (lakeloop describe <table> lists them)");
     const snapshotId = parsePositiveInt("to", values.to, 0);
-    const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
+    const catalog = await openCatalog(await ctx.openLake(), ctx.env);
     const table = await catalog.loadTable(positionals[0]!);
     if (table.currentSnapshot()?.["snapshot-id"] === snapshotId) {
       ctx.stdout.write(`${table.name} is already at snapshot ${snapshotId}\n`);

@@ -4,6 +4,7 @@ import { writeSampleReporting } from "../../engine/sample-data.js";
 import { parseCommandArgs, parsePositiveInt } from "../args.js";
 import { UsageError, type Command } from "../command.js";
 import { progressOn } from "../progress.js";
+import { openCatalog } from "../../lake/open-catalog.js";
 
 export const sampleCommand: Command = {
   name: "sample",
@@ -30,7 +31,7 @@ always give the same rows.
     const months = parsePositiveInt("months", values.months, 12, 240);
     const seed = parsePositiveInt("seed", values.seed, 1);
     const progress = progressOn(ctx.stderr, values.quiet);
-    const catalog = await Catalog.open(await ctx.openLake(), ctx.env);
+    const catalog = await openCatalog(await ctx.openLake(), ctx.env);
     const wrote = await writeSampleReporting(catalog, { rows, months, partitionBy, seed }, (line) => progress.update(line));
     progress.done();
     ctx.stdout.write(`${wrote}\n`);

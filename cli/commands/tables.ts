@@ -6,6 +6,7 @@ import { countLiveRows } from "../../cache/count-live-rows.js";
 import { formatBytes } from "../../lake/format-bytes.js";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
+import { openCatalog } from "../../lake/open-catalog.js";
 
 interface TableRow {
   name: string;
@@ -58,7 +59,7 @@ deletion vectors, or by a scan when it has equality deletes).`,
   async run(ctx) {
     const { values } = parseCommandArgs("tables", ctx.args, { json: { type: "boolean" }, branch: { type: "string" } });
     const store = await ctx.openLake();
-    const catalog = await LakeView.open(await Catalog.open(store, ctx.env), values.branch);
+    const catalog = await LakeView.open(await openCatalog(store, ctx.env), values.branch);
     const rows = await Promise.all((await catalog.listTables()).map((name) => describeRow(catalog, name)));
     if (values.json) {
       ctx.stdout.write(JSON.stringify(rows, null, 2) + "\n");

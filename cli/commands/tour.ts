@@ -7,6 +7,7 @@ import { parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { sampleCommand } from "./sample.js";
 import { tablesCommand } from "./tables.js";
+import { openCatalog } from "../../lake/open-catalog.js";
 
 export const tourCommand: Command = {
   name: "tour",
@@ -19,7 +20,7 @@ and describes \`transactions\`.`,
   async run(ctx) {
     parseCommandArgs("tour", ctx.args, {});
     const store = await ctx.openLake();
-    const catalog = await Catalog.open(store);
+    const catalog = await openCatalog(store);
     if (!(await catalog.tableExists(SAMPLE_TABLE))) {
       ctx.stdout.write(`No sample data in ${store.root} yet: writing it (once).\n`);
       const code = await sampleCommand.run({ ...ctx, args: [] });

@@ -5,6 +5,7 @@ import type { Reply } from "../../protocol/messages.js";
 import type { Session } from "../session.js";
 import { shortTableName } from "../../lake/iceberg/names.js";
 import { formatCacheStatus } from "./describe-cache.js";
+import { describeTable as describeLakeTable, formatTableDescription } from "../../lake/ingest/describe.js";
 
 type WorkerStatus = Extract<Reply, { type: "status" }>;
 
@@ -22,6 +23,11 @@ export async function listTableNames(session: Session): Promise<string[]> {
 export async function describeTables(session: Session): Promise<string> {
   const names = await listTableNames(session);
   return names.length ? `the lake at ${session.lake}:\n${names.join("\n")}` : `the lake at ${session.lake} has no tables yet`;
+}
+
+/** A table's schema, partitioning, snapshots and files, on the session's branch. */
+export async function describeTable(session: Session, name: string): Promise<string> {
+  return formatTableDescription(await describeLakeTable(await (await session.tables()).loadTable(name)));
 }
 
 export async function describeWorker(session: Session): Promise<string> {

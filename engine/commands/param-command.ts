@@ -5,7 +5,8 @@
 import type { NodeEvent } from "../../protocol/messages.js";
 import type { RunReport, Session } from "../session.js";
 
-export const PARAM_HELP = "[name [value | --default]]  list parameters, or give one a value (and re-run what uses it)";
+export const PARAM_USAGE = "param [name [value | --default]]";
+export const PARAM_SUMMARY = "list parameters, or give one a value (and re-run what uses it)";
 
 /** `'2023-01-01 10:00'` or `"a b"` as the text inside the quotes; anything else as it is. */
 function unquote(text: string): string {

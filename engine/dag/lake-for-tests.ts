@@ -15,6 +15,7 @@ import { isSqlCell, parseSqlCell } from "../cells/sql-cell.js";
 import { TsCellContext } from "../cells/ts-cell.js";
 import type { ModelDefinition } from "../model/definition.js";
 import { buildDag, type BuiltDag } from "./build-dag.js";
+import { openCatalog } from "../../lake/open-catalog.js";
 
 export interface TestLake {
   dir: string;
@@ -29,7 +30,7 @@ export async function openTestLake(): Promise<TestLake> {
   const dir = await mkdtemp(path.join(tmpdir(), "lakeloop-planner-"));
   const store = await FileStore.open(path.join(dir, "lake"));
   // An empty environment: a LAKELOOP_CATALOG of the machine's must not turn this into a REST catalog.
-  const catalog = await Catalog.open(store, {});
+  const catalog = await openCatalog(store, {});
   const duck = await Duck.open({ threads: 1 });
   return {
     dir, store, catalog, duck,

@@ -17,6 +17,7 @@ import type { ObjectStore } from "../store/object-store.js";
 import { startS3rver, type S3rverHandle } from "../store/testing/s3rver.js";
 import { startCatalogServer, type CatalogServer } from "./catalog-server.js";
 import { parseExactJson } from "./exact-json.js";
+import { openCatalog } from "../open-catalog.js";
 
 let s3: S3rverHandle;
 let store: ObjectStore;
@@ -28,7 +29,7 @@ const CREDENTIAL = { id: "spark-job", secret: "s3cr3t-for-tests" };
 beforeAll(async () => {
   s3 = await startS3rver({ bucket: "lake" });
   store = await openStore(s3.uri("warehouse"), s3.env);
-  catalog = await Catalog.open(store, s3.env);
+  catalog = await openCatalog(store, s3.env);
   await writeSample(catalog, { rows: 2000, months: 2 });
   await putFixtureTable(store, "icebird/athena/example", "athena/example");
   server = await startCatalogServer({ catalog, listen: "127.0.0.1:0", credential: CREDENTIAL });

@@ -19,6 +19,7 @@ import { openStore } from "../store/open-store.js";
 import { startS3rver, type S3rverHandle } from "../store/testing/s3rver.js";
 import { startCatalogServer, type CatalogServer } from "./catalog-server.js";
 import { RestCatalog } from "./rest-catalog.js";
+import { openCatalog } from "../open-catalog.js";
 
 let s3: S3rverHandle;
 let lakeStore: ObjectStore;
@@ -30,7 +31,7 @@ const CREDENTIAL = { id: "lakeloop-test", secret: "not-a-real-secret-42" };
 beforeAll(async () => {
   s3 = await startS3rver({ bucket: "lake" });
   lakeStore = await openStore(s3.uri("warehouse"), s3.env);
-  lake = await Catalog.open(lakeStore, s3.env);
+  lake = await openCatalog(lakeStore, s3.env);
   await writeSample(lake, { rows: 3000, months: 3 });
   await putFixtureTable(lakeStore, "icebird/athena/example", "athena/example");
   server = await startCatalogServer({ catalog: lake, listen: "127.0.0.1:0", credential: CREDENTIAL });
@@ -45,7 +46,7 @@ afterAll(async () => {
 
 /** A lakeloop whose own lake is an empty local folder: its tables can only come from the catalog. */
 async function openClient(env: NodeJS.ProcessEnv): Promise<Catalog> {
-  return Catalog.open(await FileStore.open(clientDir), { ...s3.env, ...env });
+  return openCatalog(await FileStore.open(clientDir), { ...s3.env, ...env });
 }
 const withCredential = (url = server.url) => ({ LAKELOOP_CATALOG: url, LAKELOOP_CATALOG_CREDENTIAL: `${CREDENTIAL.id}:${CREDENTIAL.secret}` });
 
@@ -184,7 +185,7 @@ describe("a catalog with a path prefix that hands out S3 credentials", () => {
 
   it("routes below the prefix and reads the files with the credentials the catalog gave", async () => {
     // No S3 credentials nor endpoint of its own: the endpoint comes from /v1/config, the keys with the table.
-    const client = await Catalog.open(await FileStore.open(clientDir), { ...withCredential(proxyUrl), AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", LAKELOOP_S3_ENDPOINT: "" });
+    const client = await openCatalog(await FileStore.open(clientDir), { ...withCredential(proxyUrl), AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", LAKELOOP_S3_ENDPOINT: "" });
     expect(await client.listTables()).toEqual(["athena.example", "default.transactions"]);
     const table = await client.loadTable("transactions");
     const files = await table.dataFiles();

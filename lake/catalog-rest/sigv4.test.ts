@@ -16,6 +16,7 @@ import type { ObjectStore } from "../store/object-store.js";
 import { openStore } from "../store/open-store.js";
 import { startS3rver, type S3rverHandle } from "../store/testing/s3rver.js";
 import { startCatalogServer, type CatalogServer } from "./catalog-server.js";
+import { openCatalog } from "../open-catalog.js";
 
 const REGION = "eu-west-1";
 const SERVICE = "glue";
@@ -58,7 +59,7 @@ const verified: string[] = [];
 beforeAll(async () => {
   s3 = await startS3rver({ bucket: "lake" });
   store = await openStore(s3.uri("warehouse"), s3.env);
-  const lake = await Catalog.open(store, s3.env);
+  const lake = await openCatalog(store, s3.env);
   await writeSample(lake, { rows: 500, months: 1 });
   server = await startCatalogServer({ catalog: lake, listen: "127.0.0.1:0" });
   clientDir = await mkdtemp(path.join(tmpdir(), "lakeloop-sigv4-"));
@@ -100,7 +101,7 @@ const sigv4Env = (extra: NodeJS.ProcessEnv = {}) => ({
 
 describe("SigV4-signed REST catalog requests", () => {
   it("lists, loads and reads a table with every request signed", async () => {
-    const client = await Catalog.open(await FileStore.open(clientDir), sigv4Env());
+    const client = await openCatalog(await FileStore.open(clientDir), sigv4Env());
     expect(await client.listTables()).toEqual(["default.transactions"]);
     expect(await client.tableExists("transactions")).toBe(true);
     const files = await (await client.loadTable("transactions")).dataFiles();
@@ -112,7 +113,7 @@ describe("SigV4-signed REST catalog requests", () => {
   });
 
   it("fails in one line when the signature is refused", async () => {
-    await expect(Catalog.open(await FileStore.open(clientDir), sigv4Env({ AWS_SECRET_ACCESS_KEY: "not-the-secret" })))
+    await expect(openCatalog(await FileStore.open(clientDir), sigv4Env({ AWS_SECRET_ACCESS_KEY: "not-the-secret" })))
       .rejects.toThrow(/refused GET \/v1\/config: 403 ForbiddenException: signature mismatch/);
   });
 

@@ -11,7 +11,6 @@
 import { randomUUID } from "node:crypto";
 import type { Field, Schema } from "../schema.js";
 import type { ObjectStore } from "../store/object-store.js";
-import { ReachStore } from "../store/reach-store.js";
 import { decimalTypeOf } from "../value-text.js";
 import { IcebergError, TableExistsError, TableNotFoundError } from "./errors.js";
 import { findTable, tablesIn } from "./find-metadata.js";
@@ -50,9 +49,9 @@ export class Catalog {
     return this.store.root;
   }
 
-  static async open(store: ObjectStore, env: NodeJS.ProcessEnv = process.env): Promise<Catalog> {
-    if (env.LAKELOOP_CATALOG) return (await import("../catalog-rest/rest-catalog.js")).RestCatalog.connect(ReachStore.of(store, env), env);
-    return new Catalog(ReachStore.of(store, env));
+  /** The catalog of a lake folder's own metadata files; lake/open-catalog.ts chooses between this and a REST catalog. */
+  static ofFolder(store: ObjectStore): Catalog {
+    return new Catalog(store);
   }
 
   /** Reads and parses an immutable object once per catalog. */

@@ -20,6 +20,7 @@ import { Catalog } from "./catalog.js";
 import { newestMetadataIn } from "./find-metadata.js";
 import { registerTable } from "./registered.js";
 import { putFixtureTable } from "./testing/fixtures.js";
+import { openCatalog } from "../open-catalog.js";
 
 const ATHENA = "icebird/athena/example";
 const SPARK = "icebird/spark/bunnies";
@@ -91,7 +92,7 @@ describe("tables other engines wrote, where they were written (s3a:// on S3)", (
     s3 = await startS3rver({ bucket: "hyperparam-iceberg" });
     store = await openStore(s3.uri(), s3.env);
     for (const table of [ATHENA, SPARK, JAVA, RENAMED]) await putFixtureTable(store, table, table.slice("icebird/".length));
-    catalog = await Catalog.open(store, s3.env);
+    catalog = await openCatalog(store, s3.env);
   });
   afterAll(async () => { await store?.close(); await s3?.stop(); });
 
@@ -136,7 +137,7 @@ describe("tables other engines wrote, copied into a local lake", () => {
     await putFixtureTable(store, SPARK, "spark/bunnies");
     await putFixtureTable(store, JAVA, "bunnies"); // a table at the lake's top: namespace default
     await putFixtureTable(store, RENAMED, "spark/renamed"); // another name than it was written under
-    catalog = await Catalog.open(store);
+    catalog = await openCatalog(store);
   });
 
   it("finds them, `.db` folders and top-level tables included", async () => {
@@ -157,7 +158,7 @@ describe("partition transforms lakeloop does not write", () => {
   it("keeps, of a bucket[4](id) table, the file of the id's bucket for a filter on id: a bucket number is no range of ids", async () => {
     const store = await FileStore.open(await tempDir());
     await putFixtureTable(store, RENAMED, "spark/renamed");
-    const catalog = await Catalog.open(store);
+    const catalog = await openCatalog(store);
     // Ids 1 and 2 hash to bucket 0, 4 to bucket 2, 3 to bucket 3 (Murmur3, as the spec defines it).
     for (const [id, bucket] of [[1, 0], [2, 0], [3, 3], [4, 2]]) {
       const plan = await planScan(catalog, { table: "spark.renamed", columns: ["id"], filter: `id = ${id}` });
@@ -181,7 +182,7 @@ describe("a copy under another bucket name and prefix, on S3", () => {
     await putFixtureTable(store, SPARK, "copied/rabbits");
     await putFixtureTable(store, ATHENA, "copied/example");
     await putFixtureTable(store, RENAMED, "copied/renamed");
-    const catalog = await Catalog.open(store, s3.env);
+    const catalog = await openCatalog(store, s3.env);
     expect(await catalog.listTables("copied")).toEqual(["copied.example", "copied.rabbits", "copied.renamed"]);
     const files = await expectFilesResolve(catalog, "copied.rabbits");
     expect(files.every((f) => f.startsWith("s3://lake/warehouse/copied/rabbits/data/"))).toBe(true);
@@ -205,7 +206,7 @@ describe("registered tables", () => {
     await putFixtureTable(outside, SPARK, "warehouse/bunnies", (f) => !f.includes("v5.metadata.json"));
     await putFixtureTable(outside, RENAMED, "warehouse/renamed");
     // A local lake that reaches S3 for the registered Athena table.
-    catalog = await Catalog.open(await FileStore.open(lakeDir), s3.env);
+    catalog = await openCatalog(await FileStore.open(lakeDir), s3.env);
   });
   afterAll(async () => { await s3Store?.close(); await s3?.stop(); });
 
@@ -265,7 +266,7 @@ describe("metadata in other shapes", () => {
     };
     delete v1["partition-specs"];
     await store.put("old/example/metadata/00002-0c7e1d3a-5b1f-4a55-9f0c-1c2d3e4f5a6b.gz.metadata.json", gzipSync(JSON.stringify(v1)));
-    const catalog = await Catalog.open(store);
+    const catalog = await openCatalog(store);
     const table = await catalog.loadTable("old.example");
     expect(table.version).toBe(2);
     expect(table.metadata["format-version"]).toBe(1);
@@ -291,7 +292,7 @@ describe("metadata in other shapes", () => {
     const store = await FileStore.open(dir);
     await store.put("x/broken/metadata/v1.metadata.json", "{ not json");
     await store.put("x/future/metadata/v1.metadata.json", JSON.stringify({ "format-version": 9, location: "s3://b/x" }));
-    const catalog = await Catalog.open(store);
+    const catalog = await openCatalog(store);
     await expect(catalog.loadTable("x.broken")).rejects.toThrow(/cannot read Iceberg metadata file:.*x\/broken\/metadata\/v1.metadata.json: /);
     await expect(catalog.loadTable("x.future")).rejects.toThrow(/expected Iceberg format-version 1, 2 or 3 metadata, found format-version 9/);
   });

@@ -12,6 +12,7 @@ import { Catalog } from "./catalog.js";
 import { CommitConflictError } from "./errors.js";
 import { formatPartitionValue, parsePartitionBy, transformValue } from "./partition.js";
 import type { DataFile } from "./types.js";
+import { openCatalog } from "../open-catalog.js";
 
 const FIELDS = [
   { name: "id", type: "long" as const, required: true },
@@ -47,7 +48,7 @@ for (const kind of ["file", "s3"] as const) {
         store = await openStore(s3.uri("warehouse"), s3.env);
         cleanup = async () => { await store.close(); await s3.stop(); };
       }
-      catalog = await Catalog.open(store);
+      catalog = await openCatalog(store);
     });
     afterAll(async () => { await cleanup?.(); });
 

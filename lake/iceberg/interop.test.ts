@@ -9,6 +9,7 @@ import { openStore } from "../store/open-store.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { startS3rver, type S3rverHandle } from "../store/testing/s3rver.js";
 import { Catalog } from "./catalog.js";
+import { openCatalog } from "../open-catalog.js";
 
 let s3: S3rverHandle;
 let store: ObjectStore;
@@ -33,7 +34,7 @@ afterAll(async () => {
 
 describe("interoperability with icebird", () => {
   it("reads the rows lakeloop wrote, snapshot and all", async () => {
-    const catalog = await Catalog.open(store);
+    const catalog = await openCatalog(store);
     const table = await writeSample(catalog, { rows: 3000, months: 3 });
     const rows = (await icebergRead({ tableUrl: table.location })) as Record<string, unknown>[];
     expect(rows).toHaveLength(3000);

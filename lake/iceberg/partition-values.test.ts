@@ -12,6 +12,7 @@ import { writeDataFiles } from "../ingest/write-data-files.js";
 import { planScan } from "../scan/plan-scan.js";
 import { FileStore } from "../store/file-store.js";
 import { Catalog } from "./catalog.js";
+import { openCatalog } from "../open-catalog.js";
 
 let dir: string;
 let catalog: Catalog;
@@ -19,7 +20,7 @@ let duck: Duck;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-partition-values-"));
-  catalog = await Catalog.open(await FileStore.open(path.join(dir, "lake")));
+  catalog = await openCatalog(await FileStore.open(path.join(dir, "lake")));
   duck = await Duck.open();
 });
 afterAll(async () => {

@@ -12,6 +12,7 @@ import { describeTable, formatTableDescription } from "./describe.js";
 import { importFile } from "./import-file.js";
 import { SAMPLE_FIELDS, writeSample } from "./sample.js";
 import { writeDataFiles } from "./write-data-files.js";
+import { openCatalog } from "../open-catalog.js";
 
 let dir: string;
 let store: FileStore;
@@ -21,7 +22,7 @@ let duck: Duck;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-ingest-"));
   store = await FileStore.open(path.join(dir, "lake"));
-  catalog = await Catalog.open(store);
+  catalog = await openCatalog(store);
   duck = await Duck.open();
 });
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { writeSample } from "../ingest/sample.js";
 import { parseParquetMetadata, columnChunkRange } from "../parquet/metadata.js";
 import { FileStore } from "../store/file-store.js";
 import { planScan } from "./plan-scan.js";
+import { openCatalog } from "../open-catalog.js";
 
 let dir: string;
 let catalog: Catalog;
@@ -14,7 +15,7 @@ let store: FileStore;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-plan-"));
   store = await FileStore.open(dir);
-  catalog = await Catalog.open(store);
+  catalog = await openCatalog(store);
   await writeSample(catalog, { rows: 60_000, months: 12, rowGroupRows: 2048 });
 });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });

@@ -20,6 +20,7 @@ import { LakeView } from "./lake-view.js";
 import { mergeRefs } from "./merge.js";
 import { pendingsOf } from "./pending.js";
 import { gateStore } from "./testing/gated-store.js";
+import { openCatalog } from "../../open-catalog.js";
 
 const FIELDS = [{ name: "id", type: "long" as const, required: false }];
 
@@ -81,7 +82,7 @@ for (const kind of ["file", "s3"] as const) {
         return store;
       };
       const store = await open();
-      return { store, catalog: await Catalog.open(store), open };
+      return { store, catalog: await openCatalog(store), open };
     };
 
     it("a branch is refs only: no data copied, main untouched by writes on the branch", async () => {
@@ -220,9 +221,9 @@ for (const kind of ["file", "s3"] as const) {
 
       // Hold the merge just before its decision record.
       const decide = gateStore(await open(), (key) => key.startsWith("_lakeloop/commits/"));
-      const merging = mergeRefs(await Catalog.open(decide.store), "dev");
+      const merging = mergeRefs(await openCatalog(decide.store), "dev");
       await decide.reached;
-      const reader = await Catalog.open(await open());
+      const reader = await openCatalog(await open());
       expect(await positions(reader, "main", ["a", "b"])).toEqual([a0, b0]);
       const early = await LakeView.open(reader); // a view opened before the decision
       expect((await reader.loadTable("a")).version).toBe(versionOfA + 1); // a's claim is written
@@ -241,12 +242,12 @@ for (const kind of ["file", "s3"] as const) {
       const a1 = await write(catalog, "dev", "a", 11);
       const b1 = await write(catalog, "dev", "b", 21);
       const versionOfA = (await catalog.loadTable("a")).version;
-      const before = await LakeView.open(await Catalog.open(await open()));
+      const before = await LakeView.open(await openCatalog(await open()));
       const gate = gateStore(await open(), (key) => key === `default/a/metadata/v${versionOfA + 2}.metadata.json`);
-      const merging = mergeRefs(await Catalog.open(gate.store), "dev");
+      const merging = mergeRefs(await openCatalog(gate.store), "dev");
       await gate.reached;
       // Table a still has the merge pending in its metadata (b may have it applied already).
-      const reader = await Catalog.open(await open());
+      const reader = await openCatalog(await open());
       expect(pendingsOf((await reader.loadTable("a")).metadata)).toHaveLength(1);
       expect(await positions(reader, "main", ["a", "b"])).toEqual([a1, b1]);
       expect(await Promise.all(["a", "b"].map(async (n) => (await before.locate(n))!.position))).toEqual([a0, b0]);
@@ -263,9 +264,9 @@ for (const kind of ["file", "s3"] as const) {
       await write(catalog, "dev", "a", 11);
       await write(catalog, "dev", "b", 21);
       const gate = gateStore(await open(), (key) => key.startsWith("_lakeloop/commits/"));
-      const merging = mergeRefs(await Catalog.open(gate.store), "dev").then(() => "merged", (err: Error) => err.message);
+      const merging = mergeRefs(await openCatalog(gate.store), "dev").then(() => "merged", (err: Error) => err.message);
       await gate.reached;
-      const other = await Catalog.open(await open());
+      const other = await openCatalog(await open());
       const a2 = await write(other, "main", "a", 12);
       gate.release();
       expect(await merging).toBe("cannot merge dev into main: another writer committed to table a on main while the merge was deciding; nothing was merged: try again");
@@ -289,9 +290,9 @@ for (const kind of ["file", "s3"] as const) {
       await write(catalog, "two", "a", 12);
       await write(catalog, "two", "b", 22);
       const gate = gateStore(await open(), (key) => key.startsWith("_lakeloop/commits/"));
-      const first = mergeRefs(await Catalog.open(gate.store), "one");
+      const first = mergeRefs(await openCatalog(gate.store), "one");
       await gate.reached;
-      await expect(mergeRefs(await Catalog.open(await open()), "two")).rejects.toThrow("another merge into main is publishing table a; this merge stopped and changed nothing: try again");
+      await expect(mergeRefs(await openCatalog(await open()), "two")).rejects.toThrow("another merge into main is publishing table a; this merge stopped and changed nothing: try again");
       gate.release();
       await first;
       expect(await positions(catalog, "main", ["a", "b"])).toEqual([a1, b1]);
@@ -310,7 +311,7 @@ for (const kind of ["file", "s3"] as const) {
         const xb = await write(catalog, `x${round}`, "b", 200 + round);
         const ya = await write(catalog, `y${round}`, "a", 300 + round);
         const yb = await write(catalog, `y${round}`, "b", 400 + round);
-        const [c1, c2, c3, c4] = await Promise.all([1, 2, 3, 4].map(async () => Catalog.open(await open())));
+        const [c1, c2, c3, c4] = await Promise.all([1, 2, 3, 4].map(async () => openCatalog(await open())));
         const reads: Array<Array<number | null | "absent">> = [];
         const outcomes = await Promise.allSettled([
           mergeRefs(c1!, `x${round}`),
@@ -349,7 +350,7 @@ for (const kind of ["file", "s3"] as const) {
       const a1 = await write(catalog, "dev", "a", 11);
       // A merge whose process stopped after claiming a: simulated by claiming and never deciding.
       const gate = gateStore(await open(), (key) => key.startsWith("_lakeloop/commits/"));
-      const stalled = mergeRefs(await Catalog.open(gate.store), "dev").then(() => "merged", (err: Error) => err.message);
+      const stalled = mergeRefs(await openCatalog(gate.store), "dev").then(() => "merged", (err: Error) => err.message);
       await gate.reached;
       expect(pendingsOf((await catalog.loadTable("a")).metadata)).toHaveLength(1);
       expect(await positions(catalog, "main", ["a"])).toEqual([a0]);
@@ -358,7 +359,7 @@ for (const kind of ["file", "s3"] as const) {
       const [ref, pending] = pendingsOf(raw.metadata)[0]!;
       const aged = { ...raw.metadata, properties: { ...raw.metadata.properties, [`lakeloop.pending.${ref}`]: JSON.stringify({ ...pending, ms: pending.ms - 3_600_000 }) } };
       await catalog.store.put(raw.metadataKey, JSON.stringify(aged));
-      await expect(mergeRefs(await Catalog.open(await open()), "dev")).resolves.toMatchObject({ published: [{ table: "default.a", snapshotId: a1 }] });
+      await expect(mergeRefs(await openCatalog(await open()), "dev")).resolves.toMatchObject({ published: [{ table: "default.a", snapshotId: a1 }] });
       expect(await positions(catalog, "main", ["a"])).toEqual([a1]);
       gate.release();
       expect(await stalled).toBe("cannot merge dev into main: it stalled, and another merge into main took table a over; nothing was merged: try again");

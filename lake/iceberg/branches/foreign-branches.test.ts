@@ -11,6 +11,7 @@ import { putFixtureTable } from "../testing/fixtures.js";
 import { createRef } from "./branch-ops.js";
 import { commitOnRef } from "./commit-on-ref.js";
 import { LakeView } from "./lake-view.js";
+import { openCatalog } from "../../open-catalog.js";
 
 let dir: string;
 let catalog: Catalog;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "lakeloop-foreign-branches-"));
   const store = await FileStore.open(dir);
   await putFixtureTable(store, "icebird/athena/example", "athena/example");
-  catalog = await Catalog.open(store, {});
+  catalog = await openCatalog(store, {});
 });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 

@@ -15,6 +15,7 @@ import { createRef } from "./branch-ops.js";
 import { commitOnRef } from "./commit-on-ref.js";
 import { LakeView } from "./lake-view.js";
 import { mergeRefs } from "./merge.js";
+import { openCatalog } from "../../open-catalog.js";
 
 let s3: S3rverHandle;
 let store: ObjectStore;
@@ -52,7 +53,7 @@ const expected = (n: number, factor: number) => Array.from({ length: n }, (_, i)
 
 describe("branches as Iceberg refs, read by icebird", () => {
   it("names the branch and tag snapshots in refs, and icebird reads the merged snapshot", async () => {
-    const catalog = await Catalog.open(store);
+    const catalog = await openCatalog(store);
     const table = await catalog.createTable("scores", [{ name: "id", type: "long", required: false }, { name: "score", type: "long", required: false }]);
     const main0 = await writeRows(catalog, "main", 100, 2);
     await createRef(catalog, "v1", "tag");
