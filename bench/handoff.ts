@@ -24,7 +24,7 @@ import { loadArrowIntoDuckDB } from "../columnar/arrow-into-duckdb.js";
 import { Duck, quoteLiteral } from "../columnar/duckdb.js";
 import { describeTable, shareTable } from "../columnar/share.js";
 import { openStore } from "../lake/store/open-store.js";
-import { startS3rver } from "../lake/store/testing/s3rver.js";
+import { startS3rver } from "../testing/s3rver.js";
 import { changedSince, lend } from "../columnar/buffer-checksums.js";
 import { ModelThreads } from "../sandbox/model-threads.js";
 import { modelThreads, runTsModel } from "../worker/run-ts-model.js";

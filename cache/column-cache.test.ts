@@ -13,11 +13,11 @@ import type { ScanRequest } from "../lake/scan/scan-plan.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { openStore } from "../lake/store/open-store.js";
 import type { ObjectStore } from "../lake/store/object-store.js";
-import { startS3rver, type S3rverHandle } from "../lake/store/testing/s3rver.js";
+import { startS3rver, type S3rverHandle } from "../testing/s3rver.js";
 import { ColumnCache } from "./column-cache.js";
 import { describeDiff } from "./diff.js";
 import { scanTable } from "./scan-table.js";
-import { countingStore, type CountingStore } from "./testing/counting-store.js";
+import { countingStore, type CountingStore } from "../testing/counting-store.js";
 import { openCatalog } from "../lake/open-catalog.js";
 
 const JAN = "eventTime BETWEEN '2023-01-01' AND '2023-02-01'";

@@ -17,7 +17,7 @@ import { formatCell } from "../engine/present/format-value.js";
 import { Duck, quoteLiteral } from "../columnar/duckdb.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import type { Table } from "../lake/iceberg/table.js";
-import { FIXTURES } from "../lake/iceberg/testing/fixtures.js";
+import { FIXTURES } from "../testing/iceberg-fixtures.js";
 import type { DataFile } from "../lake/iceberg/types.js";
 import { importFile } from "../lake/ingest/import-file.js";
 import { dataFileFromMetadata } from "../lake/parquet/data-file.js";

@@ -14,16 +14,17 @@ import { ParameterSet } from "./params/parameter-set.js";
 import { withChecks } from "./expect/check-targets.js";
 import { reportExpectations, type ExpectationResult } from "./expect/expectation-results.js";
 import { TsCellContext } from "./cells/ts-cell.js";
+import { CellRegistry, type CellSnapshot } from "./cells/cell-registry.js";
 import { buildDag, type BuiltDag } from "./dag/build-dag.js";
 import { emptyReadStats, foldNodeEvents, plannedStates, type NodeState } from "./run/node-state.js";
-import { modelKey, type Graph } from "./dag/graph.js";
+import { modelKey, type Graph, type ScanNode } from "./dag/graph.js";
 import { DefinitionError, type ModelDefinition } from "./model/definition.js";
 import { fingerprintAll, type NodeParts } from "./plan/fingerprint.js";
 import { formatLogicalPlan, formatPhysicalPlan, formatWorkerPlan } from "./plan/format-plan.js";
 import { planRun, type Plan } from "./plan/plan-run.js";
-import { toWorkerPlan } from "./plan/to-worker-plan.js";
+import { scanSpecOf, toWorkerPlan } from "./plan/to-worker-plan.js";
 import type { LocalWorker } from "./link/local-worker.js";
-import type { WorkerClient, RunOutcome } from "./link/worker-client.js";
+import { WorkerError, type WorkerClient, type RunOutcome } from "./link/worker-client.js";
 import { WorkerLink } from "./link/worker-link.js";
 import { remoteWorkerFrom } from "./link/remote-worker.js";
 import { retryAfterWorkerLoss } from "./link/retry-after-loss.js";
@@ -92,8 +93,23 @@ function mapModelStack(planned: PlannedRun, key: string, stack: string | undefin
   return `${d.at.cell}:${d.sourceLines?.[Number(frame[1]) - 1] ?? (d.sourceLine ?? d.at.line) + Number(frame[1]) - 1}`;
 }
 
+/**
+ * Runs `attempt` again when the worker refuses its plan as stale: an output the plan
+ * reuses was evicted between planning and running (another session's run needed the
+ * memory). Planning again sees what the worker holds now; a few tries, then the refusal.
+ */
+async function replanWhenStale<T>(attempt: () => Promise<T>, tries = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof WorkerError && err.code === "PLAN_STALE") || i >= tries) throw err;
+    }
+  }
+}
+
 export class Session {
-  readonly #cells = new Map<string, ModelDefinition[]>();
+  readonly #cells: CellRegistry;
   readonly #context: TsCellContext;
   /** What each node was when it last ran, to say why it runs again. */
   readonly #previous = new Map<string, NodeParts>();
@@ -117,6 +133,7 @@ export class Session {
     readonly redefine: "replace" | "error" = "error",
     readonly onNotice: (message: string) => void = () => {},
   ) {
+    this.#cells = new CellRegistry(redefine);
     // `result(name)`: a model's output in a cell (brought up to date first), e.g. for a chart.
     this.#context = new TsCellContext({ result: (name: string) => this.result(name), ...cellGlobals });
   }
@@ -175,7 +192,7 @@ export class Session {
   }
 
   definitions(): ModelDefinition[] {
-    return [...this.#cells.values()].flat();
+    return this.#cells.definitions();
   }
 
   /**
@@ -188,24 +205,12 @@ export class Session {
     const definitions = parseMagicCell(cell, source, options.sqlBodyLine);
     const result = definitions ? { definitions, parameters: [], value: undefined } : await this.#context.evaluate(cell, source);
     this.params.setCell(cell, result.parameters, this.redefine);
-    const moved: string[] = [];
-    if (this.redefine === "replace") {
-      const names = new Set(result.definitions.map((d) => d.name));
-      for (const [other, list] of this.#cells) {
-        if (other === cell) continue;
-        const kept = list.filter((d) => !names.has(d.name));
-        if (kept.length !== list.length) {
-          moved.push(...list.filter((d) => names.has(d.name)).map((d) => `${d.name} (from ${other})`));
-          this.#cells.set(other, kept);
-        }
-      }
-    }
-    if (result.definitions.length > 0 || this.#cells.has(cell)) this.#cells.set(cell, result.definitions);
+    const moved = this.#cells.set(cell, result.definitions);
     return { models: result.definitions.map((d) => d.name), value: result.value, moved };
   }
 
   removeCell(cell: string): void {
-    this.#cells.delete(cell);
+    this.#cells.remove(cell);
     this.params.removeCell(cell);
   }
 
@@ -219,17 +224,12 @@ export class Session {
     return buildDag(definitions, { catalog: await this.tables(), duck: this.duck, params: this.params.resolve() });
   }
 
-  #restore(cells: Map<string, ModelDefinition[]>): void {
-    this.#cells.clear();
-    for (const [cell, list] of cells) this.#cells.set(cell, list);
-  }
-
   /**
    * Models that could be planned with the definitions `before` and cannot now, apart
    * from `own` (what the change itself defined). Only built again when some model
    * cannot be planned now, which is rare, so a good cell costs one build.
    */
-  async #newlyBroken(built: BuiltDag, before: Map<string, ModelDefinition[]>, own: string[]): Promise<string[]> {
+  async #newlyBroken(built: BuiltDag, before: CellSnapshot, own: string[]): Promise<string[]> {
     const others = [...built.broken.keys()].filter((name) => !own.includes(name));
     if (others.length === 0) return [];
     const earlier = await this.#build([...before.values()].flat());
@@ -243,7 +243,7 @@ export class Session {
    * so it shows once, at this cell, and never at the cells after it.
    */
   async defineCell(cell: string, source: string): Promise<{ models: string[]; value: unknown; moved: string[]; built?: BuiltDag }> {
-    const before = new Map(this.#cells);
+    const before = this.#cells.snapshot();
     const paramsBefore = this.params.snapshot();
     const applied = await this.applyCell(cell, source);
     if (applied.models.length === 0 && applied.moved.length === 0 && !before.has(cell)) return applied;
@@ -258,7 +258,7 @@ export class Session {
       }
       return { ...applied, built };
     } catch (err) {
-      this.#restore(before);
+      this.#cells.restore(before);
       this.params.restore(paramsBefore);
       throw err;
     }
@@ -273,11 +273,11 @@ export class Session {
     for (const name of names) {
       if (!defined.some((d) => d.name === name)) throw new DefinitionError("UNKNOWN_MODEL", `no model named "${name}"; models: ${defined.map((d) => d.name).join(", ") || "none yet"}`);
     }
-    const before = new Map(this.#cells);
-    for (const [cell, list] of this.#cells) this.#cells.set(cell, list.filter((d) => !names.includes(d.name)));
+    const before = this.#cells.snapshot();
+    this.#cells.removeModels(names);
     const broken = await this.#newlyBroken(await this.#build(), before, []);
     if (broken.length) {
-      this.#restore(before);
+      this.#cells.restore(before);
       const readers = broken.map((name) => `"${name}"`).join(", ");
       throw new DefinitionError("MODEL_IN_USE", `cannot drop ${names.map((n) => `"${n}"`).join(", ")}: ${broken.length > 1 ? "models" : "model"} ${readers} ${broken.length > 1 ? "read" : "reads"} it; drop ${broken.length > 1 ? "them" : "it"} too, in the same command`);
     }
@@ -321,10 +321,7 @@ export class Session {
     const scans = planned.plan.nodes.filter((p) => p.action === "run" && p.node.kind === "scan");
     const reply = scans.length ? await this.worker.request<Extract<Reply, { type: "diff" }>>({
       type: "diff",
-      scans: scans.map((p) => {
-        const n = p.node as Extract<typeof p.node, { kind: "scan" }>;
-        return { node: p.parts.fingerprint, table: n.table, snapshotId: n.snapshotId, columns: n.columns, ...(n.filter ? { filter: n.filter.text } : {}) };
-      }),
+      scans: scans.map((p) => ({ node: p.parts.fingerprint, ...scanSpecOf(p.node as ScanNode) })),
     }) : { diffs: [] };
     const diffs = new Map(reply.diffs.map((d) => [d.node, d.summary]));
     const excluded = planned.excluded.map((e) => `not planned: ${e.name}, its definition fails: ${e.error.message}`);
@@ -336,7 +333,7 @@ export class Session {
     let built = options.built;
     // A worker lost mid-run is replaced, and the run planned and run again on the new one.
     const timing = { plan: 0, run: 0 };
-    const { planned, events, outcome } = await retryAfterWorkerLoss(async () => {
+    const { planned, events, outcome } = await retryAfterWorkerLoss(() => replanWhenStale(async () => {
       const t0 = performance.now();
       // The DAG the caller just built serves the first plan; a retry builds it again.
       const planned = await this.plan(targets, built, options);
@@ -350,7 +347,7 @@ export class Session {
         .finally(() => { if (runId) this.#running.delete(runId); });
       timing.run = performance.now() - t0 - timing.plan;
       return { planned, events, outcome };
-    }, (err) => this.onNotice(`${err.message}; ${this.link.remote ? `reconnecting to ${this.link.remote.endpoint}` : "starting a new local worker"} to run again`));
+    }), (err) => this.onNotice(`${err.message}; ${this.link.remote ? `reconnecting to ${this.link.remote.endpoint}` : "starting a new local worker"} to run again`));
     const byId = new Map(planned.plan.nodes.map((p) => [p.parts.fingerprint, p]));
     const start = plannedStates(planned.plan.nodes.map((p) => ({ id: p.parts.fingerprint, name: p.node.name, kind: p.node.kind, reason: p.reason })));
     const nodes: NodeReport[] = foldNodeEvents(start, events).map((n) => {

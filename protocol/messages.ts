@@ -3,7 +3,7 @@
 // zeromq message: one JSON frame (a Message below) followed by zero or more Arrow IPC
 // stream frames (data; never JSON). Requests carry an `id`; every reply and event for
 // that request repeats it.
-import type { WorkerPlan } from "./plan.js";
+import type { ScanSpec, WorkerPlan } from "./plan.js";
 
 /** Stamped on every message by the wire (protocol/wire.ts), and checked there: nowhere else. */
 export const PROTOCOL_VERSION = 2;
@@ -86,7 +86,8 @@ export type Request =
   | { type: "cancel"; id: string; run: string }
   | { type: "fetch"; id: string; node: string; batchRows?: number }
   | { type: "has"; id: string; nodes: string[] }
-  | { type: "diff"; id: string; scans: { node: string; table: string; snapshotId: number | null; columns: string[]; filter?: string }[] }
+  /** What each scan would read now (the plan's own ScanSpec, by node), without running it. */
+  | { type: "diff"; id: string; scans: (ScanSpec & { node: string })[] }
   | { type: "status"; id: string }
   | { type: "ping"; id: string }
   | { type: "release"; id: string; nodes: string[] }

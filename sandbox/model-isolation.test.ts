@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTsModel } from "../worker/run-ts-model.js";
 import { Environments } from "./environments.js";
 import { placeModel } from "./model-module.js";
-import { startFakeRegistry, type FakeRegistry } from "./testing/fake-registry.js";
+import { startFakeRegistry, type FakeRegistry } from "../testing/fake-registry.js";
 
 let project: string;
 let registry: FakeRegistry;

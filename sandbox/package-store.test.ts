@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Environments } from "./environments.js";
-import { startFakeRegistry, type FakeRegistry } from "./testing/fake-registry.js";
+import { startFakeRegistry, type FakeRegistry } from "../testing/fake-registry.js";
 
 let root: string;
 let registry: FakeRegistry;

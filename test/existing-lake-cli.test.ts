@@ -11,10 +11,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Catalog } from "../lake/iceberg/catalog.js";
-import { FIXTURES, putFixtureTable } from "../lake/iceberg/testing/fixtures.js";
+import { FIXTURES, putFixtureTable } from "../testing/iceberg-fixtures.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { openStore } from "../lake/store/open-store.js";
-import { startS3rver, type S3rverHandle } from "../lake/store/testing/s3rver.js";
+import { startS3rver, type S3rverHandle } from "../testing/s3rver.js";
 import { openCatalog } from "../lake/open-catalog.js";
 
 const exec = promisify(execFile);

@@ -17,7 +17,7 @@ import { Session } from "../engine/session.js";
 import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { openStore } from "../lake/store/open-store.js";
-import { startS3rver, type S3rverHandle } from "../lake/store/testing/s3rver.js";
+import { startS3rver, type S3rverHandle } from "../testing/s3rver.js";
 import { openCatalog } from "../lake/open-catalog.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -5,7 +5,7 @@ import type { PlanNode, WorkerPlan } from "../protocol/plan.js";
 import type { NodeEvent } from "../protocol/messages.js";
 import { ResidentStore } from "./resident.js";
 
-const node = (id: string, inputs: Record<string, string> = {}): PlanNode => ({ id, name: id, kind: "ts", inputs, action: "run", reason: "never-run", ts: { name: "m", code: "" } });
+const node = (id: string, inputs: Record<string, string> = {}, action: "run" | "reuse" = "run"): PlanNode => ({ id, name: id, kind: "ts", inputs, action, reason: action === "reuse" ? "resident" : "never-run", ts: { name: "m", code: "" } });
 const plan = (nodes: PlanNode[], targets: string[]): WorkerPlan => ({ planId: "p", nodes, targets });
 const one = (n: number) => tableFromArrays({ x: Float64Array.from([n]) });
 
@@ -32,15 +32,31 @@ describe("executePlan", () => {
     expect(summary).toMatchObject({ ran: 3, reused: 0, failed: 0, cancelled: false });
   });
 
-  it("reuses resident nodes without touching their inputs", async () => {
+  it("takes the plan's actions: reuses what it reuses (its inputs left out of the plan) and runs what it runs", async () => {
     const r = recorder();
     const resident = new ResidentStore(1 << 30);
     resident.put("b", "b", one(7));
+    resident.put("c", "c", one(9)); // resident, but the plan says run: the planner decided (e.g. the cache is off)
     const runNode: RunNode = async (n) => { r.ran.push(n.id); return { table: one(1) }; };
-    const summary = await executePlan(plan([node("a"), node("b", { a: "a" }), node("c", { b: "b" })], ["c"]), { resident, runNode, emit: r.emit });
+    const summary = await executePlan(plan([node("b", { a: "a" }, "reuse"), node("c", { b: "b" })], ["c"]), { resident, runNode, emit: r.emit });
     expect(r.ran).toEqual(["c"]);
-    expect(summary.reused).toBe(1);
+    expect(summary).toMatchObject({ ran: 1, reused: 1 });
     expect(r.events.some((e) => e.type === "node-reused" && e.node === "b")).toBe(true);
+  });
+
+  it("refuses as stale a plan that reuses an output evicted since it was made, running nothing", async () => {
+    const r = recorder();
+    const runNode: RunNode = async (n) => { r.ran.push(n.id); return { table: one(1) }; };
+    await expect(executePlan(plan([node("b", { a: "a" }, "reuse"), node("c", { b: "b" })], ["c"]), { resident: new ResidentStore(1 << 30), runNode, emit: r.emit }))
+      .rejects.toMatchObject({ code: "PLAN_STALE", message: expect.stringMatching(/reuses b \(b\), which this worker no longer holds/) });
+    expect(r.ran).toEqual([]);
+    expect(r.events).toEqual([]);
+  });
+
+  it("refuses a plan whose running node reads a node the plan does not define", async () => {
+    const runNode: RunNode = async () => ({ table: one(1) });
+    await expect(executePlan(plan([node("c", { b: "b" })], ["c"]), { resident: new ResidentStore(1 << 30), runNode, emit: () => {} }))
+      .rejects.toThrow(/names node b \(an input of c\) but does not define it/);
   });
 
   it("contains a failure to its dependents and finishes independent branches", async () => {

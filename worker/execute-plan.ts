@@ -78,23 +78,30 @@ function defaultDescribeError(err: unknown): ErrorInfo {
   return { code: typeof e?.code === "string" ? e.code : "NODE_FAILED", message: redact(e?.message ?? String(err), secrets), stack: stack === undefined ? undefined : redact(stack, secrets) };
 }
 
-/** Which nodes must run and which are reused, walking back from the targets. */
-export function selectNodes(plan: WorkerPlan, isResident: (id: string) => boolean): { run: Set<string>; reuse: Set<string> } {
+/**
+ * The plan's actions as the worker takes them: the planner decided, from fingerprints and
+ * what this worker held, which nodes run and which are reused; the worker does not decide
+ * again. It checks the plan holds together (every input of a node that runs is in the
+ * plan) and that each output to reuse is still here: one evicted since the plan was made
+ * cannot be rebuilt (the planner left its inputs out), so the run is refused as stale and
+ * the session plans again (engine/session.ts).
+ */
+export function actionsOf(plan: WorkerPlan, isResident: (id: string) => boolean): { run: Set<string>; reuse: Set<string> } {
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  for (const id of plan.targets) if (!byId.has(id)) throw new Error(`plan ${plan.planId} names node ${id} but does not define it`);
   const run = new Set<string>();
   const reuse = new Set<string>();
-  const visit = (id: string): void => {
-    if (run.has(id) || reuse.has(id)) return;
-    const node = byId.get(id);
-    if (!node) throw new Error(`plan ${plan.planId} names node ${id} but does not define it`);
-    if (isResident(id)) {
-      reuse.add(id);
-      return;
+  for (const node of plan.nodes) {
+    if (node.action === "reuse") {
+      if (!isResident(node.id)) throw Object.assign(new Error(`plan ${plan.planId} reuses ${node.name} (${node.id}), which this worker no longer holds (evicted since the plan was made); plan again`), { code: "PLAN_STALE" });
+      reuse.add(node.id);
+      continue;
     }
-    run.add(id);
-    for (const input of Object.values(node.inputs)) visit(input);
-  };
-  plan.targets.forEach(visit);
+    for (const input of Object.values(node.inputs)) {
+      if (!byId.has(input)) throw new Error(`plan ${plan.planId} names node ${input} (an input of ${node.name}) but does not define it`);
+    }
+    run.add(node.id);
+  }
   return { run, reuse };
 }
 
@@ -104,7 +111,7 @@ export async function executePlan(plan: WorkerPlan, options: ExecuteOptions): Pr
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const started = performance.now();
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
-  const { run, reuse } = selectNodes(plan, (id) => plan.cache !== "off" && resident.has(id));
+  const { run, reuse } = actionsOf(plan, (id) => resident.has(id));
   const summary: RunSummary = { ran: 0, reused: 0, failed: 0, skipped: 0, ms: 0, read: emptyReadStats() };
   const pinned = [...run, ...reuse];
   pinned.forEach((id) => resident.pin(id));

@@ -70,7 +70,7 @@ export async function startWorker(options: WorkerOptions): Promise<{ server: Wor
         return materialize(catalog, duck, node.materialize!.table, output, node.name, target);
       },
       diff: async (scans) => Promise.all(scans.map(async (s) => {
-        const plan = await planScan(catalog, { table: s.table, columns: s.columns, filter: s.filter, snapshotId: s.snapshotId });
+        const plan = await planScan(catalog, s);
         const diff = await cache.diff(plan);
         return { node: s.node, summary: describeDiff(diff), memoryBytes: diff.bytes.memory, diskBytes: diff.bytes.disk, fetchBytes: diff.bytes.fetch };
       })),

@@ -70,11 +70,12 @@ describe("materialization gated on expectations", () => {
     expect(first.log).not.toContain("write t");
     // The check is fixed (a new node): the model is reused, its write waits for the check, then happens.
     const second = harness({}, held);
-    await executePlan(plan([model, check("fixed", true)]), { resident, ...second.options });
+    const reused = { ...model, action: "reuse" as const, reason: "resident" as const };
+    await executePlan(plan([reused, check("fixed", true)]), { resident, ...second.options });
     expect(second.log).toEqual(["run fixed", "write t"]);
     // The table holds the output now: a reused model is not written again.
     const third = harness({}, held);
-    await executePlan(plan([model, check("other", true)]), { resident, ...third.options });
+    await executePlan(plan([reused, check("other", true)]), { resident, ...third.options });
     expect(third.log).toEqual(["run other"]);
     expect(third.events.some((e) => e.type === "node-materialized" || e.type === "materialize-skipped")).toBe(false);
   });

@@ -39,7 +39,9 @@ describe("WorkerServer over zeromq", () => {
     expect(first.previews[0]).toMatchObject({ node: "b", rows: 1000 });
     expect(first.previews[0]!.table.numRows).toBe(5);
 
-    const second = await client.run(plan, () => {});
+    // Planned again against what the worker holds: the target reused, its input not needed.
+    const again: WorkerPlan = { planId: "p2", targets: ["b"], nodes: [{ ...plan.nodes[1]!, action: "reuse", reason: "resident" }] };
+    const second = await client.run(again, () => {});
     expect(second.summary).toMatchObject({ ran: 0, reused: 1 });
   });
 
@@ -109,7 +111,7 @@ describe("WorkerServer and secrets", () => {
     const failures: string[] = [];
     await client.run(plan, (e) => { if (e.type === "node-failed") failures.push(e.error.message, e.error.stack ?? ""); });
     expect(failures.join("\n")).toContain("S3 refused [redacted]");
-    await expect(client.request({ type: "diff", scans: [{ node: "n", table: "t", snapshotId: null, columns: [] }] })).rejects.toThrow("listing with [redacted] failed");
+    await expect(client.request({ type: "diff", scans: [{ node: "n", table: "t", tableUuid: "u", snapshotId: null, columns: [] }] })).rejects.toThrow("listing with [redacted] failed");
     const raw = new Dealer({ linger: 0 });
     raw.connect(endpoint);
     closers.push(async () => raw.close());

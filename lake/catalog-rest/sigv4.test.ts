@@ -14,7 +14,7 @@ import { writeSample } from "../ingest/sample.js";
 import { FileStore } from "../store/file-store.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { openStore } from "../store/open-store.js";
-import { startS3rver, type S3rverHandle } from "../store/testing/s3rver.js";
+import { startS3rver, type S3rverHandle } from "../../testing/s3rver.js";
 import { startCatalogServer, type CatalogServer } from "./catalog-server.js";
 import { openCatalog } from "../open-catalog.js";
 

@@ -15,11 +15,11 @@ import { CredentialsError } from "../store/errors.js";
 import { FileStore } from "../store/file-store.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { openStore } from "../store/open-store.js";
-import { startS3rver, type S3rverHandle } from "../store/testing/s3rver.js";
+import { startS3rver, type S3rverHandle } from "../../testing/s3rver.js";
 import { Catalog } from "./catalog.js";
 import { newestMetadataIn } from "./find-metadata.js";
 import { registerTable } from "./registered.js";
-import { putFixtureTable } from "./testing/fixtures.js";
+import { putFixtureTable } from "../../testing/iceberg-fixtures.js";
 import { openCatalog } from "../open-catalog.js";
 
 const ATHENA = "icebird/athena/example";
@@ -257,7 +257,7 @@ describe("metadata in other shapes", () => {
     const dir = await tempDir();
     const store = await FileStore.open(dir);
     await putFixtureTable(store, ATHENA, "old/example", (f) => !f.endsWith(".metadata.json"));
-    const v2 = JSON.parse(await (await import("node:fs/promises")).readFile(path.join((await import("./testing/fixtures.js")).FIXTURES, ATHENA, "metadata/00001-aaf0d033-d06b-43c7-be60-67f83abd4aca.metadata.json"), "utf8"));
+    const v2 = JSON.parse(await (await import("node:fs/promises")).readFile(path.join((await import("../../testing/iceberg-fixtures.js")).FIXTURES, ATHENA, "metadata/00001-aaf0d033-d06b-43c7-be60-67f83abd4aca.metadata.json"), "utf8"));
     // The same table as a format-v1 writer records it: one schema and partition spec, no sequence numbers.
     const { schemas, "partition-specs": specs, "last-sequence-number": _seq, refs: _refs, ...rest } = v2;
     const v1 = {

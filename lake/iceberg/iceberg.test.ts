@@ -6,7 +6,7 @@ import type { Scalar } from "../schema.js";
 import { FileStore } from "../store/file-store.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { openStore } from "../store/open-store.js";
-import { startS3rver, type S3rverHandle } from "../store/testing/s3rver.js";
+import { startS3rver, type S3rverHandle } from "../../testing/s3rver.js";
 import { decodeBound, encodeBound } from "./bounds.js";
 import { Catalog } from "./catalog.js";
 import { CommitConflictError } from "./errors.js";

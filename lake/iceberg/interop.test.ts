@@ -7,7 +7,7 @@ import { arrowFromDuckDB } from "../../columnar/arrow-from-duckdb.js";
 import { writeSample } from "../ingest/sample.js";
 import { openStore } from "../store/open-store.js";
 import type { ObjectStore } from "../store/object-store.js";
-import { startS3rver, type S3rverHandle } from "../store/testing/s3rver.js";
+import { startS3rver, type S3rverHandle } from "../../testing/s3rver.js";
 import { Catalog } from "./catalog.js";
 import { openCatalog } from "../open-catalog.js";
 

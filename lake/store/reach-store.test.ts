@@ -9,7 +9,7 @@ import { normalizeUri } from "./normalize-uri.js";
 import { openStore } from "./open-store.js";
 import { ReachStore } from "./reach-store.js";
 import { S3Store } from "./s3-store.js";
-import { startS3rver, type S3rverHandle } from "./testing/s3rver.js";
+import { startS3rver, type S3rverHandle } from "../../testing/s3rver.js";
 
 describe("normalizeUri", () => {
   it("spells each location one way", () => {

@@ -4,8 +4,8 @@ import { describeObjectStore } from "./object-store.suite.js";
 import { openStore } from "./open-store.js";
 import { RetriesExhaustedError } from "./retry.js";
 import { S3Store } from "./s3-store.js";
-import { startFaultProxy, type FaultProxy } from "./testing/fault-proxy.js";
-import { startS3rver, type S3rverHandle } from "./testing/s3rver.js";
+import { startFaultProxy, type FaultProxy } from "../../testing/fault-proxy.js";
+import { startS3rver, type S3rverHandle } from "../../testing/s3rver.js";
 
 let s3: S3rverHandle;
 beforeAll(async () => { s3 = await startS3rver(); });

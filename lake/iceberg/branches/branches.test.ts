@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileStore } from "../../store/file-store.js";
 import type { ObjectStore } from "../../store/object-store.js";
 import { openStore } from "../../store/open-store.js";
-import { startS3rver, type S3rverHandle } from "../../store/testing/s3rver.js";
+import { startS3rver, type S3rverHandle } from "../../../testing/s3rver.js";
 import { Catalog } from "../catalog.js";
 import type { Table } from "../table.js";
 import type { DataFile } from "../types.js";
@@ -19,7 +19,7 @@ import { LakeLog } from "./lake-log.js";
 import { LakeView } from "./lake-view.js";
 import { mergeRefs } from "./merge.js";
 import { pendingsOf } from "./pending.js";
-import { gateStore } from "./testing/gated-store.js";
+import { gateStore } from "../../../testing/gated-store.js";
 import { openCatalog } from "../../open-catalog.js";
 
 const FIELDS = [{ name: "id", type: "long" as const, required: false }];

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileStore } from "../../store/file-store.js";
 import { Catalog } from "../catalog.js";
-import { putFixtureTable } from "../testing/fixtures.js";
+import { putFixtureTable } from "../../../testing/iceberg-fixtures.js";
 import { createRef } from "./branch-ops.js";
 import { commitOnRef } from "./commit-on-ref.js";
 import { LakeView } from "./lake-view.js";

@@ -9,7 +9,7 @@ import { Duck } from "../../../columnar/duckdb.js";
 import { writeDataFiles } from "../../ingest/write-data-files.js";
 import { openStore } from "../../store/open-store.js";
 import type { ObjectStore } from "../../store/object-store.js";
-import { startS3rver, type S3rverHandle } from "../../store/testing/s3rver.js";
+import { startS3rver, type S3rverHandle } from "../../../testing/s3rver.js";
 import { Catalog } from "../catalog.js";
 import { createRef } from "./branch-ops.js";
 import { commitOnRef } from "./commit-on-ref.js";

@@ -1,7 +1,7 @@
 // Test harness: an object store that holds one conditional write at a gate until the
 // test releases it, so a test can put another writer exactly between two steps of a
 // commit or a merge (no sleeps: the test waits on `reached`).
-import type { ObjectStore } from "../../../store/object-store.js";
+import type { ObjectStore } from "../lake/store/object-store.js";
 
 export interface Gate {
   /** The same store, another object (so it has its own caches, like another process). */

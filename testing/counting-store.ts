@@ -1,7 +1,7 @@
 // Test helper: an ObjectStore wrapper that counts the bytes and requests of reads of
 // data files (keys under a table's data/ folder; metadata reads are not counted), to
 // check what the cache fetched from outside the cache's own statistics.
-import type { ByteRange, ObjectStore } from "../../lake/store/object-store.js";
+import type { ByteRange, ObjectStore } from "../lake/store/object-store.js";
 
 export interface CountingStore extends ObjectStore {
   counts: { gets: number; bytes: number; keys: Set<string> };

@@ -3,10 +3,10 @@
 import { readdir, readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ObjectStore } from "../../store/object-store.js";
+import type { ObjectStore } from "../lake/store/object-store.js";
 
 /** The fixtures folder in the sources (the tests also run from dist/). */
-export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..", "lake/iceberg/fixtures").replace(`${path.sep}dist${path.sep}`, path.sep);
+export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "lake/iceberg/fixtures").replace(`${path.sep}dist${path.sep}`, path.sep);
 
 /** Relative paths of every file of a fixture table, e.g. "metadata/v5.metadata.json". */
 export async function fixtureFiles(table: string): Promise<string[]> {

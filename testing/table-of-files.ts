@@ -3,11 +3,11 @@
 // those files as they are, copied into the table's data folder.
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
-import { dataFileFromMetadata } from "../../parquet/data-file.js";
-import { parseParquetMetadata } from "../../parquet/metadata.js";
-import type { Field } from "../../schema.js";
-import type { Catalog } from "../catalog.js";
-import type { Table } from "../table.js";
+import { dataFileFromMetadata } from "../lake/parquet/data-file.js";
+import { parseParquetMetadata } from "../lake/parquet/metadata.js";
+import type { Field } from "../lake/schema.js";
+import type { Catalog } from "../lake/iceberg/catalog.js";
+import type { Table } from "../lake/iceberg/table.js";
 
 export async function tableOfFiles(catalog: Catalog, name: string, fields: Field[], files: string[]): Promise<Table> {
   let table = await catalog.createTable(name, [{ name: "placeholder", type: "int", required: false }]);
