@@ -115,6 +115,8 @@ export class Session {
   readonly #previous = new Map<string, NodeParts>();
   /** Ids of the worker runs in flight, for cancel(). */
   readonly #running = new Set<string>();
+  /** What cells started and did not await (settled before the session closes). */
+  readonly #inFlight = new Set<Promise<void>>();
   /** Models whose outputs the user has seen in this session. */
   readonly #seen = new Set<string>();
   /** The report of the session's last run that computed something (what `%profile` / `.profile` show). */
@@ -135,7 +137,7 @@ export class Session {
   ) {
     this.#cells = new CellRegistry(redefine);
     // `result(name)`: a model's output in a cell (brought up to date first), e.g. for a chart.
-    this.#context = new TsCellContext({ result: (name: string) => this.result(name), ...cellGlobals });
+    this.#context = new TsCellContext({ result: (name: string) => this.#cellWork(this.result(name)), ...cellGlobals });
   }
 
   /** Names defined in the cells' context (for completion). */
@@ -185,7 +187,20 @@ export class Session {
     return this.link.local;
   }
 
+  /**
+   * Work a cell started and may not await (`const p = result("m")` as a script's last
+   * cell): the session finishes it before closing, and its failure stays the cell's to
+   * see (it never surfaces as an unhandled rejection that kills the process).
+   */
+  #cellWork<T>(work: Promise<T>): Promise<T> {
+    const settled = work.then(() => {}, () => {});
+    this.#inFlight.add(settled);
+    void settled.finally(() => this.#inFlight.delete(settled));
+    return work;
+  }
+
   async close(): Promise<void> {
+    await Promise.all(this.#inFlight);
     await this.link.close();
     this.duck.close();
     await this.store.close();

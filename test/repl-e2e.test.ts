@@ -241,4 +241,17 @@ describe("the REPL", () => {
     expect(out).toMatch(/Error: broken on purpose\n {2}1 \| const f = \(\) => {\n> 2 \| {3}throw new Error\("broken on purpose"\)\n {2}3 \| }\n {2}4 \| f\(\)/);
     expect(code).toBe(1);
   }, 120_000);
+
+  it("finishes a result() a piped script's last cell started without awaiting, then exits cleanly", async () => {
+    const child = spawn(process.execPath, [bin], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => { out += d; });
+    child.stderr.on("data", (d) => { err += d; });
+    child.stdin.end(`model("late", { t: Model("transactions", { columns: ["id"] }) }, ({ t }) => t)\n\nconst pending = result("late"); "started"\n`);
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(out).toMatch(/'started'/);
+    expect(err).not.toMatch(/WorkerError|connection is closed|Unhandled/);
+    expect(code).toBe(0);
+  }, 120_000);
 });

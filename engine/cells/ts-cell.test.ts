@@ -97,6 +97,29 @@ describe("a TS cell's failures", () => {
     expect((await failureOf(`const rate = 2\nmodel("m", {}, () => [{ r: rate }])`)).code).toBe("IMPURE_MODEL");
   });
 
+  it("refuse an impure model at the line that uses the outside name, when the function starts below model(", async () => {
+    const impure = await failureOf([
+      "const rate = 2",
+      "model(\"m\", {",
+      "  e: Model(\"events\"),",
+      "}, ({ e }) => {",
+      "  const x = 1",
+      "  return e.numRows * rate + x",
+      "})",
+    ].join("\n"));
+    expect(impure).toMatchObject({ code: "IMPURE_MODEL", at: { cell: "cell[1]", line: 6 } });
+    expect(impure.message).toMatch(/^cell\[1\]:6: model "m" uses "rate" from outside its function/);
+    // A type annotation and a line of comment the transpiler drops above it: still its own line.
+    const typed = await failureOf([
+      "const limit = 3",
+      "model(\"n\", {}, (): { v: number }[] => {",
+      "  // the limit from outside",
+      "  return [{ v: limit }]",
+      "})",
+    ].join("\n"));
+    expect(typed).toMatchObject({ code: "IMPURE_MODEL", at: { cell: "cell[1]", line: 4 } });
+  });
+
   it("define nothing when they fail", async () => {
     const context = new TsCellContext();
     await expect(context.evaluate("a", `model("first", {}, () => [])\nthrow new Error("later")`)).rejects.toThrow("later");

@@ -8,7 +8,7 @@ import ts from "typescript";
 import * as arrow from "apache-arrow";
 import { collectDefinitions } from "../model/api.js";
 import { expect, Model, model, Parameter } from "../model/cell-api.js";
-import { DefinitionError, type ModelDefinition, type SourceLocation, type TsModelDefinition } from "../model/definition.js";
+import { DefinitionError, ModelSourceError, type ModelDefinition, type SourceLocation, type TsModelDefinition } from "../model/definition.js";
 import type { ParameterDefinition } from "../params/parameter-set.js";
 import { lineMapOf } from "./source-map.js";
 import { locateFilters } from "./locate-filters.js";
@@ -55,6 +55,7 @@ export class TsCellContext {
       try {
         return await script.runInContext(this.context, { timeout: 10_000 });
       } catch (err) {
+        if (err instanceof ModelSourceError) throw placeInCell(err, js);
         if (err instanceof DefinitionError) throw err;
         const e = err as Error;
         const at = locate(e?.stack);
@@ -73,6 +74,14 @@ export class TsCellContext {
     locateFilters(cell, source, definitions.filter((d): d is TsModelDefinition => d.kind === "ts"));
     return { definitions, parameters, value };
   }
+}
+
+/** A model function's error at its own line of the cell (the function may start lines below `model(`). */
+function placeInCell(err: ModelSourceError, js: TranspiledCell): DefinitionError {
+  const at = js.code.indexOf(err.source);
+  if (at < 0 || !err.at) return err;
+  const first = js.code.slice(0, at).split("\n").length;
+  return new DefinitionError(err.code, err.detail, { cell: err.at.cell, line: js.originalLine(first + err.lineInSource) });
 }
 
 function cellFileName(cell: string): string {

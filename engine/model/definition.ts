@@ -80,3 +80,14 @@ export class DefinitionError extends Error {
     super(at ? `${at.cell}:${at.line}: ${message}` : message, cause === undefined ? undefined : { cause });
   }
 }
+
+/**
+ * A definition error at a line inside a model's own function. Where the error is raised
+ * only the `model(` call's line is known; the cell that ran the function knows where its
+ * text starts (engine/cells/ts-cell.ts) and moves the error to the right line.
+ */
+export class ModelSourceError extends DefinitionError {
+  constructor(code: string, readonly detail: string, call: SourceLocation, readonly source: string, readonly lineInSource: number) {
+    super(code, detail, { cell: call.cell, line: call.line + lineInSource });
+  }
+}

@@ -11,7 +11,7 @@
 // string through a constructor (`[].constructor.constructor("…")`), which would hide
 // the names it uses from this check.
 import ts from "typescript";
-import { DefinitionError, type SourceLocation } from "./definition.js";
+import { ModelSourceError, type SourceLocation } from "./definition.js";
 
 const GLOBALS = new Set([
   "undefined", "NaN", "Infinity", "Math", "JSON", "Date", "Array", "Object", "Number", "String", "Boolean", "BigInt", "Symbol",
@@ -98,20 +98,19 @@ export function codeFromText(source: string): { offset: number } | undefined {
   return found === undefined ? undefined : { offset: found };
 }
 
-const lineOf = (at: SourceLocation, source: string, offset: number): number => at.line + (source.slice(0, offset).match(/\n/g)?.length ?? 0);
+const linesBefore = (source: string, offset: number): number => source.slice(0, offset).match(/\n/g)?.length ?? 0;
 
 export function checkPurity(model: string, source: string, at: SourceLocation): void {
   const compiled = codeFromText(source);
   if (compiled) {
-    throw new DefinitionError("IMPURE_MODEL",
+    throw new ModelSourceError("IMPURE_MODEL",
       `model "${model}" compiles code from text through a constructor (Function by another name), which hides what it uses: ` +
-      "write the code in the function itself", { cell: at.cell, line: lineOf(at, source, compiled.offset) });
+      "write the code in the function itself", at, source, linesBefore(source, compiled.offset));
   }
   const free = freeIdentifiers(source);
   if (free.length === 0) return;
   const names = [...new Set(free.map((f) => f.name))];
-  const line = lineOf(at, source, free[0]!.offset);
-  throw new DefinitionError("IMPURE_MODEL",
+  throw new ModelSourceError("IMPURE_MODEL",
     `model "${model}" uses ${names.map((n) => `"${n}"`).join(", ")} from outside its function; a model sees only its inputs ` +
-    `(and packages through await import(...)): pass it as an input, or move it inside the function`, { cell: at.cell, line });
+    `(and packages through await import(...)): pass it as an input, or move it inside the function`, at, source, linesBefore(source, free[0]!.offset));
 }
