@@ -39,6 +39,7 @@ beforeAll(async () => {
   second = events.currentSnapshot()!["snapshot-id"];
   await appendRows(lake, "people", [{ name: "id", type: "long", required: true }, { name: "name", type: "string", required: false }], "SELECT 1 AS id, 'ada' AS name");
   await lake.catalog.createTable("later", [{ name: "id", type: "long", required: true }]);
+  await appendRows(lake, "sales.orders", [{ name: "id", type: "long", required: true }, { name: "amount", type: "double", required: false }], "SELECT 1 AS id, 10.0 AS amount");
 });
 afterAll(() => lake?.close());
 
@@ -92,7 +93,7 @@ describe("resolving inputs", () => {
     expect(typo.code).toBe("MISSING_INPUT");
     expect(typo.at).toEqual({ cell: "c2", line: 3 });
     expect(typo.message).toBe(`c2:3: model "typo" reads "evnts", which is neither a model nor a lake table (did you mean "events"?); ` +
-      `known: ok, sql_typo, events, later, people; the lake is ${lake.store.root}`);
+      `known: ok, sql_typo, events, later, people, sales.orders; the lake is ${lake.store.root}`);
     const sqlTypo = brokenError(built, "sql_typo");
     expect(sqlTypo.message).toMatch(/^c3:2: model "sql_typo" reads "peple", which is neither a model nor a lake table \(did you mean "people"\?\); known: ok, typo, events, later, people;/);
     expect(built.graph.model("ok")).toBeDefined();
@@ -312,6 +313,14 @@ describe("time travel", () => {
     const tagged = built.graph.model("tagged")!;
     expect(tagged.inputs).toEqual({ [`events@${first}`]: `scan:default.events@${first}|id|` });
     expect(tagged.kind === "sql" && tagged.query).toBe(`SELECT id FROM "events@${first}" AS "events"`);
+  });
+
+  it("reads a table of another namespace under one quoted name, aliased by its own name", async () => {
+    const built = await build({ c: "%%sql big\nSELECT o.id, orders.amount FROM sales.orders o JOIN sales.orders ON orders.id = o.id WHERE o.amount > 5" });
+    const big = built.graph.model("big")!;
+    expect(Object.keys(big.inputs)).toEqual(["sales.orders"]);
+    expect(scanOf(built, "big", "sales.orders")).toMatchObject({ table: "sales.orders", columns: ["id", "amount"] });
+    expect(big.kind === "sql" && big.query).toBe(`SELECT o.id, orders.amount FROM "sales.orders" AS "o" JOIN "sales.orders" AS "orders" ON orders.id = o.id WHERE o.amount > 5`);
   });
 
   it("reads an empty table at no snapshot", async () => {

@@ -235,7 +235,9 @@ class NodeMaker {
         pushed = undefined;
       }
       const input = pin ? pinnedInputName(ref.name, read.snapshot?.["snapshot-id"] ?? null) : ref.name;
-      if (pin) for (const node of ref.nodes) renames.set(node, input);
+      // A pinned read, or a table of another namespace ("sales.orders", which DuckDB would
+      // take for a schema it does not have), reads its input under one quoted name.
+      if (pin || ref.name.includes(".")) for (const node of ref.nodes) renames.set(node, input);
       const scan = this.#scan(table, columns, pushed, d.at, d.name, read);
       scans.push(scan);
       inputs[input] = scan.key;
