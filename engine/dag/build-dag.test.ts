@@ -95,7 +95,7 @@ describe("resolving inputs", () => {
     expect(typo.message).toBe(`c2:3: model "typo" reads "evnts", which is neither a model nor a lake table (did you mean "events"?); ` +
       `known: ok, sql_typo, events, later, people, sales.orders; the lake is ${lake.store.root}`);
     const sqlTypo = brokenError(built, "sql_typo");
-    expect(sqlTypo.message).toMatch(/^c3:2: model "sql_typo" reads "peple", which is neither a model nor a lake table \(did you mean "people"\?\); known: ok, typo, events, later, people;/);
+    expect(sqlTypo.message).toMatch(/^c3:2: model "sql_typo" reads "peple", which is neither a model nor a lake table \(did you mean "people"\?\); known: ok, typo, events, later, people, sales\.orders;/);
     expect(built.graph.model("ok")).toBeDefined();
   });
 
