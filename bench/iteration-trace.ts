@@ -17,7 +17,6 @@ import { fileURLToPath } from "node:url";
 import { Duck, quoteLiteral } from "../columnar/duckdb.js";
 import { profileTotals } from "../engine/commands/describe-profile.js";
 import { Session } from "../engine/session.js";
-import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { planScan } from "../lake/scan/plan-scan.js";
 import { FileStore } from "../lake/store/file-store.js";

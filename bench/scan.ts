@@ -12,7 +12,6 @@ import { ColumnCache } from "../cache/column-cache.js";
 import { scanTable } from "../cache/scan-table.js";
 import { arrowFromDuckDB } from "../columnar/arrow-from-duckdb.js";
 import { Duck, quoteLiteral } from "../columnar/duckdb.js";
-import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { bytes, bytesReadByThisProcess, count, median, ms, printTable, progress, ratio, timeIt } from "./util.js";

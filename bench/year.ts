@@ -9,7 +9,6 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Duck, quoteLiteral } from "../columnar/duckdb.js";
 import { Session } from "../engine/session.js";
-import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { FileStore } from "../lake/store/file-store.js";
 import type { Reply } from "../protocol/messages.js";

@@ -280,7 +280,7 @@ export class ColumnCache {
   async #decode(plan: ScanPlan, items: { ref: FragmentRef; bytes: Uint8Array }[], stats: ScanStats, fromDisk: boolean): Promise<(Data | undefined)[]> {
     if (items.length === 0) return [];
     await prepareDecompression();
-    const t0 = performance.now();
+    const done = decodeTimer(stats);
     const toDecode = items.map(({ ref, bytes }) => ({ file: ref.file, rowGroup: ref.rowGroup, chunk: ref.chunk, fieldType: ref.chunk.fileType, bytes }));
     const duck = () => (this.#duck ??= Duck.open({ threads: 2 }));
     const where = (file: FileScan) => this.#store.uriOf(file.key);
@@ -289,7 +289,7 @@ export class ColumnCache {
       // One by one from disk, so that one bad file costs only its own fragment.
       return await Promise.all(toDecode.map((item) => decodeChunks([item], duck, where).then((o) => o[0]!.data, () => undefined)));
     } finally {
-      stats.ms.decode += performance.now() - t0;
+      done();
     }
   }
 
@@ -394,4 +394,19 @@ function project(table: Table, plan: ScanPlan): Table {
   if (table.batches.length === 0) return emptyTable(schema);
   return new Table(schema, table.batches.map((b) =>
     new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: b.numRows, nullCount: 0, children: indices.map((i) => b.data.children[i]!) }))));
+}
+
+/**
+ * Times a scan's decoding as wall time: files decode concurrently, and the time during
+ * which any of them is decoding counts once, so a scan's fetch (its read phase less
+ * decoding) and decode add up to the phase's wall time and neither goes below zero.
+ */
+const decoding = new WeakMap<ScanStats, { active: number; since: number }>();
+function decodeTimer(stats: ScanStats): () => void {
+  const state = decoding.get(stats) ?? { active: 0, since: 0 };
+  decoding.set(stats, state);
+  if (state.active++ === 0) state.since = performance.now();
+  return () => {
+    if (--state.active === 0) stats.ms.decode += performance.now() - state.since;
+  };
 }

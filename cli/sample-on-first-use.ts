@@ -1,6 +1,5 @@
 // The embedded default lake gets its sample data on first use, so the README's first
 // command works on a fresh machine; a lake the user chose is never written unasked.
-import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSampleOnFirstUse } from "../engine/sample-data.js";
 import type { CommandContext } from "./command.js";
 import { progressOn } from "./progress.js";

@@ -12,7 +12,7 @@ import type { NodeEvent, NodeProfile, Reply } from "../protocol/messages.js";
 import { parseMagicCell } from "./cells/cell-magic.js";
 import { ParameterSet } from "./params/parameter-set.js";
 import { withChecks } from "./expect/check-targets.js";
-import { reportExpectations, type ExpectationResult } from "./expect/expectation-results.js";
+import { blockingFailures, reportExpectations, type ExpectationResult } from "./expect/expectation-results.js";
 import { TsCellContext } from "./cells/ts-cell.js";
 import { CellRegistry, type CellSnapshot } from "./cells/cell-registry.js";
 import { buildDag, type BuiltDag } from "./dag/build-dag.js";
@@ -119,6 +119,8 @@ export class Session {
   readonly #inFlight = new Set<Promise<void>>();
   /** Models whose outputs the user has seen in this session. */
   readonly #seen = new Set<string>();
+  /** Per branch, each expectation's latest result in this session (what a merge of that branch asks). */
+  readonly #checks = new Map<string, Map<string, ExpectationResult>>();
   /** The report of the session's last run that computed something (what `%profile` / `.profile` show). */
   lastRun: RunReport | undefined;
   #branch = MAIN;
@@ -380,9 +382,23 @@ export class Session {
       nodes.push({ id: modelKey(name), name, kind: this.definitions().find((d) => d.name === name)?.kind ?? "ts", action: "failed", reason: "definition", read: emptyReadStats(), installs: [], error: error.message });
     }
     const checks = reportExpectations(planned.plan, nodes, events, outcome.previews, { strict: options.strict });
+    this.#recordChecks(checks.expectations);
     const done: RunReport = { ...outcome, previews: checks.previews, nodes, planned, timing, expectations: checks.expectations };
     if (nodes.some((n) => n.action === "ran" || n.action === "failed")) this.lastRun = done;
     return done;
+  }
+
+  /** An expectation that did not run (its model failed or was not needed) keeps its last result. */
+  #recordChecks(results: ExpectationResult[]): void {
+    const latest = this.#checks.get(this.#branch) ?? new Map<string, ExpectationResult>();
+    for (const e of results) if (e.status !== "skipped") latest.set(e.name, e);
+    this.#checks.set(this.#branch, latest);
+  }
+
+  /** The blocking expectations whose latest result on `branch` (default the session's) failed or could not run. */
+  failingExpectations(branch: string = this.#branch): ExpectationResult[] {
+    const defined = new Set(this.definitions().map((d) => d.name));
+    return blockingFailures({ expectations: [...(this.#checks.get(branch)?.values() ?? [])].filter((e) => defined.has(e.name)) });
   }
 
   /**

@@ -131,7 +131,7 @@ describe("a session on a branch", () => {
       expect(executor.session.branch).toBe("dev");
       const help = await executor.execute("%help", parent, { silent: false, executionCount: 3, allowStdin: false });
       expect(help.error).toBeUndefined();
-      expect(stdout()).toMatch(/^  %branch \[name\] +the lake branch reads see and models materialize to: list, or switch$/m);
+      expect(stdout()).toMatch(/^  %branch \[NAME \| create NAME \[--from REF\] \| delete NAME\]\n +the lake branch reads see and models materialize to: list, switch, make/m);
     } finally {
       await executor.close();
     }

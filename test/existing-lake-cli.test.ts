@@ -10,7 +10,6 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Catalog } from "../lake/iceberg/catalog.js";
 import { FIXTURES, putFixtureTable } from "../testing/iceberg-fixtures.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { openStore } from "../lake/store/open-store.js";

@@ -8,7 +8,6 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Duck, quoteLiteral } from "../columnar/duckdb.js";
 import { Session } from "../engine/session.js";
-import { Catalog } from "../lake/iceberg/catalog.js";
 import { tableOfFiles } from "../testing/table-of-files.js";
 import { openStore } from "../lake/store/open-store.js";
 import { openCatalog } from "../lake/open-catalog.js";

@@ -9,7 +9,6 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Session, type RunReport } from "../engine/session.js";
 import type { NodeEvent } from "../protocol/messages.js";
-import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { FileStore } from "../lake/store/file-store.js";
 import { openRemoteHost, type RemoteHost } from "./remote-host.js";

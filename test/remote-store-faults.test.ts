@@ -7,7 +7,6 @@
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Session, type RunReport } from "../engine/session.js";
-import { Catalog } from "../lake/iceberg/catalog.js";
 import { writeSample } from "../lake/ingest/sample.js";
 import { openStore } from "../lake/store/open-store.js";
 import { startFaultProxy, type FaultProxy } from "../testing/fault-proxy.js";

@@ -98,6 +98,26 @@ describe("lakeloop run's controls", () => {
     expect((await describeWindow()).snapshots.length).toBe(before + 1);
   });
 
+  it("--merge publishes the branch only when the run held: a failed blocking expectation merges nothing", async () => {
+    const mainSnapshot = async () => (JSON.parse((await lakeloop(["describe", "window", "--json"])).stdout) as { currentSnapshotId: number | null }).currentSnapshotId;
+    expect(await lakeloop(["run", project, "--param", "offset=0"])).toMatchObject({ code: 0 });
+    expect((await lakeloop(["branch", "create", "gate"])).code).toBe(0);
+    const before = await mainSnapshot();
+    // Under --strict the range check blocks: the run fails, nothing is merged, main is as it was.
+    const held = await lakeloop(["run", project, "--branch", "gate", "--param", "offset=5000", "--strict", "--merge"]);
+    expect(held.code).toBe(1);
+    expect(held.stderr).toMatch(/^lakeloop run: cannot merge gate: expectation window_usd_range on window failed in this run; nothing was merged\. Fix the model or its data, run again, then merge$/m);
+    expect(held.stdout).not.toMatch(/merged gate/);
+    expect(await mainSnapshot()).toBe(before);
+    // The fix passes: the branch's window is published into main in the same command.
+    const merged = await lakeloop(["run", project, "--branch", "gate", "--param", "offset=1", "--strict", "--merge"]);
+    expect(merged.code).toBe(0);
+    const published = /^merged gate into main: window \(snapshot (\d+)\)$/m.exec(merged.stdout);
+    expect(published).not.toBeNull();
+    expect(await mainSnapshot()).toBe(Number(published![1]));
+    expect(await lakeloop(["run", project, "--merge"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--merge goes with --branch NAME/) });
+  });
+
   it("--cache off reads every scan from the object store", async () => {
     const fresh = { LAKELOOP_CACHE: path.join(dir, "cache-off-test") };
     const scanBytes = async (...flags: string[]) => {

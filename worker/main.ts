@@ -7,7 +7,6 @@ import { defaultPackagesDir, Environments } from "../sandbox/environments.js";
 import { secretsOf } from "../secrets/redact.js";
 import { Duck } from "../columnar/duckdb.js";
 import { openSqlOverArrow } from "../columnar/sql-over-arrow.js";
-import { Catalog } from "../lake/iceberg/catalog.js";
 import { openStore } from "../lake/store/open-store.js";
 import { createNodeRunner } from "./run-node.js";
 import { holdsOutput, materialize } from "./materialize.js";

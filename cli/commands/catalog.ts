@@ -1,6 +1,5 @@
 // `lakeloop catalog serve`: the lake as an Iceberg REST catalog for other engines, until
 // interrupted.
-import { Catalog } from "../../lake/iceberg/catalog.js";
 import { startCatalogServer } from "../../lake/catalog-rest/catalog-server.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";

@@ -1,5 +1,4 @@
 // `lakeloop describe <table>`: schema, partitioning, snapshots, files, rows, bytes.
-import { Catalog } from "../../lake/iceberg/catalog.js";
 import { LakeView } from "../../lake/iceberg/branches/lake-view.js";
 import { countLiveRows } from "../../cache/count-live-rows.js";
 import { describeTable, formatTableDescription } from "../../lake/ingest/describe.js";

@@ -1,5 +1,4 @@
 // `lakeloop drop <table>`: removes a table in one atomic commit.
-import { Catalog } from "../../lake/iceberg/catalog.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
 import { openCatalog } from "../../lake/open-catalog.js";

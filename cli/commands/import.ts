@@ -1,5 +1,4 @@
 // `lakeloop import`: a CSV, Parquet or Arrow file into a table, in one commit.
-import { Catalog } from "../../lake/iceberg/catalog.js";
 import { formatBytes } from "../../lake/format-bytes.js";
 import { importFile, type ImportMode } from "../../lake/ingest/import-file.js";
 import { parseCommandArgs } from "../args.js";

@@ -1,8 +1,7 @@
 // `lakeloop merge BRANCH [--into main]`: publishes every table a branch changed, all
 // at once or none (lake/iceberg/branches/merge.ts says how and what conflicts).
-import { Catalog } from "../../lake/iceberg/catalog.js";
 import { mergeRefs } from "../../lake/iceberg/branches/merge.js";
-import { shortTableName } from "../../lake/iceberg/names.js";
+import { describeMerge } from "../../engine/commands/merge-command.js";
 import { parseCommandArgs } from "../args.js";
 import { UsageError, type Command } from "../command.js";
 import { openCatalog } from "../../lake/open-catalog.js";
@@ -30,11 +29,8 @@ such table. 'merge main --into BRANCH' brings a branch up to date with main the 
     const result = await mergeRefs(await openCatalog(await ctx.openLake()), from, into);
     if (values.json) {
       ctx.stdout.write(JSON.stringify({ from, into, published: result.published }, null, 2) + "\n");
-    } else if (result.published.length === 0) {
-      ctx.stdout.write(`nothing to merge: ${from} changed no table that ${into} does not have\n`);
     } else {
-      const tables = result.published.map((p) => `${shortTableName(p.table)} (snapshot ${p.snapshotId})`).join(", ");
-      ctx.stdout.write(`merged ${from} into ${into}: ${tables}\n`);
+      ctx.stdout.write(`${describeMerge(from, into, result)}\n`);
     }
     return 0;
   },

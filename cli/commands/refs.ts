@@ -1,6 +1,5 @@
 // `lakeloop branch` and `lakeloop tag`: make, list and delete the lake's branches and
 // tags. One command shape for both: a tag is a branch that never changes.
-import { Catalog } from "../../lake/iceberg/catalog.js";
 import { createRef, deleteRef, listRefs } from "../../lake/iceberg/branches/branch-ops.js";
 import type { RefType } from "../../lake/iceberg/branches/ref-names.js";
 import { parseCommandArgs } from "../args.js";

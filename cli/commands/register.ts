@@ -1,6 +1,5 @@
 // `lakeloop register <name> <uri>`: makes a table that lives anywhere (another bucket,
 // another engine's warehouse, a mounted folder) one of the lake's tables, read-only.
-import { Catalog } from "../../lake/iceberg/catalog.js";
 import { IcebergError } from "../../lake/iceberg/errors.js";
 import { registerTable } from "../../lake/iceberg/registered.js";
 import { parseCommandArgs } from "../args.js";

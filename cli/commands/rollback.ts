@@ -1,5 +1,4 @@
 // `lakeloop rollback <table> --to <snapshot>`: makes an earlier snapshot current again.
-import { Catalog } from "../../lake/iceberg/catalog.js";
 import { parseCommandArgs, parsePositiveInt } from "../args.js";
 import { UsageError, type Command } from "../command.js";
 import { openCatalog } from "../../lake/open-catalog.js";

@@ -12,6 +12,7 @@ import { summarizeRun } from "../../engine/present/run-summary.js";
 import { joinPreviewCount, parseCache, parseParams, parsePreview } from "../run-controls.js";
 import { jsonOfCell } from "../../engine/present/format-value.js";
 import type { Table } from "apache-arrow";
+import type { RunReport, Session } from "../../engine/session.js";
 
 /** A sample of rows as JSON values (longs beyond 2^53 rounded: it is a sample). */
 const rowsOf = (table: Table): Record<string, unknown>[] => Array.from({ length: table.numRows }, (_, row) =>
@@ -26,7 +27,7 @@ export const runCommand: Command = {
   name: "run",
   lake: "seeds-default",
   summary: "run a project folder's models (re-running only what changed)",
-  usage: `Usage: lakeloop run <dir> [--target NAME]... [--param NAME=VALUE]... [--branch NAME] [--cache on|off]
+  usage: `Usage: lakeloop run <dir> [--target NAME]... [--param NAME=VALUE]... [--branch NAME [--merge]] [--cache on|off]
                     [--preview head|tail|none [N]] [--strict] [--dry-run] [--json] [--profile] [--worker tcp://HOST:PORT]
 
 A project folder holds .ts and .sql model files and an optional lakeloop.json
@@ -44,6 +45,9 @@ run, else every model.
                   stops its model's materialization and the run exits with 1
   --branch NAME   read the lake's tables as branch NAME has them and materialize to it
                   (main is untouched; lakeloop merge NAME publishes); a tag is read-only
+  --merge         with --branch: when every model ran and no blocking expectation
+                  failed, publish the branch into main (as lakeloop merge); otherwise
+                  merge nothing, say why, and exit with 1
   --dry-run       print the logical, physical and worker views of the plan; run nothing
   --json          print per node: ran or reused, why, rows, bytes fetched from object storage
                   (and, with --profile, where its time went)
@@ -55,13 +59,15 @@ run, else every model.
     const { values, positionals } = parseCommandArgs("run", joinPreviewCount(ctx.args), {
       target: { type: "string", multiple: true }, "dry-run": { type: "boolean" }, json: { type: "boolean" }, worker: { type: "string" },
       profile: { type: "boolean" }, branch: { type: "string" }, param: { type: "string", multiple: true }, cache: { type: "string" }, preview: { type: "string" },
-      strict: { type: "boolean" },
+      strict: { type: "boolean" }, merge: { type: "boolean" },
     });
     const params = parseParams(values.param as unknown as string[] | undefined);
     const cacheOff = parseCache(values.cache) === "off";
     const preview = parsePreview(values.preview);
     const strict = values.strict === true;
     if (positionals.length !== 1) throw new UsageError("run needs one project folder: lakeloop run <dir>");
+    if (values.merge && (!values.branch || values.branch === "main")) throw new UsageError("--merge goes with --branch NAME (a branch other than main): it publishes that branch into main after the run");
+    if (values.merge && values["dry-run"]) throw new UsageError("--merge and --dry-run do not go together: a dry run writes nothing");
     const { Session, loadProject, readProjectConfig, blockingFailures, describeExpectations, expectationWarnings } = await loadEngine();
     const dir = path.resolve(positionals[0]!);
     const config = await readProjectConfig(dir);
@@ -107,9 +113,28 @@ run, else every model.
         }
       }
       const failed = report.nodes.some((n) => n.action === "failed") || blockingFailures(report).length > 0 || (strict && expectationWarnings(report).length > 0);
+      if (values.merge) return await mergeAfterRun(session, values.branch!, failed, report, ctx.stdout, ctx.stderr);
       return failed ? 1 : 0;
     } finally {
       await session.close();
     }
   },
 };
+
+/** `--merge`: the branch into main when the run held, else nothing merged and why. */
+async function mergeAfterRun(session: Session, branch: string, failed: boolean, report: RunReport, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+  const { describeMerge, refuseFailingMerge } = await import("../../engine/commands/merge-command.js");
+  const { blockingFailures } = await import("../../engine/expect/expectation-results.js");
+  const { mergeRefs } = await import("../../lake/iceberg/branches/merge.js");
+  const broken = report.nodes.filter((n) => n.action === "failed").map((n) => n.name);
+  try {
+    if (broken.length) throw new Error(`cannot merge ${branch}: ${broken.join(", ")} failed in this run; nothing was merged`);
+    refuseFailingMerge(branch, blockingFailures(report), "this run");
+    if (failed) throw new Error(`cannot merge ${branch}: expectation warnings count as failures under --strict; nothing was merged`);
+  } catch (err) {
+    stderr.write(`lakeloop run: ${(err as Error).message}\n`);
+    return 1;
+  }
+  stdout.write(`${describeMerge(branch, "main", await mergeRefs(session.catalog, branch, "main"))}\n`);
+  return 0;
+}

@@ -1,5 +1,4 @@
 // `lakeloop sample`: writes the deterministic sample `transactions` table.
-import { Catalog } from "../../lake/iceberg/catalog.js";
 import { writeSampleReporting } from "../../engine/sample-data.js";
 import { parseCommandArgs, parsePositiveInt } from "../args.js";
 import { UsageError, type Command } from "../command.js";

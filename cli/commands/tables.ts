@@ -1,6 +1,5 @@
 // `lakeloop tables`: the lake's tables with their rows and size. A table whose
 // metadata cannot be read is listed with its error; the others are still shown.
-import { Catalog } from "../../lake/iceberg/catalog.js";
 import { LakeView } from "../../lake/iceberg/branches/lake-view.js";
 import { countLiveRows } from "../../cache/count-live-rows.js";
 import { formatBytes } from "../../lake/format-bytes.js";

@@ -1,6 +1,5 @@
 // `lakeloop tour`: the first thing to run. Creates the embedded default lake with the
 // sample table on first use (with progress), then shows what is in it.
-import { Catalog } from "../../lake/iceberg/catalog.js";
 import { describeTable, formatTableDescription } from "../../lake/ingest/describe.js";
 import { SAMPLE_TABLE } from "../../lake/ingest/sample.js";
 import { parseCommandArgs } from "../args.js";

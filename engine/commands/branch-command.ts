@@ -2,13 +2,15 @@
 // session command `%branch` (kernel) / `.branch` (REPL) that shows them or switches
 // the session to one. One implementation and one help text for both front ends.
 import type { Catalog } from "../../lake/iceberg/catalog.js";
-import { listRefs, type RefSummary } from "../../lake/iceberg/branches/branch-ops.js";
+import { createRef, deleteRef, listRefs, type RefSummary } from "../../lake/iceberg/branches/branch-ops.js";
+import { MAIN } from "../../lake/iceberg/branches/ref-names.js";
+import { usageError } from "./usage-error.js";
 import type { RefType } from "../../lake/iceberg/branches/ref-names.js";
 import type { Session } from "../session.js";
 
 /** The command's arguments and what it does, for each front end's help list. */
-export const BRANCH_USAGE = "branch [name]";
-export const BRANCH_SUMMARY = "the lake branch reads see and models materialize to: list, or switch";
+export const BRANCH_USAGE = "branch [NAME | create NAME [--from REF] | delete NAME]";
+export const BRANCH_SUMMARY = "the lake branch reads see and models materialize to: list, switch, make (from main, or --from a branch, tag or snapshot id), delete";
 
 function describeRef(ref: RefSummary): string {
   if (ref.type === "branch" && !ref.from) return ref.name;
@@ -25,10 +27,24 @@ export async function formatRefs(catalog: Catalog, current?: string, only?: RefT
 
 export async function branchCommand(session: Session, args: string[]): Promise<string> {
   if (args.length === 0) return formatRefs(session.catalog, session.branch);
-  if (args.length > 1) throw Object.assign(new Error(`${BRANCH_USAGE}: one name at most (make branches with lakeloop branch create NAME)`), { code: "USAGE" });
-  await session.useBranch(args[0]!);
+  const [action, name, ...rest] = args;
+  if (action === "create") {
+    const from = rest[0] === "--from" && rest.length === 2 ? rest[1] : rest.length === 0 ? MAIN : undefined;
+    if (!name || from === undefined) throw usageError("branch create NAME [--from main|BRANCH|TAG|SNAPSHOT]");
+    const made = await createRef(session.catalog, name, "branch", from);
+    const tables = Object.keys(made.start).length;
+    return `made branch ${name} from ${made.from}: ${tables} ${tables === 1 ? "table" : "tables"}, no data copied (switch to it: branch ${name})`;
+  }
+  if (action === "delete") {
+    if (!name || rest.length) throw usageError("branch delete NAME");
+    if (name === session.branch) throw usageError(`the session is on ${name}: switch to another branch before deleting it`);
+    await deleteRef(session.catalog, name, "branch");
+    return `deleted branch ${name}`;
+  }
+  if (args.length > 1) throw usageError(`${BRANCH_USAGE}: one name to switch to`);
+  await session.useBranch(action!);
   const view = await session.tables();
   return view.refType === "tag"
-    ? `now on tag ${args[0]}: reads see it; it never changes, so materializing models fail (make a branch from it to write)`
-    : `now on branch ${args[0]}: reads see it, materialized models are written to it`;
+    ? `now on tag ${action}: reads see it; it never changes, so materializing models fail (make a branch from it to write)`
+    : `now on branch ${action}: reads see it, materialized models are written to it`;
 }

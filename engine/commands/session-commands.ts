@@ -11,6 +11,8 @@ import { describeProfile } from "./describe-profile.js";
 import { describeCache, describeModels, describeTable, describeTables, describeWorker, dropModels } from "./describe-session.js";
 import { BRANCH_SUMMARY, BRANCH_USAGE, branchCommand } from "./branch-command.js";
 import { PARAM_SUMMARY, PARAM_USAGE, runParamCommand } from "./param-command.js";
+import { MERGE_SUMMARY, MERGE_USAGE, mergeFromSession } from "./merge-command.js";
+import { usageError } from "./usage-error.js";
 
 export type CommandResult =
   | { kind: "text"; text: string }
@@ -30,11 +32,6 @@ export interface SessionCommand {
   usage: string;
   summary: string;
   run(input: CommandInput): Promise<CommandResult>;
-}
-
-/** A command's error for a wrong use: front ends show its message without a stack. */
-export function usageError(message: string): Error {
-  return Object.assign(new Error(message), { code: "USAGE" });
 }
 
 const text = (t: string): CommandResult => ({ kind: "text", text: t });
@@ -70,6 +67,8 @@ export const SESSION_COMMANDS: readonly SessionCommand[] = [
     } },
   { name: "branch", usage: BRANCH_USAGE, summary: BRANCH_SUMMARY,
     run: async ({ session, args }) => text(await branchCommand(session, args)) },
+  { name: "merge", usage: MERGE_USAGE, summary: MERGE_SUMMARY,
+    run: async ({ session, args }) => text(await mergeFromSession(session, args)) },
   { name: "worker", usage: "worker", summary: "outputs resident on the worker, and which SQL path it runs",
     run: async ({ session }) => text(await describeWorker(session)) },
   { name: "cache", usage: "cache", summary: "the worker's cache statistics",
@@ -93,6 +92,10 @@ export async function runSessionCommand(session: Session, line: string, prefix: 
 /** The help list under one prefix: `help`, the shared commands, then the front end's own. */
 export function commandHelp(prefix: string, own: readonly { usage: string; summary: string }[] = []): string {
   const rows = [{ usage: "help", summary: "this list" }, ...SESSION_COMMANDS, ...own];
-  const width = Math.max(...rows.map((r) => r.usage.length)) + prefix.length + 2;
-  return rows.map((r) => `  ${(prefix + r.usage).padEnd(width)}${r.summary}`).join("\n");
+  // Usages up to a column's width share their line with the summary; a longer one has it below.
+  const width = 22;
+  return rows.map((r) => {
+    const usage = prefix + r.usage;
+    return usage.length < width ? `  ${usage.padEnd(width)}${r.summary}` : `  ${usage}\n  ${" ".repeat(width)}${r.summary}`;
+  }).join("\n");
 }

@@ -9,7 +9,6 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Catalog } from "../iceberg/catalog.js";
 import { writeSample } from "../ingest/sample.js";
 import { FileStore } from "../store/file-store.js";
 import type { ObjectStore } from "../store/object-store.js";

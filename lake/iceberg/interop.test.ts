@@ -8,7 +8,6 @@ import { writeSample } from "../ingest/sample.js";
 import { openStore } from "../store/open-store.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { startS3rver, type S3rverHandle } from "../../testing/s3rver.js";
-import { Catalog } from "./catalog.js";
 import { openCatalog } from "../open-catalog.js";
 
 let s3: S3rverHandle;
