@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withFileFetch } from "../testing/file-fetch.js";
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -99,9 +100,9 @@ describe("example notebooks, executed by nbclient", () => {
     expect(text(plan!)).toMatch(/reuse\s+sql\s+by_country\s+\(resident\)/);
   }, 300_000);
 
-  it("params-expectations: a parameter widens the window, an expectation stops a bad edit's write, the fix is written", async () => {
+  it("params-expectations: a parameter widens the window, an expectation stops a bad edit's write and a merge, the branch is merged and icebird reads it", async () => {
     const cells = await execute("params-expectations.ipynb");
-    const [model, checks, param, bad, fixed, describeCell] = cells;
+    const [model, checks, param, bad, fixed, describeCell, create, onDev, devParam, devBad, refused, devFixed, merged, onMain, describeMain] = cells;
     expect(stderr(cells)).toBe(""); // no TypeScript warnings, no expectation warnings
     expect(text(model!)).toMatch(/✓ euro_selection: [\d,]+ rows in [\d,]+ ms, wrote default\.euro_selection snapshot \d+/);
     expect(text(checks!)).toMatch(/1 reused, 2 ran, .*; 2 expectations: 2 passed/);
@@ -120,6 +121,32 @@ describe("example notebooks, executed by nbclient", () => {
     expect(text(fixed!)).toMatch(/2 expectations: 2 passed/);
     // Three snapshots: the first run, the wider window, the fix; the bad edit wrote none.
     expect(text(describeCell!)).toMatch(/snapshots \(3, \* current/);
+    const mainBefore = /\* (\d+) /.exec(text(describeCell!))![1];
+
+    // The branch: made without copying, the session moved onto it.
+    expect(text(create!)).toMatch(/^made branch dev from main: 2 tables, no data copied/);
+    expect(text(onDev!)).toMatch(/^now on branch dev: reads see it, materialized models are written to it/);
+    // On dev, the window grows to March: only March is fetched; euro_selection is written to dev.
+    expect(text(devParam!)).toMatch(/eventTime < DATE '2023-04-01': [\d,]+ rows in [\d,]+ ms, [\d.]+ KB fetched, [\d.]+ (KB|MB) from cache/);
+    const devRows = /✓ euro_selection: ([\d,]+) rows in [\d,]+ ms, wrote default\.euro_selection snapshot (\d+)/.exec(text(devParam!));
+    expect(devRows).not.toBeNull();
+    // The bad edit on dev fails its check; the merge is refused while it fails, and nothing moves.
+    expect(errors(devBad!)).toMatch(/^ExpectationFailed: expectation no_negative_usd on euro_selection: [\d,]+ offending rows; euro_selection not materialized/);
+    expect(errors(refused!)).toMatch(/^Error: cannot merge dev: expectation no_negative_usd on euro_selection failed in this session's last run on dev; nothing was merged\./);
+    // The fix is dev's code from before the bad edit: reused, its checks passed; the merge publishes dev's table.
+    expect(text(devFixed!)).toMatch(/3 reused, 0 ran, .*; 2 expectations: 2 passed/);
+    expect(text(merged!)).toBe(`merged dev into main: euro_selection (snapshot ${devRows![2]})\n`);
+    expect(text(onMain!)).toMatch(/^now on branch main/);
+    // main's current snapshot is dev's, with the three-month window; main's earlier one is still listed.
+    const described = text(describeMain!);
+    expect(described).toMatch(new RegExp(`\\* ${devRows![2]} .* \\+${devRows![1]} rows → ${devRows![1]}`));
+    expect(described).toContain(`  ${mainBefore} `);
+    // An Iceberg reader lakeloop did not write reads main's table: the merged rows, none negative.
+    const location = /^default\.euro_selection {2}\(Iceberg v2\) {2}(\S+)$/m.exec(described)![1]!;
+    const { icebergRead } = await import("icebird");
+    const rows = await withFileFetch(() => icebergRead({ tableUrl: location }));
+    expect(rows.length).toBe(Number(devRows![1]!.replace(/,/g, "")));
+    expect(rows.every((r) => Number(r.usd) >= 0)).toBe(true);
   }, 300_000);
 
   it("a kernel in an empty folder writes the sample lake in its first cell; a bad cell is refused alone; ISO dates; errors at their line; %drop", async () => {
