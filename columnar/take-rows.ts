@@ -12,6 +12,25 @@ function validAt(data: Data, i: number): boolean {
   return (bits[at >> 3]! & (1 << (at & 7))) !== 0;
 }
 
+type Indexed = { [i: number]: unknown };
+type Gather = (src: Indexed, out: Indexed, indices: Int32Array, n: number) => void;
+
+// One gather loop per typed-array kind, on purpose: a loop shared by every kind sees
+// floats, ints and bigints at one load and one store and runs several times slower
+// (the scan's row filter gathers each kept column through these).
+const GATHERS: Record<string, Gather> = {
+  Float64Array: (s, o, x, n) => { for (let j = 0; j < n; j++) o[j] = s[x[j]!]; },
+  Float32Array: (s, o, x, n) => { for (let j = 0; j < n; j++) o[j] = s[x[j]!]; },
+  BigInt64Array: (s, o, x, n) => { for (let j = 0; j < n; j++) o[j] = s[x[j]!]; },
+  BigUint64Array: (s, o, x, n) => { for (let j = 0; j < n; j++) o[j] = s[x[j]!]; },
+  Int32Array: (s, o, x, n) => { for (let j = 0; j < n; j++) o[j] = s[x[j]!]; },
+  Uint32Array: (s, o, x, n) => { for (let j = 0; j < n; j++) o[j] = s[x[j]!]; },
+  Int16Array: (s, o, x, n) => { for (let j = 0; j < n; j++) o[j] = s[x[j]!]; },
+  Uint16Array: (s, o, x, n) => { for (let j = 0; j < n; j++) o[j] = s[x[j]!]; },
+  Int8Array: (s, o, x, n) => { for (let j = 0; j < n; j++) o[j] = s[x[j]!]; },
+  Uint8Array: (s, o, x, n) => { for (let j = 0; j < n; j++) o[j] = s[x[j]!]; },
+};
+
 /** The rows `indices` (ascending) of one column. */
 export function takeData(data: Data, indices: Int32Array, shared = false): Data {
   const n = indices.length;
@@ -78,7 +97,8 @@ export function takeData(data: Data, indices: Int32Array, shared = false): Data 
   const bytesPer = (values as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
   const out = new ArrayType(allocate(n * stride * bytesPer, shared).buffer, 0, n * stride) as unknown as { [i: number]: number };
   const src = values as unknown as { [i: number]: number };
-  if (stride === 1) for (let j = 0; j < n; j++) out[j] = src[indices[j]!]!;
+  const gather = stride === 1 ? GATHERS[ArrayType.name] : undefined;
+  if (gather) gather(src, out, indices, n);
   else for (let j = 0; j < n; j++) for (let k = 0; k < stride; k++) out[j * stride + k] = src[indices[j]! * stride + k]!;
   return makeData({
     type: type as never, length: n, nullCount, nullBitmap, data: out as never,

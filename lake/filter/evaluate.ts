@@ -42,33 +42,51 @@ function isValid(data: Data, i: number): boolean {
   return (bits[at >> 3]! & (1 << (at & 7))) !== 0;
 }
 
-/** Number comparisons on typed arrays without boxing, for the common numeric case. */
+/**
+ * Number comparisons on typed arrays without boxing, for the common numeric case. Two
+ * copies of the loops, one for numbers and one for bigints (longs, timestamps), on
+ * purpose: each keeps its comparisons monomorphic, which a shared loop does not (the
+ * timestamp and amount tests of one filter would share it). Nulls are settled after.
+ */
 function numericKernel(expr: FilterExpr, values: ArrayLike<number> | BigInt64Array, out: Uint8Array, data: Data): boolean {
   if (expr.kind !== "compare" && expr.kind !== "between") return false;
-  const n = data.length;
   const big = values instanceof BigInt64Array;
   const lo = expr.kind === "compare" ? expr.value : expr.low;
   const hi = expr.kind === "compare" ? expr.value : expr.high;
   if (typeof lo !== (big ? "bigint" : "number") || typeof hi !== (big ? "bigint" : "number")) return false;
-  const a = lo as number & bigint;
-  const b = hi as number & bigint;
-  const v = values as unknown as ArrayLike<number & bigint>;
-  const withNulls = data.nullCount > 0;
-  const write = (i: number, t: boolean) => { out[i] = withNulls && !isValid(data, i) ? NULL : t ? TRUE : FALSE; };
-  if (expr.kind === "between") {
-    const neg = expr.negated;
-    for (let i = 0; i < n; i++) write(i, (v[i]! >= a && v[i]! <= b) !== neg);
-    return true;
-  }
-  switch (expr.op) {
-    case "=": for (let i = 0; i < n; i++) write(i, v[i] === a); break;
-    case "!=": for (let i = 0; i < n; i++) write(i, v[i] !== a); break;
-    case "<": for (let i = 0; i < n; i++) write(i, v[i]! < a); break;
-    case "<=": for (let i = 0; i < n; i++) write(i, v[i]! <= a); break;
-    case ">": for (let i = 0; i < n; i++) write(i, v[i]! > a); break;
-    case ">=": for (let i = 0; i < n; i++) write(i, v[i]! >= a); break;
-  }
+  const op = expr.kind === "between" ? (expr.negated ? "not between" : "between") : expr.op;
+  if (big) compareBigints(values as BigInt64Array, op, lo as bigint, hi as bigint, out, data.length);
+  else compareNumbers(values as ArrayLike<number>, op, lo as number, hi as number, out, data.length);
+  if (data.nullCount > 0) for (let i = 0; i < data.length; i++) if (!isValid(data, i)) out[i] = NULL;
   return true;
+}
+
+type KernelOp = CompareOp | "between" | "not between";
+
+function compareNumbers(v: ArrayLike<number>, op: KernelOp, a: number, b: number, out: Uint8Array, n: number): void {
+  switch (op) {
+    case "between": for (let i = 0; i < n; i++) out[i] = v[i]! >= a && v[i]! <= b ? TRUE : FALSE; break;
+    case "not between": for (let i = 0; i < n; i++) out[i] = v[i]! >= a && v[i]! <= b ? FALSE : TRUE; break;
+    case "=": for (let i = 0; i < n; i++) out[i] = v[i] === a ? TRUE : FALSE; break;
+    case "!=": for (let i = 0; i < n; i++) out[i] = v[i] !== a ? TRUE : FALSE; break;
+    case "<": for (let i = 0; i < n; i++) out[i] = v[i]! < a ? TRUE : FALSE; break;
+    case "<=": for (let i = 0; i < n; i++) out[i] = v[i]! <= a ? TRUE : FALSE; break;
+    case ">": for (let i = 0; i < n; i++) out[i] = v[i]! > a ? TRUE : FALSE; break;
+    case ">=": for (let i = 0; i < n; i++) out[i] = v[i]! >= a ? TRUE : FALSE; break;
+  }
+}
+
+function compareBigints(v: BigInt64Array, op: KernelOp, a: bigint, b: bigint, out: Uint8Array, n: number): void {
+  switch (op) {
+    case "between": for (let i = 0; i < n; i++) out[i] = v[i]! >= a && v[i]! <= b ? TRUE : FALSE; break;
+    case "not between": for (let i = 0; i < n; i++) out[i] = v[i]! >= a && v[i]! <= b ? FALSE : TRUE; break;
+    case "=": for (let i = 0; i < n; i++) out[i] = v[i] === a ? TRUE : FALSE; break;
+    case "!=": for (let i = 0; i < n; i++) out[i] = v[i] !== a ? TRUE : FALSE; break;
+    case "<": for (let i = 0; i < n; i++) out[i] = v[i]! < a ? TRUE : FALSE; break;
+    case "<=": for (let i = 0; i < n; i++) out[i] = v[i]! <= a ? TRUE : FALSE; break;
+    case ">": for (let i = 0; i < n; i++) out[i] = v[i]! > a ? TRUE : FALSE; break;
+    case ">=": for (let i = 0; i < n; i++) out[i] = v[i]! >= a ? TRUE : FALSE; break;
+  }
 }
 
 function evaluateLeaf(expr: Exclude<FilterExpr, { kind: "and" | "or" | "not" | "literal" }>, batch: RecordBatch): Uint8Array {
@@ -152,6 +170,15 @@ function decimalReader(data: Data, column: string, precision: number, scale: num
   throw new Error(`decimal(${precision}, ${scale}) column "${column}" arrived as ${String(data.type)}: filtering it exactly needs Arrow Decimal values`);
 }
 
+/** Whether a mask holds a NULL (2): read four entries at a time. */
+function hasNull(mask: Uint8Array, n: number): boolean {
+  const whole = mask.byteOffset % 4 === 0 ? n >> 2 : 0;
+  const words = new Uint32Array(mask.buffer, mask.byteOffset, whole);
+  for (let w = 0; w < whole; w++) if (words[w]! & 0x02020202) return true;
+  for (let i = whole * 4; i < n; i++) if (mask[i] === NULL) return true;
+  return false;
+}
+
 function evaluate(expr: FilterExpr, batch: RecordBatch): Uint8Array {
   const n = batch.numRows;
   switch (expr.kind) {
@@ -165,7 +192,9 @@ function evaluate(expr: FilterExpr, batch: RecordBatch): Uint8Array {
       const m = evaluate(expr.args[0]!, batch);
       for (const arg of expr.args.slice(1)) {
         const o = evaluate(arg, batch);
-        for (let i = 0; i < n; i++) m[i] = m[i] === FALSE || o[i] === FALSE ? FALSE : m[i] === NULL || o[i] === NULL ? NULL : TRUE;
+        // Two-valued masks (no NULL in either, the usual case) combine bit by bit.
+        if (!hasNull(m, n) && !hasNull(o, n)) for (let i = 0; i < n; i++) m[i] = m[i]! & o[i]!;
+        else for (let i = 0; i < n; i++) m[i] = m[i] === FALSE || o[i] === FALSE ? FALSE : m[i] === NULL || o[i] === NULL ? NULL : TRUE;
       }
       return m;
     }
@@ -173,7 +202,8 @@ function evaluate(expr: FilterExpr, batch: RecordBatch): Uint8Array {
       const m = evaluate(expr.args[0]!, batch);
       for (const arg of expr.args.slice(1)) {
         const o = evaluate(arg, batch);
-        for (let i = 0; i < n; i++) m[i] = m[i] === TRUE || o[i] === TRUE ? TRUE : m[i] === NULL || o[i] === NULL ? NULL : FALSE;
+        if (!hasNull(m, n) && !hasNull(o, n)) for (let i = 0; i < n; i++) m[i] = m[i]! | o[i]!;
+        else for (let i = 0; i < n; i++) m[i] = m[i] === TRUE || o[i] === TRUE ? TRUE : m[i] === NULL || o[i] === NULL ? NULL : FALSE;
       }
       return m;
     }
