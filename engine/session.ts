@@ -119,8 +119,8 @@ export class Session {
   readonly #inFlight = new Set<Promise<void>>();
   /** Models whose outputs the user has seen in this session. */
   readonly #seen = new Set<string>();
-  /** Per branch, each expectation's latest result in this session (what a merge of that branch asks). */
-  readonly #checks = new Map<string, Map<string, ExpectationResult>>();
+  /** Each expectation's latest result in this session, on whatever branch (what a merge asks). */
+  readonly #checks = new Map<string, ExpectationResult>();
   /** The report of the session's last run that computed something (what `%profile` / `.profile` show). */
   lastRun: RunReport | undefined;
   #branch = MAIN;
@@ -390,15 +390,16 @@ export class Session {
 
   /** An expectation that did not run (its model failed or was not needed) keeps its last result. */
   #recordChecks(results: ExpectationResult[]): void {
-    const latest = this.#checks.get(this.#branch) ?? new Map<string, ExpectationResult>();
-    for (const e of results) if (e.status !== "skipped") latest.set(e.name, e);
-    this.#checks.set(this.#branch, latest);
+    for (const e of results) if (e.status !== "skipped") this.#checks.set(e.name, e);
   }
 
-  /** The blocking expectations whose latest result on `branch` (default the session's) failed or could not run. */
-  failingExpectations(branch: string = this.#branch): ExpectationResult[] {
+  /**
+   * The blocking expectations of the session's models whose latest result failed or
+   * could not run, each with the tables it kept from being written (`stopped`).
+   */
+  failingExpectations(): ExpectationResult[] {
     const defined = new Set(this.definitions().map((d) => d.name));
-    return blockingFailures({ expectations: [...(this.#checks.get(branch)?.values() ?? [])].filter((e) => defined.has(e.name)) });
+    return blockingFailures({ expectations: [...this.#checks.values()].filter((e) => defined.has(e.name)) });
   }
 
   /**

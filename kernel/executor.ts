@@ -37,7 +37,7 @@ export interface ExecuteOutcome {
 const HELP = `lakeloop magics:
 ${commandHelp("%", [
   { usage: "memory", summary: "the kernel process's memory, after a full garbage collection" },
-  { usage: "?name, name?", summary: "a table's, model's or value's description in the pager" },
+  { usage: "?name, name?", summary: "a table's, model's or value's description in the pager", bare: true },
 ])}
 Cells: TypeScript (model(...), Model(...), Parameter(...), expect(...), display(...)), '%%sql name [--materialize]',
 or '%%expect name [--model m] [--warn]' (a SELECT of the offending rows).`;

@@ -36,6 +36,16 @@ describe("fast reads in model threads", () => {
     expectSameReads(() => batchesOf((o) => vectorFromArray(Array.from({ length: 30 }, (_, i) => words[(i + o) % 5]!), new Dictionary(new Utf8(), new Int32())), 30));
   });
 
+  it("read a row past either end, or NaN, as null; go back to Arrow's get after a write through set", () => {
+    const fast = batchesOf((o) => vectorFromArray(Array.from({ length: 10 }, (_, i) => i + o), new Int32()), 10);
+    fastenGet(arrow, fast);
+    for (const i of [-1, fast.length, fast.length + 100, NaN]) expect(fast.get(i)).toBeNull();
+    expect(fast.get(4)).toBe(4);
+    fast.set(4, null);
+    expect(fast.get(4)).toBeNull();
+    expect(fast.get(5)).toBe(5);
+  });
+
   it("leave other types to Arrow's own get", () => {
     const bools = vectorFromArray([true, false, null], new Bool());
     const before = bools.get;
@@ -54,11 +64,14 @@ describe("fast reads in model threads", () => {
     const table = new Table(parts.flatMap((t) => t.batches));
     expect(table.numRows).toBe(rows);
     expect(table.numRows).toBe(40);
-    expect(Object.getOwnPropertyDescriptor(table, "numRows")?.value).toBe(40);
+    expect(Object.hasOwn(table, "numRows")).toBe(true);
     const x = table.getChild("x")!;
     expect(Object.hasOwn(x, "get")).toBe(true);
     expect(Array.from({ length: 40 }, (_, i) => x.get(i))).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    // A derived table counts its own rows.
+    // A derived table counts its own rows; a frozen one is counted each time; a grown batch list is counted again.
     expect(table.slice(5, 12).numRows).toBe(7);
+    expect(Object.freeze(new Table(parts.flatMap((t) => t.batches))).numRows).toBe(40);
+    table.batches.push(parts[0]!.batches[0]!);
+    expect(table.numRows).toBe(50);
   });
 });

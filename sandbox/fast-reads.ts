@@ -7,7 +7,9 @@
 // change), and the columns a table hands out (`getChild`, `getChildAt`) answer `get`
 // through a reader that remembers the batch it is in (rows are mostly read in order) and
 // reads the typed array directly: the same values, nulls included, for ints, floats and
-// dictionary-encoded strings (about 20 ns a row); other types keep Arrow's own get.
+// dictionary-encoded strings (about 10 ns a row); other types keep Arrow's own get. A
+// row past either end reads as null (Arrow's answer there is undefined behaviour); a
+// column written through `set` goes back to Arrow's get.
 import type * as Arrow from "apache-arrow";
 
 interface Chunk { start: number; end: number; data: Arrow.Data }
@@ -77,7 +79,10 @@ export function fastenGet(arrow: typeof Arrow, vector: Arrow.Vector): void {
   let read = readers[0]!;
   let nulls = data.nullCount > 0 ? data.nullBitmap : undefined;
   let bitOffset = data.offset;
+  const total = start;
   const seek = (index: number): boolean => {
+    // Past either end, or not an index at all (NaN): no row; Arrow's own answer there is undefined behaviour.
+    if (!(index >= 0 && index < total)) return false;
     // Usually the next batch; else a binary search.
     let k = at + 1 < chunks.length && index >= chunks[at + 1]!.start && index < chunks[at + 1]!.end ? at + 1 : -1;
     if (k < 0) {
@@ -123,6 +128,17 @@ export function fastenGet(arrow: typeof Arrow, vector: Arrow.Vector): void {
       return read(j);
     };
   Object.defineProperty(vector, "get", { value: get, configurable: true, writable: true });
+  // A write through this vector (a table the model made itself) may change values or
+  // nulls the reader has cached: from then on, Arrow's own get.
+  const set = vector.set;
+  Object.defineProperty(vector, "set", {
+    configurable: true, writable: true,
+    value(this: Arrow.Vector, index: number, value: unknown) {
+      delete (this as { get?: unknown }).get;
+      delete (this as { set?: unknown }).set;
+      return set.call(this, index, value as never);
+    },
+  });
 }
 
 /** Makes every Table of this thread count its rows once and hand out columns that read through `fastenGet`. */
@@ -134,7 +150,14 @@ export function installFastReads(arrow: typeof Arrow): void {
       configurable: true,
       get(this: Arrow.Table) {
         const rows = count.call(this) as number;
-        Object.defineProperty(this, "numRows", { value: rows, configurable: true });
+        if (!Object.isExtensible(this)) return rows;
+        // Counted again only if the table's batch list is replaced or grows (Arrow never does; code might).
+        const batches = this.batches;
+        const length = batches.length;
+        Object.defineProperty(this, "numRows", {
+          configurable: true,
+          get(this: Arrow.Table) { return this.batches === batches && batches.length === length ? rows : count.call(this) as number; },
+        });
         return rows;
       },
     });

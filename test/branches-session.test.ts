@@ -16,6 +16,7 @@ import { evaluateCell } from "../repl/evaluate.js";
 import { Executor } from "../kernel/executor.js";
 import type { Message } from "../kernel/wire.js";
 import { openCatalog } from "../lake/open-catalog.js";
+import { runSessionCommand } from "../engine/commands/session-commands.js";
 
 let dir: string;
 let catalog: Catalog;
@@ -136,4 +137,44 @@ describe("a session on a branch", () => {
       await executor.close();
     }
   });
+
+  it("%merge holds back a table whose check failed, under any branch name, and publishes it once the check passes", async () => {
+    const session = await Session.open({ lake, env, redefine: "replace" });
+    const command = (line: string) => runSessionCommand(session, line, "%");
+    const model = (usd: string) => `model("gated", { tx: Model("transactions", { columns: ["id", "usd"] }) }, ({ tx }) => {
+  const rows = [];
+  for (let i = 0; i < 50; i++) rows.push({ id: Number(tx.getChild("id").get(i)), usd: ${usd} });
+  return rows;
+}, { materialize: true });`;
+    try {
+      await command("branch create gate");
+      await command("branch gate");
+      await session.applyCell("check", `expect.range("gated", "usd", { min: 0 })`);
+      // Written once, before anything is wrong: gate's table passes.
+      expect(blockingOf(await session.runCell("m", model("tx.getChild(\"usd\").get(i)")))).toEqual([]);
+      // The bad edit: the check fails and stops the write.
+      expect(blockingOf(await session.runCell("m", model("-1")))).toEqual(["gated_usd_range"]);
+      await expect(command("merge gate")).rejects.toThrow(/^cannot merge gate: expectation gated_usd_range on gated failed in this session's latest run of them; nothing was merged/);
+      // A copy of the branch holds the same table: refused too.
+      await command("branch create gate_copy --from gate");
+      await expect(command("merge gate_copy")).rejects.toThrow(/^cannot merge gate_copy: expectation gated_usd_range/);
+      // A fresh branch from main publishes nothing: nothing to refuse.
+      await command("branch create fresh");
+      expect(await command("merge fresh")).toEqual({ kind: "text", text: "nothing to merge: fresh changed no table that main does not have" });
+      // The fix passes: the branch is published.
+      expect(blockingOf(await session.runCell("m", model("Math.abs(tx.getChild(\"usd\").get(i))")))).toEqual([]);
+      const merged = await command("merge gate");
+      expect(merged.kind === "text" && merged.text).toMatch(/^merged gate into main: gated \(snapshot \d+\)$/);
+      // The command's own words are refused as names, main is never deleted, a bad --into is a usage error.
+      await expect(command("branch create list")).rejects.toThrow(/cannot be named list/);
+      await expect(command("branch delete main")).rejects.toThrow("main cannot be deleted");
+      await expect(command("merge gate --into --into")).rejects.toThrow(/^merge BRANCH \[--into main\]: one branch/);
+    } finally {
+      await session.close();
+    }
+  }, 120_000);
 });
+
+function blockingOf(result: { report?: { expectations: { name: string; blocking: boolean; status: string }[] } }): string[] {
+  return (result.report?.expectations ?? []).filter((e) => e.blocking && e.status !== "passed").map((e) => e.name);
+}

@@ -132,7 +132,7 @@ describe("example notebooks, executed by nbclient", () => {
     expect(devRows).not.toBeNull();
     // The bad edit on dev fails its check; the merge is refused while it fails, and nothing moves.
     expect(errors(devBad!)).toMatch(/^ExpectationFailed: expectation no_negative_usd on euro_selection: [\d,]+ offending rows; euro_selection not materialized/);
-    expect(errors(refused!)).toMatch(/^Error: cannot merge dev: expectation no_negative_usd on euro_selection failed in this session's last run on dev; nothing was merged\./);
+    expect(errors(refused!)).toMatch(/^Error: cannot merge dev: expectation no_negative_usd on euro_selection failed in this session's latest run of them; nothing was merged\./);
     // The fix is dev's code from before the bad edit: reused, its checks passed; the merge publishes dev's table.
     expect(text(devFixed!)).toMatch(/3 reused, 0 ran, .*; 2 expectations: 2 passed/);
     expect(text(merged!)).toBe(`merged dev into main: euro_selection (snapshot ${devRows![2]})\n`);

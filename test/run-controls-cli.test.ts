@@ -116,6 +116,14 @@ describe("lakeloop run's controls", () => {
     expect(published).not.toBeNull();
     expect(await mainSnapshot()).toBe(Number(published![1]));
     expect(await lakeloop(["run", project, "--merge"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--merge goes with --branch NAME/) });
+    expect(await lakeloop(["run", project, "--branch", "gate", "--target", "window", "--merge"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--merge runs every model.*leave out --target/) });
+    // --json keeps its output JSON: the merge is a field of it.
+    expect((await lakeloop(["branch", "create", "gate2"])).code).toBe(0);
+    const json = await lakeloop(["run", project, "--branch", "gate2", "--param", "offset=2", "--merge", "--json"]);
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout) as { merge?: { from: string; into: string; published: { table: string; snapshotId: number }[] } };
+    expect(out.merge).toMatchObject({ from: "gate2", into: "main", published: [{ table: "default.window" }] });
+    expect(await mainSnapshot()).toBe(out.merge!.published[0]!.snapshotId);
   });
 
   it("--cache off reads every scan from the object store", async () => {

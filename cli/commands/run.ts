@@ -68,6 +68,7 @@ run, else every model.
     if (positionals.length !== 1) throw new UsageError("run needs one project folder: lakeloop run <dir>");
     if (values.merge && (!values.branch || values.branch === "main")) throw new UsageError("--merge goes with --branch NAME (a branch other than main): it publishes that branch into main after the run");
     if (values.merge && values["dry-run"]) throw new UsageError("--merge and --dry-run do not go together: a dry run writes nothing");
+    if (values.merge && values.target) throw new UsageError("--merge runs every model: it publishes every table the branch changed, so each must pass its checks; leave out --target");
     const { Session, loadProject, readProjectConfig, blockingFailures, describeExpectations, expectationWarnings } = await loadEngine();
     const dir = path.resolve(positionals[0]!);
     const config = await readProjectConfig(dir);
@@ -84,18 +85,24 @@ run, else every model.
           throw new UsageError(`--param ${name}=${value}: ${(err as Error).message}`);
         }
       }
-      const targets = (values.target as unknown as string[] | undefined) ?? config.targets;
+      if (values.merge && (await session.tables()).refType === "tag") throw new UsageError(`--merge needs a branch: ${values.branch} is a tag, which never changes`);
+      const targets = values.merge ? undefined : (values.target as unknown as string[] | undefined) ?? config.targets;
       if (values["dry-run"]) {
         ctx.stdout.write((await session.explain(targets)) + "\n");
         return 0;
       }
       const report = await session.run(targets, values.json ? undefined : followRun((line) => ctx.stderr.write(line + "\n")),
         { strict, cacheOff, previewRows: preview.rows ?? 10, ...(preview.mode === "tail" ? { previewFrom: "tail" as const } : {}) });
+      const failed = report.nodes.some((n) => n.action === "failed") || blockingFailures(report).length > 0 || (strict && expectationWarnings(report).length > 0);
+      const merge = values.merge ? await mergeAfterRun(session, values.branch!, failed, report) : undefined;
       if (values.json) {
         const nodes = values.profile ? report.nodes : report.nodes.map(({ profile: _, ...n }) => n);
         const expectations = report.expectations.map(({ sample, ...e }) => ({ ...e, ...(sample ? { sample: rowsOf(sample) } : {}) }));
         const parameters = Object.fromEntries([...session.params.resolve()].map(([name, p]) => [name, p.value ?? null]));
-        ctx.stdout.write(JSON.stringify({ nodes, expectations, parameters, summary: report.summary, ...(values.profile ? { timing: report.timing } : {}) }, null, 2) + "\n");
+        ctx.stdout.write(JSON.stringify({
+          nodes, expectations, parameters, summary: report.summary, ...(values.profile ? { timing: report.timing } : {}),
+          ...(merge ? { merge: merge.published ? { from: values.branch, into: "main", published: merge.published } : { refused: merge.refused } } : {}),
+        }, null, 2) + "\n");
       } else {
         if (preview.mode !== "none") {
           // The worker sent the first or last rows asked for (10 by default).
@@ -112,8 +119,11 @@ run, else every model.
           ctx.stdout.write(`\n${describeProfile(report)}\n`);
         }
       }
-      const failed = report.nodes.some((n) => n.action === "failed") || blockingFailures(report).length > 0 || (strict && expectationWarnings(report).length > 0);
-      if (values.merge) return await mergeAfterRun(session, values.branch!, failed, report, ctx.stdout, ctx.stderr);
+      if (merge?.refused) {
+        ctx.stderr.write(`lakeloop run: ${merge.refused}\n`);
+        return 1;
+      }
+      if (merge && !values.json) ctx.stdout.write(`${merge.said}\n`);
       return failed ? 1 : 0;
     } finally {
       await session.close();
@@ -122,7 +132,7 @@ run, else every model.
 };
 
 /** `--merge`: the branch into main when the run held, else nothing merged and why. */
-async function mergeAfterRun(session: Session, branch: string, failed: boolean, report: RunReport, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+async function mergeAfterRun(session: Session, branch: string, failed: boolean, report: RunReport): Promise<{ refused?: string; said?: string; published?: { table: string; snapshotId: number }[] }> {
   const { describeMerge, refuseFailingMerge } = await import("../../engine/commands/merge-command.js");
   const { blockingFailures } = await import("../../engine/expect/expectation-results.js");
   const { mergeRefs } = await import("../../lake/iceberg/branches/merge.js");
@@ -132,9 +142,8 @@ async function mergeAfterRun(session: Session, branch: string, failed: boolean, 
     refuseFailingMerge(branch, blockingFailures(report), "this run");
     if (failed) throw new Error(`cannot merge ${branch}: expectation warnings count as failures under --strict; nothing was merged`);
   } catch (err) {
-    stderr.write(`lakeloop run: ${(err as Error).message}\n`);
-    return 1;
+    return { refused: (err as Error).message };
   }
-  stdout.write(`${describeMerge(branch, "main", await mergeRefs(session.catalog, branch, "main"))}\n`);
-  return 0;
+  const result = await mergeRefs(session.catalog, branch, "main");
+  return { said: describeMerge(branch, "main", result), published: result.published };
 }

@@ -25,18 +25,23 @@ export async function formatRefs(catalog: Catalog, current?: string, only?: RefT
   return refs.map((r) => `${r.name === current ? "*" : " "} ${describeRef(r)}`).join("\n") || `no ${only ?? "ref"}s yet`;
 }
 
+/** The command's own words: a branch of one of these names could never be switched to. */
+const ACTIONS = ["create", "delete", "list"];
+
 export async function branchCommand(session: Session, args: string[]): Promise<string> {
-  if (args.length === 0) return formatRefs(session.catalog, session.branch);
+  if (args.length === 0 || (args.length === 1 && args[0] === "list")) return formatRefs(session.catalog, session.branch);
   const [action, name, ...rest] = args;
   if (action === "create") {
     const from = rest[0] === "--from" && rest.length === 2 ? rest[1] : rest.length === 0 ? MAIN : undefined;
-    if (!name || from === undefined) throw usageError("branch create NAME [--from main|BRANCH|TAG|SNAPSHOT]");
+    if (!name || name.startsWith("--") || from === undefined) throw usageError("branch create NAME [--from main|BRANCH|TAG|SNAPSHOT]");
+    if (ACTIONS.includes(name)) throw usageError(`a branch cannot be named ${name} here: create, delete and list are the command's own words`);
     const made = await createRef(session.catalog, name, "branch", from);
     const tables = Object.keys(made.start).length;
     return `made branch ${name} from ${made.from}: ${tables} ${tables === 1 ? "table" : "tables"}, no data copied (switch to it: branch ${name})`;
   }
   if (action === "delete") {
     if (!name || rest.length) throw usageError("branch delete NAME");
+    if (name === MAIN) throw usageError("main cannot be deleted");
     if (name === session.branch) throw usageError(`the session is on ${name}: switch to another branch before deleting it`);
     await deleteRef(session.catalog, name, "branch");
     return `deleted branch ${name}`;

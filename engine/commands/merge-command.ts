@@ -1,10 +1,13 @@
 // Publishing a branch: `%merge` (kernel) / `.merge` (REPL) and `lakeloop run --merge`,
-// with the words `lakeloop merge` prints. A merge from a session is held back while a
-// blocking expectation failed in the session's last run on that branch: what did not
-// pass its checks is not published (the merge itself is lake/iceberg/branches/merge.ts).
-import { mergeRefs, type MergeResult } from "../../lake/iceberg/branches/merge.js";
+// with the words `lakeloop merge` prints. A merge from a session is held back while it
+// would publish a table whose model's blocking expectation failed in the session's
+// latest run of it (the check that kept the model's output from being written): what
+// did not pass its checks is not published, under whatever branch name it sits (the
+// merge itself is lake/iceberg/branches/merge.ts).
+import { mergeRefs, planMerge, type MergeResult } from "../../lake/iceberg/branches/merge.js";
+import { LakeLog } from "../../lake/iceberg/branches/lake-log.js";
 import { MAIN } from "../../lake/iceberg/branches/ref-names.js";
-import { shortTableName } from "../../lake/iceberg/names.js";
+import { parseTableName, qualifiedName, shortTableName } from "../../lake/iceberg/names.js";
 import type { ExpectationResult } from "../expect/expectation-results.js";
 import type { Session } from "../session.js";
 import { usageError } from "./usage-error.js";
@@ -26,12 +29,20 @@ export function refuseFailingMerge(branch: string, failing: ExpectationResult[],
     "Fix the model or its data, run again, then merge"), { code: "EXPECTATION_FAILED" });
 }
 
+const qualified = (table: string) => qualifiedName(parseTableName(table));
+
 export async function mergeFromSession(session: Session, args: string[]): Promise<string> {
   const into = args.indexOf("--into");
   const target = into >= 0 ? args[into + 1] : MAIN;
   const rest = into >= 0 ? [...args.slice(0, into), ...args.slice(into + 2)] : args;
-  if (rest.length !== 1 || !target) throw usageError(`${MERGE_USAGE}: one branch, e.g. merge dev`);
+  if (rest.length !== 1 || !target || target.startsWith("--") || rest[0]!.startsWith("--")) throw usageError(`${MERGE_USAGE}: one branch, e.g. merge dev`);
   const from = rest[0]!;
-  refuseFailingMerge(from, session.failingExpectations(from), `this session's last run on ${from}`);
+  // What the merge would publish, and the failed checks that stopped a write to any of it
+  // (bringing a branch up to date with main publishes nothing new, and asks no check).
+  if (from === MAIN) return describeMerge(from, target, await mergeRefs(session.catalog, from, target));
+  const plan = await planMerge(session.catalog, await LakeLog.of(session.catalog.store).snapshot(), from, target);
+  const publishing = new Set(plan.publish.map((p) => qualified(p.table)));
+  const blocking = session.failingExpectations().filter((e) => (e.stopped ?? []).some((t) => publishing.has(qualified(t))));
+  refuseFailingMerge(from, blocking, "this session's latest run of them");
   return describeMerge(from, target, await mergeRefs(session.catalog, from, target));
 }

@@ -89,13 +89,13 @@ export async function runSessionCommand(session: Session, line: string, prefix: 
   return command.run({ session, args: rest.trim() ? rest.trim().split(/\s+/) : [], rest, onEvent });
 }
 
-/** The help list under one prefix: `help`, the shared commands, then the front end's own. */
-export function commandHelp(prefix: string, own: readonly { usage: string; summary: string }[] = []): string {
-  const rows = [{ usage: "help", summary: "this list" }, ...SESSION_COMMANDS, ...own];
+/** The help list under one prefix: `help`, the shared commands, then the front end's own (`bare`: shown without the prefix). */
+export function commandHelp(prefix: string, own: readonly { usage: string; summary: string; bare?: boolean }[] = []): string {
+  const rows: { usage: string; summary: string; bare?: boolean }[] = [{ usage: "help", summary: "this list" }, ...SESSION_COMMANDS, ...own];
   // Usages up to a column's width share their line with the summary; a longer one has it below.
   const width = 22;
   return rows.map((r) => {
-    const usage = prefix + r.usage;
+    const usage = (r.bare ? "" : prefix) + r.usage;
     return usage.length < width ? `  ${usage.padEnd(width)}${r.summary}` : `  ${usage}\n  ${" ".repeat(width)}${r.summary}`;
   }).join("\n");
 }
