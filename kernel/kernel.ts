@@ -204,12 +204,14 @@ export class Kernel {
     const outcome = await this.#executor.execute(code, request, { silent, executionCount: count, allowStdin: Boolean(content.allow_stdin) });
     if (storeHistory) this.#history.add(code, outcome.plainResult ?? null);
     if (outcome.error) {
+      // Cells queued behind a failed one are aborted, as a notebook expects: those queued
+      // before its reply goes out. A cell sent after the client saw the error (taken while
+      // the reply is being written) is a new request and runs.
+      const aborted = content.stop_on_error !== false ? this.#queue.filter((m) => m.header.msg_type === "execute_request") : [];
       await this.#reply(socket, request, "execute_reply", { status: "error", execution_count: count, ...outcome.error });
-      if (content.stop_on_error !== false) {
-        // Cells queued behind a failed one are aborted, as a notebook expects. An aborted
-        // reply has no other field (messaging spec): no execution count, so front ends
-        // show these cells as never run ("In [ ]:"), not as the failed cell's number.
-        const aborted = this.#queue.filter((m) => m.header.msg_type === "execute_request");
+      if (aborted.length) {
+        // An aborted reply has no other field (messaging spec): no execution count, so
+        // front ends show these cells as never run ("In [ ]:"), not as the failed cell's number.
         for (const m of aborted) {
           this.#queue.splice(this.#queue.indexOf(m), 1);
           await this.#publish("status", { execution_state: "busy" }, m.header);
