@@ -4,8 +4,7 @@
 // latest run of it (the check that kept the model's output from being written): what
 // did not pass its checks is not published, under whatever branch name it sits (the
 // merge itself is lake/iceberg/branches/merge.ts).
-import { mergeRefs, planMerge, type MergeResult } from "../../lake/iceberg/branches/merge.js";
-import { LakeLog } from "../../lake/iceberg/branches/lake-log.js";
+import { mergeRefs, type MergePlan, type MergeResult } from "../../lake/iceberg/branches/merge.js";
 import { MAIN } from "../../lake/iceberg/branches/ref-names.js";
 import { parseTableName, qualifiedName, shortTableName } from "../../lake/iceberg/names.js";
 import type { ExpectationResult } from "../expect/expectation-results.js";
@@ -37,12 +36,12 @@ export async function mergeFromSession(session: Session, args: string[]): Promis
   const rest = into >= 0 ? [...args.slice(0, into), ...args.slice(into + 2)] : args;
   if (rest.length !== 1 || !target || target.startsWith("--") || rest[0]!.startsWith("--")) throw usageError(`${MERGE_USAGE}: one branch, e.g. merge dev`);
   const from = rest[0]!;
-  // What the merge would publish, and the failed checks that stopped a write to any of it
-  // (bringing a branch up to date with main publishes nothing new, and asks no check).
-  if (from === MAIN) return describeMerge(from, target, await mergeRefs(session.catalog, from, target));
-  const plan = await planMerge(session.catalog, await LakeLog.of(session.catalog.store).snapshot(), from, target);
-  const publishing = new Set(plan.publish.map((p) => qualified(p.table)));
-  const blocking = session.failingExpectations().filter((e) => (e.stopped ?? []).some((t) => publishing.has(qualified(t))));
-  refuseFailingMerge(from, blocking, "this session's latest run of them");
-  return describeMerge(from, target, await mergeRefs(session.catalog, from, target));
+  // Bringing a branch up to date with main publishes nothing unchecked; publishing a
+  // branch is refused when a failed check stopped a write to a table it would publish.
+  const approve = from === MAIN ? undefined : (plan: MergePlan) => {
+    const publishing = new Set(plan.publish.map((p) => qualified(p.table)));
+    const blocking = session.failingExpectations().filter((e) => (e.stopped ?? []).some((t) => publishing.has(qualified(t))));
+    refuseFailingMerge(from, blocking, "this session's latest run of them");
+  };
+  return describeMerge(from, target, await mergeRefs(session.catalog, from, target, { approve }));
 }

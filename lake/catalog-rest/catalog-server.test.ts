@@ -15,6 +15,7 @@ import { writeSample } from "../ingest/sample.js";
 import { openStore } from "../store/open-store.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { startS3rver, type S3rverHandle } from "../../testing/s3rver.js";
+import { sendS3ToLocal } from "../../testing/s3-fetch.js";
 import { startCatalogServer, type CatalogServer } from "./catalog-server.js";
 import { parseExactJson } from "./exact-json.js";
 import { openCatalog } from "../open-catalog.js";
@@ -24,6 +25,7 @@ let store: ObjectStore;
 let catalog: Catalog;
 let server: CatalogServer;
 const realFetch = globalThis.fetch;
+let restoreFetch: (() => void) | undefined;
 const CREDENTIAL = { id: "spark-job", secret: "s3cr3t-for-tests" };
 
 beforeAll(async () => {
@@ -33,15 +35,11 @@ beforeAll(async () => {
   await writeSample(catalog, { rows: 2000, months: 2 });
   await putFixtureTable(store, "icebird/athena/example", "athena/example");
   server = await startCatalogServer({ catalog, listen: "127.0.0.1:0", credential: CREDENTIAL });
-  // icebird turns s3://bucket/key into https://bucket.s3.amazonaws.com/key: send those to s3rver.
-  globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
-    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    const match = /^https:\/\/([^.]+)\.s3\.amazonaws\.com(\/.*)$/.exec(url);
-    return realFetch(match ? `${s3.endpoint}/${match[1]}${match[2]}` : input, init);
-  }) as typeof fetch;
+  // icebird reads s3:// through https://bucket.s3.amazonaws.com: send those to s3rver.
+  restoreFetch = sendS3ToLocal(s3.endpoint);
 });
 afterAll(async () => {
-  globalThis.fetch = realFetch;
+  restoreFetch?.();
   await server?.close();
   await store?.close();
   await s3?.stop();

@@ -10,6 +10,7 @@ import { writeDataFiles } from "../../ingest/write-data-files.js";
 import { openStore } from "../../store/open-store.js";
 import type { ObjectStore } from "../../store/object-store.js";
 import { startS3rver, type S3rverHandle } from "../../../testing/s3rver.js";
+import { sendS3ToLocal } from "../../../testing/s3-fetch.js";
 import { Catalog } from "../catalog.js";
 import { createRef } from "./branch-ops.js";
 import { commitOnRef } from "./commit-on-ref.js";
@@ -20,21 +21,17 @@ import { openCatalog } from "../../open-catalog.js";
 let s3: S3rverHandle;
 let store: ObjectStore;
 let duck: Duck;
-const realFetch = globalThis.fetch;
+let restoreFetch: (() => void) | undefined;
 
 beforeAll(async () => {
   s3 = await startS3rver();
   store = await openStore(s3.uri("warehouse"), s3.env);
   duck = await Duck.open();
-  // icebird turns s3://bucket/key into https://bucket.s3.amazonaws.com/key: send those to the local server.
-  globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
-    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    const match = /^https:\/\/([^.]+)\.s3\.amazonaws\.com(\/.*)$/.exec(url);
-    return realFetch(match ? `${s3.endpoint}/${match[1]}${match[2]}` : input, init);
-  }) as typeof fetch;
+  // icebird reads s3:// through https://bucket.s3.amazonaws.com: send those to s3rver.
+  restoreFetch = sendS3ToLocal(s3.endpoint);
 });
 afterAll(async () => {
-  globalThis.fetch = realFetch;
+  restoreFetch?.();
   duck?.close();
   await store?.close();
   await s3?.stop();

@@ -88,13 +88,18 @@ function stateAfter(state: LakeState, plan: MergePlan): LakeState {
   return { refs: { ...state.refs, [plan.branch]: { ...ref, bases } } };
 }
 
-/** Merges `from` into `into` (default main): every changed table or none. */
-export async function mergeRefs(catalog: Catalog, from: string, into: string = MAIN): Promise<MergeResult> {
+/**
+ * Merges `from` into `into` (default main): every changed table or none. `approve` sees
+ * what is about to be published (the plan this merge carries out) and may refuse it by
+ * throwing; nothing is written before it returns.
+ */
+export async function mergeRefs(catalog: Catalog, from: string, into: string = MAIN, options: { approve?: (plan: MergePlan) => void } = {}): Promise<MergeResult> {
   const log = LakeLog.of(catalog.store);
   const head = await log.snapshot();
   const plan = await planMerge(catalog, head, from, into);
   if (plan.conflicts.length) throw new MergeConflictError(plan.conflicts, conflictMessage(plan, plan.conflicts));
   if (plan.publish.length === 0) return { seq: head.seq, published: [] };
+  options.approve?.(plan);
 
   const txn = randomUUID();
   const claimed: Record<string, { version: number; "snapshot-id": number }> = {};
