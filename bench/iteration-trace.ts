@@ -17,11 +17,9 @@ import { fileURLToPath } from "node:url";
 import { Duck, quoteLiteral } from "../columnar/duckdb.js";
 import { profileTotals } from "../engine/commands/describe-profile.js";
 import { Session } from "../engine/session.js";
-import { writeSample } from "../lake/ingest/sample.js";
 import { planScan } from "../lake/scan/plan-scan.js";
-import { FileStore } from "../lake/store/file-store.js";
 import { bytes as mb, bytesReadByThisProcess, count, median, printTable, progress, ratio, timeIt } from "./util.js";
-import { openCatalog } from "../lake/open-catalog.js";
+import { writeSampleLake } from "./sample-lake.js";
 
 interface Step {
   what: string;
@@ -96,11 +94,7 @@ async function runTrace(label: string, session: Session): Promise<StepResult[]> 
 export async function run(options: { rows: number; repeats: number }): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "lakeloop-bench-trace-"));
   try {
-    const store = await FileStore.open(path.join(dir, "lake"));
-    const catalog = await openCatalog(store);
-    const table = await writeSample(catalog, { rows: options.rows, months: 6 });
-    const files = await table.dataFiles();
-    const lakeBytes = files.reduce((s, f) => s + f.fileSizeBytes, 0);
+    const { store, catalog, files, lakeBytes } = await writeSampleLake(dir, { rows: options.rows, months: 6 });
     progress(`sample: ${count(options.rows)} rows over 6 months, ${files.length} files, ${mb(lakeBytes)}; ${TRACE.length} steps, ${options.repeats} run(s) each`);
 
     const open = (name: string, extra: NodeJS.ProcessEnv = {}) =>

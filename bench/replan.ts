@@ -7,11 +7,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Session } from "../engine/session.js";
-import { writeSample } from "../lake/ingest/sample.js";
-import { FileStore } from "../lake/store/file-store.js";
 import { bytes, count, median, ms, printTable, progress, ratio, timeIt } from "./util.js";
+import { writeSampleLake } from "./sample-lake.js";
 import type { RunReport } from "../engine/session.js";
-import { openCatalog } from "../lake/open-catalog.js";
 
 const NODES = 20;
 
@@ -28,9 +26,7 @@ function dagCells(leafVariant: number): string[] {
 export async function run(options: { rows: number; repeats: number }): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "lakeloop-bench-replan-"));
   try {
-    const store = await FileStore.open(path.join(dir, "lake"));
-    const table = await writeSample(await openCatalog(store), { rows: options.rows, months: 2 });
-    const lakeBytes = (await table.dataFiles()).reduce((s, f) => s + f.fileSizeBytes, 0);
+    const { store, lakeBytes } = await writeSampleLake(dir, { rows: options.rows, months: 2 });
     progress(`sample: ${count(options.rows)} rows over 2 months, ${bytes(lakeBytes)}; a ${NODES}-model DAG over January`);
     const session = await Session.open({ lake: store.root, env: { ...process.env, LAKELOOP_CACHE: path.join(dir, "cache") }, redefine: "replace" });
     try {

@@ -12,10 +12,8 @@ import { ColumnCache } from "../cache/column-cache.js";
 import { scanTable } from "../cache/scan-table.js";
 import { arrowFromDuckDB } from "../columnar/arrow-from-duckdb.js";
 import { Duck, quoteLiteral } from "../columnar/duckdb.js";
-import { writeSample } from "../lake/ingest/sample.js";
-import { FileStore } from "../lake/store/file-store.js";
 import { bytes, bytesReadByThisProcess, count, median, ms, printTable, progress, ratio, timeIt } from "./util.js";
-import { openCatalog } from "../lake/open-catalog.js";
+import { writeSampleLake } from "./sample-lake.js";
 
 export interface ScanBenchOptions {
   rows: number;
@@ -25,12 +23,8 @@ export interface ScanBenchOptions {
 export async function run(options: ScanBenchOptions): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "lakeloop-bench-scan-"));
   try {
-    const store = await FileStore.open(path.join(dir, "lake"));
-    const catalog = await openCatalog(store);
-    const written = await timeIt(() => writeSample(catalog, { rows: options.rows, months: 12 }));
-    const files = await written.value.dataFiles();
-    const lakeBytes = files.reduce((s, f) => s + f.fileSizeBytes, 0);
-    progress(`sample: ${count(options.rows)} rows, ${files.length} files, ${bytes(lakeBytes)} written in ${(written.ms / 1000).toFixed(1)} s`);
+    const { store, catalog, files, lakeBytes, writeMs } = await writeSampleLake(dir, { rows: options.rows, months: 12 });
+    progress(`sample: ${count(options.rows)} rows, ${files.length} files, ${bytes(lakeBytes)} written in ${(writeMs / 1000).toFixed(1)} s`);
     const columns = ["id", "usd", "country", "eventTime"];
     const request = { table: "transactions", columns };
     const rows: (string | number)[][] = [];

@@ -9,11 +9,9 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Duck, quoteLiteral } from "../columnar/duckdb.js";
 import { Session } from "../engine/session.js";
-import { writeSample } from "../lake/ingest/sample.js";
-import { FileStore } from "../lake/store/file-store.js";
 import type { Reply } from "../protocol/messages.js";
 import { bytes, count, median, ms, printTable, progress, ratio, timeIt } from "./util.js";
-import { openCatalog } from "../lake/open-catalog.js";
+import { writeSampleLake } from "./sample-lake.js";
 
 const YEAR = "eventTime BETWEEN '2023-01-01' AND '2024-01-01'";
 // The columns the SQL reads (in the table's order), so that its scan and the model's are one node.
@@ -39,12 +37,8 @@ type Status = Extract<Reply, { type: "status" }>;
 export async function run(options: { rows: number; repeats: number }): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "lakeloop-bench-year-"));
   try {
-    const store = await FileStore.open(path.join(dir, "lake"));
-    const catalog = await openCatalog(store);
-    const written = await timeIt(() => writeSample(catalog, { rows: options.rows, months: 12 }));
-    const files = await written.value.dataFiles();
-    const lakeBytes = files.reduce((s, f) => s + f.fileSizeBytes, 0);
-    progress(`sample: ${count(options.rows)} rows over 12 months, ${files.length} files, ${bytes(lakeBytes)}, written in ${(written.ms / 1000).toFixed(1)} s`);
+    const { store, files, lakeBytes, writeMs } = await writeSampleLake(dir, { rows: options.rows, months: 12 });
+    progress(`sample: ${count(options.rows)} rows over 12 months, ${files.length} files, ${bytes(lakeBytes)}, written in ${(writeMs / 1000).toFixed(1)} s`);
     const list = `read_parquet([${files.map((f) => quoteLiteral(fileURLToPath(f.path))).join(", ")}])`;
 
     const cold: number[] = [], edit: number[] = [], duckCold: number[] = [], duckEdit: number[] = [];
