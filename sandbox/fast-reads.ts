@@ -12,7 +12,7 @@
 // column written through `set` goes back to Arrow's get.
 import type * as Arrow from "apache-arrow";
 
-interface Chunk { start: number; end: number; data: Arrow.Data }
+interface Chunk { start: number; end: number; data: Arrow.Data; read: (j: number) => unknown }
 
 /** A reader of one chunk's value at a local index, or undefined for a type left to Arrow. */
 function valueReader(arrow: typeof Arrow, data: Arrow.Data): ((j: number) => unknown) | undefined {
@@ -42,7 +42,17 @@ function decodedDictionary(dictionary: Arrow.Vector): unknown[] {
   return decoded;
 }
 
-interface Cursor { lo: number; hi: number; values: ArrayLike<unknown>; seek(index: number): boolean }
+/** Where a column's reads are: the batch holding rows lo to hi, and how to read it. */
+interface Cursor {
+  lo: number;
+  hi: number;
+  values: ArrayLike<unknown>;
+  read: (j: number) => unknown;
+  nulls: Uint8Array | undefined;
+  bitOffset: number;
+  /** Moves to the batch holding `index`; false when no batch does. */
+  seek(index: number): boolean;
+}
 type PlainReader = (cursor: Cursor) => (index: number) => unknown;
 
 // One function literal per typed-array kind, on purpose: V8 keeps type feedback per
@@ -64,68 +74,55 @@ const PLAIN_READERS: Record<string, PlainReader> = {
 /** Gives `vector` an own `get` that reads in place, when every chunk's type allows it. */
 export function fastenGet(arrow: typeof Arrow, vector: Arrow.Vector): void {
   const chunks: Chunk[] = [];
-  const readers: ((j: number) => unknown)[] = [];
-  let start = 0;
+  let total = 0;
   for (const data of vector.data) {
     const read = valueReader(arrow, data);
     if (!read) return;
-    chunks.push({ start, end: start + data.length, data });
-    readers.push(read);
-    start += data.length;
+    chunks.push({ start: total, end: total + data.length, data, read });
+    total += data.length;
   }
   if (chunks.length === 0) return;
   let at = 0;
-  let { start: lo, end: hi, data } = chunks[0]!;
-  let read = readers[0]!;
-  let nulls = data.nullCount > 0 ? data.nullBitmap : undefined;
-  let bitOffset = data.offset;
-  const total = start;
-  const seek = (index: number): boolean => {
-    // Past either end, or not an index at all (NaN): no row; Arrow's own answer there is undefined behaviour.
-    if (!(index >= 0 && index < total)) return false;
-    // Usually the next batch; else a binary search.
-    let k = at + 1 < chunks.length && index >= chunks[at + 1]!.start && index < chunks[at + 1]!.end ? at + 1 : -1;
-    if (k < 0) {
-      let left = 0, right = chunks.length - 1;
-      while (left <= right) {
+  const cursor: Cursor = {
+    lo: 0, hi: 0, values: [], read: () => null, nulls: undefined, bitOffset: 0,
+    seek(index: number): boolean {
+      // Past either end, or not an index at all (NaN): no row; Arrow's own answer there is undefined behaviour.
+      if (!(index >= 0 && index < total)) return false;
+      // Usually the next batch; else a binary search.
+      let k = at + 1 < chunks.length && index >= chunks[at + 1]!.start && index < chunks[at + 1]!.end ? at + 1 : -1;
+      for (let left = 0, right = chunks.length - 1; k < 0 && left <= right;) {
         const mid = (left + right) >> 1;
         if (index < chunks[mid]!.start) right = mid - 1;
         else if (index >= chunks[mid]!.end) left = mid + 1;
-        else { k = mid; break; }
+        else k = mid;
       }
       if (k < 0) return false;
-    }
-    at = k;
-    ({ start: lo, end: hi, data } = chunks[k]!);
-    read = readers[k]!;
-    nulls = data.nullCount > 0 ? data.nullBitmap : undefined;
-    bitOffset = data.offset;
-    return true;
-  };
-  // Ints and floats without nulls (most columns) read the typed array straight: no
-  // reader call, no validity test, on the path taken for every row of a batch.
-  const plain = vector.data.every((d) => d.nullCount === 0 && !arrow.DataType.isDictionary(d.type));
-  const cursor: Cursor = {
-    lo, hi, values: data.values as ArrayLike<unknown>,
-    seek(index: number): boolean {
-      if (!seek(index)) return false;
-      cursor.lo = lo;
-      cursor.hi = hi;
+      at = k;
+      const { start, end, data, read } = chunks[k]!;
+      cursor.lo = start;
+      cursor.hi = end;
       cursor.values = data.values as ArrayLike<unknown>;
+      cursor.read = read;
+      cursor.nulls = data.nullCount > 0 ? data.nullBitmap : undefined;
+      cursor.bitOffset = data.offset;
       return true;
     },
   };
-  const kind = (data.values as object).constructor.name;
+  cursor.seek(0);
+  // Ints and floats without nulls (most columns) read the typed array straight: no
+  // reader call, no validity test, on the path taken for every row of a batch.
+  const plain = vector.data.every((d) => d.nullCount === 0 && !arrow.DataType.isDictionary(d.type));
+  const kind = (cursor.values as object).constructor.name;
   const get = plain && kind in PLAIN_READERS
     ? PLAIN_READERS[kind]!(cursor)
     : (index: number): unknown => {
-      if ((index < lo || index >= hi) && !seek(index)) return null;
-      const j = index - lo;
-      if (nulls) {
-        const bit = bitOffset + j;
-        if ((nulls[bit >> 3]! & (1 << (bit & 7))) === 0) return null;
+      if ((index < cursor.lo || index >= cursor.hi) && !cursor.seek(index)) return null;
+      const j = index - cursor.lo;
+      if (cursor.nulls) {
+        const bit = cursor.bitOffset + j;
+        if ((cursor.nulls[bit >> 3]! & (1 << (bit & 7))) === 0) return null;
       }
-      return read(j);
+      return cursor.read(j);
     };
   Object.defineProperty(vector, "get", { value: get, configurable: true, writable: true });
   // A write through this vector (a table the model made itself) may change values or
